@@ -1,0 +1,258 @@
+"""The UI process's handle on a lab: spawns the supervisor and speaks its JSON-lines protocol.
+
+The TUI and the headless runner both use :class:`Lab`. It never forks actors itself (the UI
+process is threaded); it starts ``python -m syscall_lab.engine.supervisor``, which does.
+
+The supervisor dies with the thread that started it (``PR_SET_PDEATHSIG``), so start a lab from
+a thread that lives as long as the lab: the main thread, or one long-lived worker.
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from .snapshot import Snapshot
+
+__all__ = ["CallError", "Lab", "LabEnvironmentError", "LabError", "StepOutcome"]
+
+
+class LabError(RuntimeError):
+    """Something went wrong with the lab itself (not a syscall failing: that is a result)."""
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fix = fix
+
+
+class LabEnvironmentError(LabError):
+    """This machine cannot run a lab (no user namespaces...); ``fix`` says what would help."""
+
+
+class CallError(LabError):
+    """The request was refused before any syscall: unknown call, bad arguments, no such actor."""
+
+    def __init__(self, message: str, kind: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What one call did: the kernel's answer and what the kernel held right after."""
+
+    actor: str
+    call: str
+    args: tuple[Any, ...]
+    c: str
+    """The call as strace prints it: ``listen(3, 2) = 0``."""
+    syscall: dict[str, Any]
+    """The kernel syscall entered on this machine: ``{"name": "listen", "nr": 50}``."""
+    result: dict[str, Any] | None
+    """``ret``, and ``errno``/``strerror`` on failure, ``value`` for out-parameters.
+    None while the call is still blocked."""
+    blocked: bool
+    snapshot: Snapshot
+    seq: int | None = None
+
+    @property
+    def ret(self) -> int | None:
+        return None if self.result is None else self.result.get("ret")
+
+    @property
+    def errno(self) -> str | None:
+        return None if self.result is None else self.result.get("errno")
+
+
+@dataclass
+class _Pending:
+    event: threading.Event = field(default_factory=threading.Event)
+    reply: dict[str, Any] | None = None
+
+
+class Lab:
+    """A running lab: a supervisor process with its namespaces and actors.
+
+    Use as a context manager; :meth:`close` ends every process of the lab.
+    """
+
+    def __init__(self, on_event: Callable[[dict[str, Any]], None] | None = None,
+                 start_timeout: float = 15.0) -> None:
+        self._on_event = on_event
+        self._lock = threading.Lock()
+        self._pending: dict[int, _Pending] = {}
+        self._events: list[dict[str, Any]] = []
+        self._next_id = 0
+        self._stderr: collections.deque[str] = collections.deque(maxlen=40)
+        self._ready = threading.Event()
+        self._fatal: dict[str, Any] | None = None
+        self.info: dict[str, Any] = {}
+        env = {**os.environ, "SYSCALL_LAB_PARENT": str(os.getpid())}
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "syscall_lab.engine.supervisor"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            env=env, close_fds=True, start_new_session=True,
+        )
+        assert self._proc.stdout and self._proc.stderr
+        self._reader = threading.Thread(target=self._read, args=(self._proc.stdout,),
+                                        name="lab-reader", daemon=True)
+        self._errreader = threading.Thread(target=self._read_err, args=(self._proc.stderr,),
+                                           name="lab-stderr", daemon=True)
+        self._reader.start()
+        self._errreader.start()
+        if not self._ready.wait(start_timeout):
+            self.close()
+            raise LabError("the lab did not start in time", "see 'syscall-lab doctor'")
+        if self._fatal is not None:
+            self.close()
+            raise LabEnvironmentError(self._fatal["reason"], self._fatal.get("fix"))
+
+    # -- reading ---------------------------------------------------------------------
+    def _read(self, stream: IO[bytes]) -> None:
+        for line in stream:
+            try:
+                msg = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if msg.get("id") is not None:
+                with self._lock:
+                    pending = self._pending.get(msg["id"])
+                if pending:
+                    pending.reply = msg
+                    pending.event.set()
+                continue
+            ev = msg.get("event")
+            if ev == "ready":
+                self.info = msg
+                self._ready.set()
+            elif ev == "fatal":
+                self._fatal = msg
+                self._ready.set()
+            with self._lock:
+                self._events.append(msg)
+            if self._on_event is not None:
+                self._on_event(msg)
+        # the supervisor is gone: release every waiter
+        self._ready.set()
+        with self._lock:
+            for p in self._pending.values():
+                p.event.set()
+
+    def _read_err(self, stream: IO[bytes]) -> None:
+        for line in stream:
+            self._stderr.append(line.decode("utf-8", "replace").rstrip())
+
+    # -- requests --------------------------------------------------------------------
+    @property
+    def alive(self) -> bool:
+        return self._proc.poll() is None
+
+    @property
+    def supervisor_pid(self) -> int:
+        return self._proc.pid
+
+    def request(self, op: str, timeout: float = 60.0, **body: Any) -> dict[str, Any]:
+        """Send one request and wait for its reply. Raises :class:`CallError` if refused."""
+        with self._lock:
+            self._next_id += 1
+            rid = self._next_id
+            pending = self._pending[rid] = _Pending()
+        line = json.dumps({"id": rid, "op": op, **body}) + "\n"
+        try:
+            assert self._proc.stdin is not None
+            self._proc.stdin.write(line.encode())
+            self._proc.stdin.flush()
+        except (BrokenPipeError, ValueError):
+            raise self._died() from None
+        if not pending.event.wait(timeout):
+            raise LabError(f"the lab did not answer '{op}' within {timeout:.0f} s")
+        with self._lock:
+            self._pending.pop(rid, None)
+        reply = pending.reply
+        if reply is None:
+            raise self._died()
+        if not reply.get("ok"):
+            raise CallError(reply.get("error", "refused"), reply.get("kind", "error"))
+        return reply
+
+    def _died(self) -> LabError:
+        if self._fatal is not None:
+            return LabError(self._fatal["reason"], self._fatal.get("fix"))
+        tail = next((line for line in reversed(self._stderr) if line.strip()), "")
+        return LabError("the lab's supervisor stopped unexpectedly" + (f": {tail}" if tail else ""))
+
+    def spawn(self, actor: str) -> dict[str, Any]:
+        """Start an actor process named ``actor`` with fds 0, 1, 2 on its own pty."""
+        return self.request("spawn", actor=actor)
+
+    def call(self, actor: str, call: str, *args: Any) -> StepOutcome:
+        """Have ``actor`` perform ``call(*args)`` for real; returns when it returned or blocked."""
+        return self._outcome(self.request("call", actor=actor, call=call, args=list(args)))
+
+    def wait(self, actor: str, timeout: float = 5.0) -> StepOutcome:
+        """Wait until ``actor``'s blocked call returns (or ``timeout`` passes)."""
+        return self._outcome(self.request("wait", timeout=timeout + 30, actor=actor,
+                                          seconds=timeout))
+
+    def snapshot(self) -> Snapshot:
+        """What the kernel holds now."""
+        return Snapshot.from_json(self.request("snapshot")["snapshot"])
+
+    def events(self) -> list[dict[str, Any]]:
+        """The events (output, late results, exits) since the last call; clears them."""
+        with self._lock:
+            out, self._events = self._events, []
+        return [e for e in out if e.get("event") not in ("ready",)]
+
+    @staticmethod
+    def _outcome(r: dict[str, Any]) -> StepOutcome:
+        res = r.get("result")
+        return StepOutcome(actor=r["actor"], call=r["call"], args=tuple(r.get("args", ())),
+                           c=r["c"], syscall=r.get("syscall", {}), result=res,
+                           blocked=bool(r.get("blocked")),
+                           snapshot=Snapshot.from_json(r["snapshot"]),
+                           seq=res.get("seq") if res else None)
+
+    # -- the end ---------------------------------------------------------------------
+    def close(self, timeout: float = 5.0) -> None:
+        """End the lab: every actor, the namespaces, the supervisor. Safe to call twice."""
+        if self._proc.poll() is None:
+            try:
+                assert self._proc.stdin is not None
+                self._proc.stdin.write(b'{"id": 0, "op": "shutdown"}\n')
+                self._proc.stdin.flush()
+                self._proc.stdin.close()
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+            try:
+                self._proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self._proc.kill()
+                self._proc.wait()
+        for stream in (self._proc.stdin, self._proc.stdout, self._proc.stderr):
+            try:
+                if stream:
+                    stream.close()
+            except OSError:
+                pass
+        self._reader.join(1.0)
+        self._errreader.join(1.0)
+
+    def __enter__(self) -> Lab:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        proc = getattr(self, "_proc", None)
+        if proc is not None and proc.poll() is None:
+            proc.kill()

@@ -1,0 +1,146 @@
+"""Build a :class:`Snapshot` from the kernel, inside the supervisor, next to the kernel objects.
+
+It joins three readings taken back to back: each actor's ``/proc`` entries (process state and
+fd table), one sock_diag dump of the lab's network namespace (states, queues, SYN_RECV and
+sockets no fd holds), and, for the rare TCP socket that is in no kernel hash table yet (made by
+``socket()`` and not yet bound), the socket's own answer to ``getsockopt``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..observe.procfs import ProcFS, ProcRecord
+from ..observe.sockdiag import TCP_STATES, DiagRecord, SockDiag
+from ..observe.sockopt import ask_socket
+from .snapshot import FdEntry, KernelSocket, Owner, ProcessState, Snapshot, SocketState
+from .vocabulary import CALLS, machine_arch, syscall_for, syscall_name_by_number
+
+__all__ = ["ActorView", "Observer"]
+
+# Syscalls an idle actor sleeps in while it waits on its control channel for the next request.
+_CHANNEL_WAITS = frozenset({"read", "recvfrom", "recvmsg"})
+
+
+@dataclass(frozen=True)
+class ActorView:
+    """What the supervisor tells the observer about one actor."""
+
+    name: str
+    host_pid: int
+    lab_inodes: frozenset[int]
+    """Inodes of the lab's own channel sockets (hidden from the student)."""
+    pending: str | None = None
+    """The call the actor was asked to make and has not answered yet."""
+
+
+def _socket_from_diag(r: DiagRecord, inode: int) -> SocketState:
+    listen = r.state == "LISTEN"
+    return SocketState(
+        inode=inode, family=r.family,
+        type="SOCK_STREAM" if r.proto == "tcp" else "SOCK_DGRAM", proto=r.proto,
+        local=r.local if not r.local.endswith(":0") else None,
+        remote=None if r.remote.endswith(":0") else r.remote,
+        state=r.state,
+        recv_q=None if listen else r.rqueue, send_q=None if listen else r.wqueue,
+        accept_queue=r.rqueue if listen else None, backlog=r.wqueue if listen else None,
+        retransmits=r.retransmits, source="netlink sock_diag",
+    )
+
+
+class Observer:
+    """Reads the kernel for the supervisor. One instance per lab (it keeps a netlink socket)."""
+
+    def __init__(self, procfs: ProcFS | None = None, init_host_pid: int | None = None,
+                 t0: float | None = None) -> None:
+        self.procfs = procfs or ProcFS()
+        self.diag = SockDiag()
+        self.arch = machine_arch()
+        self.init_host_pid = init_host_pid
+        self.t0 = time.monotonic() if t0 is None else t0
+
+    def close(self) -> None:
+        self.diag.close()
+
+    def snapshot(self, actors: Iterable[ActorView]) -> Snapshot:
+        start = time.perf_counter()
+        diag = self.diag.dump()
+        by_inode = {r.inode: r for r in diag if r.inode}
+        procs: list[tuple[ActorView, ProcRecord]] = []
+        for a in actors:
+            rec = self.procfs.process(a.host_pid)
+            if rec is not None:
+                procs.append((a, rec))
+        ns_pid = {rec.pid: rec.nspid[-1] for _, rec in procs}
+        if self.init_host_pid:
+            ns_pid[self.init_host_pid] = 1
+        processes: list[ProcessState] = []
+        owners: dict[int, list[Owner]] = {}
+        extra: dict[int, SocketState] = {}
+        for a, rec in procs:
+            fds = self._fds(a, rec, by_inode, extra)
+            for f in fds:
+                if f.socket is not None:
+                    owners.setdefault(f.socket.inode, []).append(Owner(a.name, f.fd))
+            processes.append(self._process(a, rec, fds, ns_pid))
+        sockets = [KernelSocket(_socket_from_diag(r, r.inode),
+                                tuple(owners.get(r.inode, ())) if r.inode else ())
+                   for r in diag]
+        sockets += [KernelSocket(s, tuple(owners.get(i, ()))) for i, s in extra.items()]
+        cost = (time.perf_counter() - start) * 1000
+        return Snapshot(t=time.monotonic() - self.t0, processes=tuple(processes),
+                        sockets=tuple(sockets), cost_ms=cost)
+
+    def _fds(self, a: ActorView, rec: ProcRecord, by_inode: dict[int, DiagRecord],
+             extra: dict[int, SocketState]) -> tuple[FdEntry, ...]:
+        out: list[FdEntry] = []
+        for f in self.procfs.fds(rec.pid):
+            if f.kind == "socket" and f.inode in a.lab_inodes:
+                out.append(FdEntry(f.fd, "lab", f.target, f.flags, f.pos))
+                continue
+            sock = None
+            if f.kind == "socket" and f.inode is not None:
+                r = by_inode.get(f.inode)
+                if r is not None:
+                    sock = _socket_from_diag(r, f.inode)
+                elif f.inode in extra:
+                    sock = extra[f.inode]
+                else:
+                    sock = self._ask(rec.pid, f.fd, f.inode)
+                    if sock is not None:
+                        extra[f.inode] = sock
+            out.append(FdEntry(f.fd, f.kind, f.target, f.flags, f.pos, sock))
+        return tuple(out)
+
+    def _ask(self, pid: int, fd: int, inode: int) -> SocketState | None:
+        got = ask_socket(pid, fd)
+        if got is None:
+            return None
+        state = TCP_STATES.get(got.tcp_state) if got.tcp_state is not None else None
+        return SocketState(inode=inode, family=got.family, type=got.type, proto=got.proto,
+                           local=got.local, state=state,
+                           source="getsockopt(SO_DOMAIN, SO_TYPE, SO_PROTOCOL, TCP_INFO) "
+                                  "on a pidfd_getfd() copy: the socket is in no hash table yet")
+
+    def _process(self, a: ActorView, rec: ProcRecord, fds: tuple[FdEntry, ...],
+                 ns_pid: dict[int, int]) -> ProcessState:
+        sc = rec.syscall
+        name = syscall_name_by_number(sc.nr, self.arch) if sc and sc.nr is not None else None
+        if sc and sc.nr is not None and name is None:
+            name = f"syscall {sc.nr}"
+        lab_fds = {f.fd for f in fds if f.lab}
+        idle = bool(sc and name in _CHANNEL_WAITS and sc.args and sc.args[0] in lab_fds)
+        blocked_in = None
+        if rec.state in "SD" and name and not idle:
+            blocked_in = name
+            if a.pending and a.pending in CALLS:
+                want = syscall_for(CALLS[a.pending], self.arch)[0]
+                if want == name:
+                    blocked_in = a.pending  # the C function the student called
+        return ProcessState(
+            actor=a.name, pid=rec.nspid[-1], host_pid=rec.pid,
+            ppid=ns_pid.get(rec.ppid, 0), state=rec.state, state_name=rec.state_name,
+            syscall=None if idle else name, syscall_nr=None if idle or not sc else sc.nr,
+            wchan=None if idle else rec.wchan, blocked_in=blocked_in, idle=idle, fds=fds)

@@ -1,0 +1,294 @@
+"""What the kernel held at one moment: immutable records that print, diff and become JSON.
+
+A :class:`Snapshot` is made by the supervisor (:mod:`syscall_lab.engine.observer`) right after
+a step, travels to the UI process as JSON, and is rebuilt here with :meth:`Snapshot.from_json`.
+:func:`diff` says what changed between two of them. Every record carries ``source``: where in the
+kernel its facts were read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+__all__ = ["Change", "FdEntry", "KernelSocket", "ProcessState", "Snapshot", "SocketState", "diff"]
+
+
+@dataclass(frozen=True)
+class SocketState:
+    """A socket as the kernel reports it."""
+
+    inode: int
+    """The socket's inode (``socket:[inode]``); 0 for sockets no fd holds."""
+    family: str
+    """AF_INET, AF_INET6, AF_UNIX."""
+    type: str
+    """SOCK_STREAM, SOCK_DGRAM..."""
+    proto: str
+    """tcp, udp, unix."""
+    local: str | None = None
+    """Local ``address:port``; None before bind/connect gives it one."""
+    remote: str | None = None
+    """Peer ``address:port``; None when not connected."""
+    state: str | None = None
+    """The kernel's state name: LISTEN, SYN_SENT, SYN_RECV, ESTABLISHED, CLOSE..."""
+    recv_q: int | None = None
+    """Bytes received and not yet read (not for LISTEN)."""
+    send_q: int | None = None
+    """Bytes sent and not yet acknowledged (not for LISTEN)."""
+    accept_queue: int | None = None
+    """LISTEN only: connections that finished the handshake and wait for accept()."""
+    backlog: int | None = None
+    """LISTEN only: the accept queue's limit, as listen() set it (capped by somaxconn)."""
+    retransmits: int | None = None
+    """TCP: segments retransmitted so far (tcp_info)."""
+    source: str = ""
+    """Where these facts were read."""
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class FdEntry:
+    """One row of a process's fd table."""
+
+    fd: int
+    kind: str
+    """tty, file, device, socket, pipe, anon_inode, other; ``lab`` for the lab's own channel."""
+    target: str
+    """The ``/proc/PID/fd`` link text."""
+    flags: tuple[str, ...] = ()
+    """Open-file status flags from fdinfo."""
+    pos: int | None = None
+    """File offset from fdinfo."""
+    socket: SocketState | None = None
+    """For sockets: what the kernel says of the socket."""
+    source: str = "/proc/PID/fd, /proc/PID/fdinfo"
+
+    @property
+    def lab(self) -> bool:
+        """The lab's own control channel: hidden from the student by default."""
+        return self.kind == "lab"
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"fd": self.fd, "kind": self.kind, "target": self.target,
+                               "flags": list(self.flags), "pos": self.pos, "source": self.source}
+        if self.socket is not None:
+            sock = self.socket.to_json()
+            sock["socket_source"] = sock.pop("source")
+            out.update(sock)
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> FdEntry:
+        sock = None
+        if "proto" in d:
+            names = {f.name for f in fields(SocketState)} - {"source"}
+            sock = SocketState(**{k: d.get(k) for k in names if k in d},
+                               source=d.get("socket_source", ""))
+        return cls(fd=d["fd"], kind=d["kind"], target=d["target"], flags=tuple(d["flags"]),
+                   pos=d.get("pos"), socket=sock, source=d.get("source", ""))
+
+
+@dataclass(frozen=True)
+class ProcessState:
+    """An actor process."""
+
+    actor: str
+    """The lab's name for it: ``server``, ``client2``, ``server.1`` (a fork() child)."""
+    pid: int
+    """Its pid as it sees itself (getpid()), inside the lab's pid namespace."""
+    host_pid: int
+    """Its pid on the host, as ``ps`` outside the lab shows it."""
+    ppid: int
+    """What getppid() returns inside the lab (0: the parent is outside the lab)."""
+    state: str
+    """R, S, D, Z... from /proc/PID/stat."""
+    state_name: str
+    """running, sleeping, zombie..."""
+    syscall: str | None = None
+    """The syscall the process sleeps in, from /proc/PID/syscall (None: not in one)."""
+    syscall_nr: int | None = None
+    wchan: str | None = None
+    """The kernel function it waits in, from /proc/PID/wchan."""
+    blocked_in: str | None = None
+    """The call a student asked for that is blocked in the kernel now (``accept``)."""
+    idle: bool = False
+    """Waiting for the lab's next request (sleeping on its control channel)."""
+    fds: tuple[FdEntry, ...] = ()
+    source: str = "/proc/PID/stat, status, syscall, wchan"
+
+    def fd(self, number: int) -> FdEntry | None:
+        return next((f for f in self.fds if f.fd == number), None)
+
+    @property
+    def user_fds(self) -> tuple[FdEntry, ...]:
+        """The fds a student's program has: without the lab's own channel."""
+        return tuple(f for f in self.fds if not f.lab)
+
+    def to_json(self) -> dict[str, Any]:
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "fds"}
+        out["fds"] = [f.to_json() for f in self.fds]
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ProcessState:
+        kw = {k: v for k, v in d.items() if k != "fds" and k in {f.name for f in fields(cls)}}
+        return cls(**kw, fds=tuple(FdEntry.from_json(f) for f in d.get("fds", [])))
+
+
+@dataclass(frozen=True)
+class Owner:
+    actor: str
+    fd: int
+
+
+@dataclass(frozen=True)
+class KernelSocket:
+    """A socket in the lab's network namespace, with the fd that holds it (if any)."""
+
+    socket: SocketState
+    owners: tuple[Owner, ...] = ()
+    """Every (actor, fd) that holds it; empty for accept-queue entries, SYN_RECV, TIME_WAIT."""
+
+    @property
+    def owner(self) -> Owner | None:
+        return self.owners[0] if self.owners else None
+
+    @property
+    def key(self) -> str:
+        s = self.socket
+        if s.remote and not s.remote.endswith(":0"):
+            return f"{s.proto} {s.local} {s.remote}"
+        return f"{s.proto} inode {s.inode} {s.local}"
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.socket.to_json()
+        out["owner"] = asdict(self.owners[0]) if self.owners else None
+        out["owners"] = [asdict(o) for o in self.owners]
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> KernelSocket:
+        names = {f.name for f in fields(SocketState)}
+        owners = tuple(Owner(**o) for o in d.get("owners") or ([d["owner"]] if d.get("owner") else []))
+        return cls(SocketState(**{k: v for k, v in d.items() if k in names}), owners)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the lab's processes and network namespace held at time ``t``."""
+
+    t: float
+    """Seconds since the lab started."""
+    processes: tuple[ProcessState, ...] = ()
+    sockets: tuple[KernelSocket, ...] = ()
+    """Every TCP/UDP socket in the lab's network namespace (sock_diag)."""
+    cost_ms: float = 0.0
+    """How long the kernel took to answer (observation cost, for benchmarks)."""
+
+    def process(self, actor: str) -> ProcessState | None:
+        return next((p for p in self.processes if p.actor == actor), None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"t": round(self.t, 6), "cost_ms": round(self.cost_ms, 3),
+                "processes": [p.to_json() for p in self.processes],
+                "sockets": [s.to_json() for s in self.sockets]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Snapshot:
+        return cls(t=d["t"], cost_ms=d.get("cost_ms", 0.0),
+                   processes=tuple(ProcessState.from_json(p) for p in d["processes"]),
+                   sockets=tuple(KernelSocket.from_json(s) for s in d["sockets"]))
+
+
+# ---------------------------------------------------------------------------------------
+# Diffs
+
+@dataclass(frozen=True)
+class Change:
+    """One thing that changed between two snapshots."""
+
+    what: str
+    """fd_opened, fd_closed, fd_changed, process_started, process_exited, process_changed,
+    socket_appeared, socket_gone, socket_changed."""
+    actor: str | None = None
+    fd: int | None = None
+    key: str | None = None
+    """For sockets: ``proto local remote``, or the inode for unconnected ones."""
+    before: dict[str, Any] = field(default_factory=dict)
+    """The fields that changed, with their old values."""
+    after: dict[str, Any] = field(default_factory=dict)
+    """The same fields with their new values (or the whole new record)."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, {})}
+
+
+_SOCKET_FIELDS = ("state", "local", "remote", "recv_q", "send_q", "accept_queue", "backlog",
+                  "retransmits")
+
+
+def _fd_view(f: FdEntry) -> dict[str, Any]:
+    out: dict[str, Any] = {"kind": f.kind, "target": f.target, "flags": list(f.flags)}
+    if f.socket is not None:
+        out.update({k: getattr(f.socket, k) for k in _SOCKET_FIELDS})
+    return out
+
+
+def _changed(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    keys = [k for k in b if a.get(k) != b.get(k)]
+    return {k: a.get(k) for k in keys}, {k: b.get(k) for k in keys}
+
+
+def diff(old: Snapshot | None, new: Snapshot, include_lab: bool = False) -> list[Change]:
+    """What changed from ``old`` to ``new``: fds, processes and sockets, in that order."""
+    out: list[Change] = []
+    old_procs = {p.actor: p for p in old.processes} if old else {}
+    new_procs = {p.actor: p for p in new.processes}
+    for actor, p in new_procs.items():
+        q = old_procs.get(actor)
+        if q is None:
+            out.append(Change("process_started", actor,
+                              after={"pid": p.pid, "ppid": p.ppid, "state": p.state}))
+        else:
+            view_q = {"state": q.state, "blocked_in": q.blocked_in, "ppid": q.ppid}
+            view_p = {"state": p.state, "blocked_in": p.blocked_in, "ppid": p.ppid}
+            if view_p != view_q:
+                before, after = _changed(view_q, view_p)
+                out.append(Change("process_changed", actor, before=before, after=after))
+        old_fds = {f.fd: f for f in (q.fds if q else ()) if include_lab or not f.lab}
+        new_fds = {f.fd: f for f in p.fds if include_lab or not f.lab}
+        for n, f in new_fds.items():
+            g = old_fds.get(n)
+            if g is None:
+                out.append(Change("fd_opened", actor, n, after=_fd_view(f)))
+            elif _fd_view(f) != _fd_view(g):
+                before, after = _changed(_fd_view(g), _fd_view(f))
+                out.append(Change("fd_changed", actor, n, before=before, after=after))
+        for n, g in old_fds.items():
+            if n not in new_fds and new.process(actor) is not None:
+                out.append(Change("fd_closed", actor, n, before=_fd_view(g)))
+    for actor, q in old_procs.items():
+        if actor not in new_procs:
+            out.append(Change("process_exited", actor, before={"pid": q.pid, "state": q.state}))
+    old_socks = {s.key: s for s in old.sockets} if old else {}
+    new_socks = {s.key: s for s in new.sockets}
+    for key, s in new_socks.items():
+        view = {k: getattr(s.socket, k) for k in _SOCKET_FIELDS}
+        view["owner"] = asdict(s.owner) if s.owner else None
+        t = old_socks.get(key)
+        if t is None:
+            out.append(Change("socket_appeared", key=key, after=view))
+            continue
+        tview = {k: getattr(t.socket, k) for k in _SOCKET_FIELDS}
+        tview["owner"] = asdict(t.owner) if t.owner else None
+        if view != tview:
+            before, after = _changed(tview, view)
+            out.append(Change("socket_changed", key=key, before=before, after=after))
+    for key, t in old_socks.items():
+        if key not in new_socks:
+            out.append(Change("socket_gone", key=key,
+                              before={k: getattr(t.socket, k) for k in _SOCKET_FIELDS}))
+    return out

@@ -1,0 +1,580 @@
+"""The lab supervisor: owns the sandbox, spawns actors, performs steps and observes the kernel.
+
+Run as ``python -m syscall_lab.engine.supervisor`` by :class:`syscall_lab.engine.lab.Lab`. It
+reads one JSON request a line on stdin and writes JSON lines on stdout: replies (with the
+request's ``id``) and events (``output``, ``result``, ``exited``). See DESIGN.md.
+
+Process tree and lifetime::
+
+    UI process ── supervisor (user+net namespaces; PDEATHSIG=SIGKILL on the UI process)
+                    ├─ lab-init   pid 1 of the lab's pid namespace (PDEATHSIG on the supervisor)
+                    ├─ server     an actor, pid 2 inside
+                    │   └─ server.1  made by fork() inside the server
+                    └─ client1 ...
+
+Whatever kills the UI process kills the supervisor; that kills lab-init; and when a pid
+namespace's init dies the kernel kills every process in it. No cleanup code has to run for
+nothing to be left behind. The supervisor is single-threaded (a selector loop), so it may fork.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import json
+import os
+import select
+import selectors
+import signal
+import socket
+import struct
+import sys
+import termios
+import time
+from dataclasses import dataclass, field
+from typing import Any, NoReturn
+
+from ..net.namespaces import SandboxError, enter_sandbox
+from .actor import channel_fd_floor, drop_capabilities, run_actor, set_comm
+from .observer import ActorView, Observer
+from .vocabulary import CALLS, ArgumentError, UnknownCallError, format_call, machine_arch
+from .vocabulary import normalize_args, syscall_for
+
+PR_SET_PDEATHSIG = 1
+_libc = ctypes.CDLL(None, use_errno=True)
+
+SETTLE_S = 0.015
+"""How long an actor must sit in its call's syscall before the step reports it blocked."""
+MAX_STEP_S = 10.0
+"""A call that neither returns nor sleeps in its syscall for this long is reported as running."""
+
+
+def _die_with_parent(parent: int) -> None:
+    _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+@dataclass
+class Pending:
+    seq: int
+    call: str
+    args: list[Any]
+    expect_nr: int | None
+    expect_fd: int | None
+    started: float
+    waiter: bool = True
+    """The request that made this call is still waiting for it (not yet reported blocked)."""
+    result: dict[str, Any] | None = None
+    passed_fds: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Actor:
+    name: str
+    host_pid: int
+    chan: socket.socket | None
+    console: str
+    """The actor whose pty this process writes to (forked children share their parent's)."""
+    parent: str | None = None
+    pty: int | None = None
+    forks: int = 0
+    seq: int = 0
+    pending: Pending | None = None
+    lab_inodes: set[int] = field(default_factory=set)
+    exiting: bool = False
+    gone: bool = False
+
+
+class Supervisor:
+    def __init__(self, init_pid: int, info: dict[str, Any]) -> None:
+        self.init_pid = init_pid
+        self.info = info
+        self.t0 = time.monotonic()
+        self.observer = Observer(init_host_pid=init_pid, t0=self.t0)
+        self.sel = selectors.DefaultSelector()
+        self.actors: dict[str, Actor] = {}
+        self.inbuf = b""
+        self.requests: list[dict[str, Any]] = []
+        self._late: dict[str, tuple[Pending, dict[str, Any]]] = {}
+        """Calls that returned after their step reported them blocked, by actor."""
+        self.stdin_open = True
+        self.arch = machine_arch()
+        os.set_blocking(0, False)
+        self.sel.register(0, selectors.EVENT_READ, ("stdin", None))
+
+    # -- output ----------------------------------------------------------------------
+    def emit(self, msg: dict[str, Any]) -> None:
+        data = (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+        while data:
+            try:
+                n = os.write(1, data)
+            except BlockingIOError:
+                time.sleep(0.001)
+                continue
+            except BrokenPipeError:
+                self.shutdown(exit_code=0)
+            data = data[n:]
+
+    def reply(self, req: dict[str, Any], **body: Any) -> None:
+        self.emit({"id": req.get("id"), "ok": True, **body})
+
+    def fail(self, req: dict[str, Any], kind: str, message: str) -> None:
+        self.emit({"id": req.get("id"), "ok": False, "kind": kind, "error": message})
+
+    # -- the loop --------------------------------------------------------------------
+    def pump(self, timeout: float) -> None:
+        """Wait up to ``timeout`` for input from the UI, actors and ptys, and handle it."""
+        for key, _ in self.sel.select(timeout):
+            kind, actor = key.data
+            if kind == "stdin":
+                self._read_stdin()
+            elif kind == "chan":
+                self._read_channel(actor)
+            elif kind == "pty":
+                self._read_pty(actor)
+        self._reap()
+
+    def run(self) -> NoReturn:
+        while True:
+            while self.requests:
+                self.handle(self.requests.pop(0))
+            if not self.stdin_open:
+                self.shutdown(exit_code=0)
+            self.pump(None if not self._anyone_exiting() else 0.05)
+
+    def _anyone_exiting(self) -> bool:
+        return any(a.exiting and not a.gone for a in self.actors.values())
+
+    def _read_stdin(self) -> None:
+        try:
+            chunk = os.read(0, 1 << 16)
+        except BlockingIOError:
+            return
+        if not chunk:
+            self.stdin_open = False
+            self.sel.unregister(0)
+            return
+        self.inbuf += chunk
+        while b"\n" in self.inbuf:
+            line, self.inbuf = self.inbuf.split(b"\n", 1)
+            if line.strip():
+                try:
+                    self.requests.append(json.loads(line))
+                except json.JSONDecodeError as exc:
+                    self.emit({"id": None, "ok": False, "kind": "protocol", "error": str(exc)})
+
+    def _read_channel(self, a: Actor) -> None:
+        assert a.chan is not None
+        try:
+            data, anc, _, _ = a.chan.recvmsg(1 << 21, socket.CMSG_SPACE(4 * 4))
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data, anc = b"", []
+        if not data:  # every copy of the actor's end is closed: it has exited
+            self.sel.unregister(a.chan)
+            a.chan.close()
+            a.chan = None
+            a.exiting = True
+            if a.pending and a.pending.call == "exit":
+                a.pending.result = a.pending.result or {"seq": a.pending.seq, "ret": None}
+            return
+        passed: list[int] = []
+        for level, ctype, cdata in anc:
+            if level == socket.SOL_SOCKET and ctype == socket.SCM_RIGHTS:
+                passed += list(struct.unpack(f"={len(cdata) // 4}i", cdata[: len(cdata) // 4 * 4]))
+        msg = json.loads(data)
+        if "channel_fd" in msg:
+            self._note_channel(a, msg["channel_fd"])
+        if msg.get("hello"):
+            return
+        if msg.get("forked_child"):
+            self.emit({"event": "result", "actor": a.name, "call": "fork", "args": [],
+                       "result": {"ret": 0}, "c": "fork() = 0 (in the child)",
+                       "t": time.monotonic() - self.t0})
+            return
+        p = a.pending
+        if p is None or msg.get("seq") != p.seq:
+            return
+        if msg.get("exiting"):
+            return  # the real end is the channel closing, seen above
+        p.result = msg
+        p.passed_fds = passed
+        if p.call == "fork" and passed:
+            self._adopt_child(a, msg, passed[0])
+        a.pending = None
+        if not p.waiter:  # its step already reported it blocked: tell the UI it returned now
+            self.emit({"event": "result", "actor": a.name, "call": p.call, "args": p.args,
+                       "result": _public(msg), "c": format_call(p.call, p.args, msg),
+                       "t": time.monotonic() - self.t0})
+            self._late[a.name] = (p, msg)  # for a later 'wait' request
+
+    def _read_pty(self, a: Actor) -> None:
+        assert a.pty is not None
+        try:
+            data = os.read(a.pty, 1 << 16)
+        except BlockingIOError:
+            return
+        except OSError:  # EIO: every process holding the terminal has closed it
+            data = b""
+        if not data:
+            self.sel.unregister(a.pty)
+            os.close(a.pty)
+            a.pty = None
+            return
+        text = data.decode("utf-8", "replace").replace("\r\n", "\n")
+        self.emit({"event": "output", "actor": a.name, "data": text,
+                   "t": time.monotonic() - self.t0})
+
+    def _reap(self) -> None:
+        for a in self.actors.values():
+            if a.gone:
+                continue
+            if a.parent is None and a.exiting:
+                try:
+                    pid, status = os.waitpid(a.host_pid, os.WNOHANG)
+                except ChildProcessError:
+                    pid, status = a.host_pid, 0
+                if pid:
+                    a.gone = True
+                    self.emit({"event": "exited", "actor": a.name, **_status(status)})
+            elif a.parent is not None and not os.path.exists(f"/proc/{a.host_pid}"):
+                a.gone = True  # reaped by its parent's waitpid(), or by lab-init
+                self.emit({"event": "exited", "actor": a.name})
+
+    # -- actors ----------------------------------------------------------------------
+    def spawn(self, name: str) -> Actor:
+        master, slave = os.openpty()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:  # the actor
+            try:
+                os.setsid()
+                fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
+                chan = fcntl.fcntl(theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, channel_fd_floor())
+                for n in (0, 1, 2):
+                    os.dup2(slave, n)
+                os.closerange(3, chan)
+                os.closerange(chan + 1, 1 << 20)
+                set_comm(name)
+                for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+                    signal.signal(sig, signal.SIG_DFL)  # behave like a C program
+                drop_capabilities()
+                run_actor(chan)
+            except BaseException:
+                os._exit(127)
+        os.close(slave)
+        theirs.close()
+        os.set_blocking(master, False)
+        a = Actor(name, pid, ours, console=name, pty=master)
+        self.actors[name] = a
+        self.sel.register(ours, selectors.EVENT_READ, ("chan", a))
+        self.sel.register(master, selectors.EVENT_READ, ("pty", a))
+        end = time.monotonic() + 5.0
+        while not a.lab_inodes and a.chan is not None and time.monotonic() < end:
+            self.pump(0.01)  # until its hello: it is ready for calls
+        return a
+
+    def _note_channel(self, a: Actor, fd: int) -> None:
+        """Remember the inode of the actor's end of its channel, to hide it from the student."""
+        try:
+            target = os.readlink(f"/proc/{a.host_pid}/fd/{fd}")
+        except OSError:
+            return
+        if target.startswith("socket:["):
+            a.lab_inodes.add(int(target[8:-1]))
+
+    def _adopt_child(self, parent: Actor, msg: dict[str, Any], chan_fd: int) -> None:
+        parent.forks += 1
+        name = f"{parent.name}.{parent.forks}"
+        ns_pid = msg["ret"]
+        host_pid = self._host_pid_of(parent.host_pid, ns_pid)
+        chan = socket.socket(fileno=chan_fd)
+        child = Actor(name, host_pid, chan, console=parent.console, parent=parent.name)
+        self.actors[name] = child
+        self.sel.register(chan, selectors.EVENT_READ, ("chan", child))
+        msg.setdefault("value", {})["child_actor"] = name
+
+    def _host_pid_of(self, parent_host_pid: int, ns_pid: int) -> int:
+        for _ in range(500):
+            for pid in self.observer.procfs.children(parent_host_pid):
+                rec = self.observer.procfs.process(pid)
+                if rec and rec.nspid[-1] == ns_pid:
+                    return pid
+            time.sleep(0.001)
+        return -1
+
+    def views(self) -> list[ActorView]:
+        return [ActorView(a.name, a.host_pid, frozenset(a.lab_inodes),
+                          a.pending.call if a.pending else None)
+                for a in self.actors.values() if not a.gone]
+
+    def snapshot(self) -> dict[str, Any]:
+        return self.observer.snapshot(self.views()).to_json()
+
+    # -- requests --------------------------------------------------------------------
+    def handle(self, req: dict[str, Any]) -> None:
+        op = req.get("op")
+        try:
+            if op == "spawn":
+                self.op_spawn(req)
+            elif op == "call":
+                self.op_call(req)
+            elif op == "wait":
+                self.op_wait(req)
+            elif op == "snapshot":
+                self.reply(req, snapshot=self.snapshot())
+            elif op == "ping":
+                self.reply(req)
+            elif op == "shutdown":
+                self.reply(req)
+                self.shutdown(exit_code=0)
+            else:
+                self.fail(req, "protocol", f"unknown request {op!r}")
+        except (UnknownCallError, ArgumentError) as exc:
+            self.fail(req, "call", str(exc))
+
+    def op_spawn(self, req: dict[str, Any]) -> None:
+        name = str(req["actor"])
+        if name in self.actors:
+            self.fail(req, "actor", f"there is already an actor named '{name}'")
+            return
+        a = self.spawn(name)
+        self.reply(req, actor=name, host_pid=a.host_pid)
+
+    def _actor(self, req: dict[str, Any]) -> Actor | None:
+        name = req.get("actor")
+        a = self.actors.get(str(name))
+        if a is None:
+            known = ", ".join(n for n, x in self.actors.items() if not x.gone) or "none"
+            self.fail(req, "actor", f"no actor named '{name}' (actors: {known})")
+            return None
+        if a.gone or a.chan is None:
+            self.fail(req, "actor", f"'{a.name}' has exited; it can make no more calls")
+            return None
+        return a
+
+    def op_call(self, req: dict[str, Any]) -> None:
+        a = self._actor(req)
+        if a is None:
+            return
+        name = str(req["call"])
+        args = normalize_args(name, req.get("args", []))
+        if a.pending is not None:
+            self.fail(req, "blocked",
+                      f"'{a.name}' is still blocked in {a.pending.call}(); it can make no other "
+                      "call until that one returns (wait for it)")
+            return
+        self._late.pop(a.name, None)
+        a.seq += 1
+        sc_name, nr = syscall_for(CALLS[name], self.arch)
+        fd_arg = args[0] if CALLS[name].params and CALLS[name].params[0].kind == "fd" else None
+        p = Pending(a.seq, name, args, nr, fd_arg, time.monotonic())
+        a.pending = p
+        assert a.chan is not None
+        a.chan.send(json.dumps({"seq": p.seq, "call": name, "args": args}).encode())
+        blocked = self._await(a, p, deadline=time.monotonic() + MAX_STEP_S)
+        self._finish_step(req, a, p, blocked)
+
+    def _await(self, a: Actor, p: Pending, deadline: float) -> str | None:
+        """Wait for the call to return. Returns None if it did, else how it is stuck."""
+        blocked_since: float | None = None
+        while p.result is None:
+            self.pump(0.002)
+            if p.result is not None:
+                break
+            if p.call == "exit":
+                if a.chan is None:
+                    break
+            elif self._sleeping_in(a, p):
+                now = time.monotonic()
+                blocked_since = blocked_since or now
+                if now - blocked_since >= SETTLE_S:
+                    return "blocked"
+            else:
+                blocked_since = None
+            if time.monotonic() > deadline:
+                return "running"
+        if p.call == "fork" and p.result is not None:
+            # let the child say its own fork() = 0 before we look at the kernel
+            child = (p.result.get("value") or {}).get("child_actor")
+            end = time.monotonic() + 1.0
+            while child and time.monotonic() < end:
+                c = self.actors[child]
+                if c.lab_inodes and self._child_settled(c):
+                    break
+                self.pump(0.002)
+        if p.call == "exit":
+            end = time.monotonic() + 1.0
+            while time.monotonic() < end and os.path.exists(f"/proc/{a.host_pid}") and \
+                    _proc_state(a.host_pid) not in ("Z", None):
+                self.pump(0.002)
+        return None
+
+    def _child_settled(self, c: Actor) -> bool:
+        rec = self.observer.procfs.process(c.host_pid)
+        return bool(rec and rec.syscall and rec.syscall.nr is not None)
+
+    def _sleeping_in(self, a: Actor, p: Pending) -> bool:
+        try:
+            with open(f"/proc/{a.host_pid}/syscall") as f:
+                parts = f.read().split()
+        except OSError:
+            return False
+        if not parts or parts[0] == "running" or int(parts[0]) != p.expect_nr:
+            return False
+        return p.expect_fd is None or int(parts[1], 16) == p.expect_fd & 0xFFFFFFFFFFFFFFFF
+
+    def _finish_step(self, req: dict[str, Any], a: Actor, p: Pending, stuck: str | None) -> None:
+        body: dict[str, Any] = {"actor": a.name, "call": p.call, "args": p.args,
+                                "syscall": dict(zip(("name", "nr"),
+                                                    syscall_for(CALLS[p.call], self.arch)))}
+        if stuck:
+            p.waiter = False
+            body.update(result=None, blocked=True, state=stuck,
+                        c=format_call(p.call, p.args, None))
+        else:
+            res = p.result or {}
+            if "internal_error" in res:
+                self.fail(req, "internal", f"{a.name}: {res['internal_error']}")
+                return
+            body.update(result=_public(res), blocked=False, c=format_call(p.call, p.args, res))
+        body["snapshot"] = self.snapshot()
+        self.reply(req, **body)
+
+    def op_wait(self, req: dict[str, Any]) -> None:
+        name = str(req.get("actor"))
+        a = self.actors.get(name)
+        if a is None:
+            self.fail(req, "actor", f"no actor named '{name}'")
+            return
+        timeout = float(req.get("seconds", 5.0))
+        late = self._late.pop(name, None)
+        if late is None and a.pending is None:
+            self.fail(req, "actor", f"'{name}' is not blocked in any call")
+            return
+        if late is None:
+            assert a.pending is not None
+            p = a.pending
+            end = time.monotonic() + timeout
+            while p.result is None and time.monotonic() < end:
+                self.pump(min(0.05, max(0.0, end - time.monotonic())))
+            late = self._late.pop(name, None)
+            if late is None:
+                self.reply(req, actor=name, call=p.call, args=p.args, result=None, blocked=True,
+                           c=format_call(p.call, p.args, None), snapshot=self.snapshot())
+                return
+        p, msg = late
+        self.reply(req, actor=name, call=p.call, args=p.args, result=_public(msg), blocked=False,
+                   c=format_call(p.call, p.args, msg), snapshot=self.snapshot())
+
+    # -- the end ---------------------------------------------------------------------
+    def shutdown(self, exit_code: int) -> NoReturn:
+        try:
+            os.kill(self.init_pid, signal.SIGKILL)  # the kernel kills the whole pid namespace
+        except ProcessLookupError:
+            pass
+        deadline = time.monotonic() + 2.0
+        while time.monotonic() < deadline:
+            try:
+                pid, _ = os.waitpid(-1, 0)
+            except ChildProcessError:
+                break
+        os._exit(exit_code)
+
+
+def _public(msg: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in msg.items() if k not in ("call", "exiting")}
+
+
+def _status(status: int) -> dict[str, Any]:
+    if os.WIFEXITED(status):
+        return {"code": os.WEXITSTATUS(status)}
+    if os.WIFSIGNALED(status):
+        return {"signal": signal.Signals(os.WTERMSIG(status)).name}
+    return {}
+
+
+def _proc_state(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def _lab_init(lifeline: int) -> NoReturn:
+    """pid 1 of the lab's pid namespace: reaps orphans; its death ends every lab process.
+
+    ``lifeline`` is the read end of a pipe whose write end only the supervisor holds. Inside
+    the new pid namespace getppid() is 0 (the parent is outside), so that is how we learn
+    whether the supervisor died before PR_SET_PDEATHSIG took effect.
+    """
+    try:
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if select.select([lifeline], [], [], 0)[0]:  # EOF: the supervisor is already gone
+            os._exit(1)
+        set_comm("lab-init")
+        null = os.open("/dev/null", os.O_RDWR)
+        for n in (0, 1, 2):
+            os.dup2(null, n)
+        os.closerange(3, 1 << 20)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+        while True:
+            signal.sigwait({signal.SIGCHLD})
+            while True:
+                try:
+                    pid, _ = os.waitpid(-1, os.WNOHANG)
+                except ChildProcessError:
+                    break
+                if pid == 0:
+                    break
+    finally:
+        os._exit(0)
+
+
+def main() -> NoReturn:
+    parent = int(os.environ.get("SYSCALL_LAB_PARENT", "0") or 0)
+    if parent:
+        _die_with_parent(parent)
+    os.set_blocking(1, True)
+    try:
+        sandbox = enter_sandbox()
+    except SandboxError as exc:
+        sys.stdout.write(json.dumps({"event": "fatal", "kind": "environment",
+                                     "reason": exc.reason, "fix": exc.fix}) + "\n")
+        sys.stdout.flush()
+        os._exit(2)
+    me = os.getpid()
+    lifeline_r, lifeline_w = os.pipe()
+    init_pid = os.fork()
+    if init_pid == 0:
+        os.close(lifeline_w)
+        _lab_init(lifeline_r)
+    os.close(lifeline_r)  # lifeline_w stays open (close-on-exec) for as long as we live
+    info = {"supervisor_pid": me, "init_pid": init_pid, "arch": machine_arch(),
+            "userns": sandbox.userns, "netns_inode": sandbox.netns_inode, "uid": os.getuid()}
+    try:
+        sup = Supervisor(init_pid, info)
+    except Exception as exc:  # e.g. sock_diag unavailable
+        os.kill(init_pid, signal.SIGKILL)
+        sys.stdout.write(json.dumps({"event": "fatal", "kind": "environment",
+                                     "reason": f"cannot observe the lab: {exc}",
+                                     "fix": "see 'syscall-lab doctor'"}) + "\n")
+        sys.stdout.flush()
+        os._exit(2)
+    sup.emit({"event": "ready", **info})
+    try:
+        sup.run()
+    except Exception as exc:  # a bug of ours: say so on the protocol, details on stderr
+        import traceback
+
+        traceback.print_exc()
+        sup.emit({"event": "fatal", "kind": "internal", "reason": f"{type(exc).__name__}: {exc}",
+                  "fix": "this is a bug in syscall-lab; please report it with the output above"})
+        sup.shutdown(exit_code=3)
+
+
+if __name__ == "__main__":
+    main()

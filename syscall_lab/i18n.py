@@ -1,0 +1,82 @@
+"""Every text a student reads, in English and Korean.
+
+Lesson texts are ``str`` or ``{"en": ..., "ko": ...}``; :func:`pick` chooses. Our own words
+live in :data:`MESSAGES` and are fetched with :func:`t`. A test checks both languages exist for
+every key and that the ``{placeholders}`` agree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["LANGS", "MESSAGES", "Text", "default_lang", "pick", "t"]
+
+LANGS = ("en", "ko")
+Text = str | Mapping[str, str]
+
+
+def default_lang() -> str:
+    """``SYSCALL_LAB_LANG``, else Korean when the locale is Korean, else English."""
+    explicit = os.environ.get("SYSCALL_LAB_LANG", "")
+    if explicit in LANGS:
+        return explicit
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def pick(text: Text | None, lang: str) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "step": {"en": "Step {n} of {total}", "ko": "{total}단계 중 {n}단계"},
+    "syscall_nr": {"en": "syscall {name} = {nr} on {arch}", "ko": "{arch}의 시스템 콜 {name} = {nr}번"},
+    "blocked": {"en": "{actor} is blocked in {call}() - the kernel put it to sleep",
+                "ko": "{actor}는 {call}()에서 블록되었습니다 - 커널이 재웠습니다"},
+    "running": {"en": "{actor} is still running {call}()",
+                "ko": "{actor}는 아직 {call}()을 실행 중입니다"},
+    "returned_later": {"en": "{actor}: {c}   (returned just now)",
+                       "ko": "{actor}: {c}   (방금 반환됨)"},
+    "forked_child": {"en": "{actor}: {c}", "ko": "{actor}: {c}"},
+    "exited": {"en": "{actor} exited {how}", "ko": "{actor} 종료 {how}"},
+    "wrote": {"en": "{actor} wrote: {text}", "ko": "{actor}의 출력: {text}"},
+    "watched": {"en": "watched the kernel for {seconds} s", "ko": "{seconds}초 동안 커널을 지켜보았습니다"},
+    "changes": {"en": "What the kernel changed", "ko": "커널에서 바뀐 것"},
+    "no_changes": {"en": "nothing changed in the kernel", "ko": "커널에서 바뀐 것이 없습니다"},
+    "checks": {"en": "Checks", "ko": "검사"},
+    "actual": {"en": "the kernel shows {actual}", "ko": "커널 값: {actual}"},
+    "summary_ok": {"en": "All {n} checks passed.", "ko": "검사 {n}개 모두 통과했습니다."},
+    "summary_fail": {"en": "{failed} of {n} checks failed.", "ko": "검사 {n}개 중 {failed}개가 실패했습니다."},
+    "step_error": {"en": "the step could not run: {error}", "ko": "이 단계를 실행할 수 없습니다: {error}"},
+    "fd_opened": {"en": "{actor}: fd {fd} opened -> {what}", "ko": "{actor}: fd {fd} 열림 -> {what}"},
+    "fd_closed": {"en": "{actor}: fd {fd} closed (was {what})", "ko": "{actor}: fd {fd} 닫힘 (이전: {what})"},
+    "fd_changed": {"en": "{actor}: fd {fd} {what}", "ko": "{actor}: fd {fd} {what}"},
+    "process_started": {"en": "{actor}: new process, pid {pid}", "ko": "{actor}: 새 프로세스, pid {pid}"},
+    "process_exited": {"en": "{actor}: process gone (reaped)", "ko": "{actor}: 프로세스 사라짐 (회수됨)"},
+    "process_changed": {"en": "{actor}: {what}", "ko": "{actor}: {what}"},
+    "socket_appeared": {"en": "kernel socket {key}: {what}", "ko": "커널 소켓 {key}: {what}"},
+    "socket_gone": {"en": "kernel socket {key} is gone", "ko": "커널 소켓 {key} 사라짐"},
+    "socket_changed": {"en": "kernel socket {key}: {what}", "ko": "커널 소켓 {key}: {what}"},
+    "no_fd": {"en": "no fd holds it yet", "ko": "아직 어떤 fd도 가지고 있지 않음"},
+    "cannot_run": {"en": "cannot start a lab: {reason}", "ko": "실습 환경을 시작할 수 없습니다: {reason}"},
+    "fix": {"en": "fix: {fix}", "ko": "해결 방법: {fix}"},
+    "lab_failed": {"en": "the lab failed: {reason}", "ko": "실습 환경 오류: {reason}"},
+    "unknown_lesson": {"en": "no lesson '{name}' (lessons: {known})",
+                       "ko": "'{name}' 레슨이 없습니다 (레슨 목록: {known})"},
+    "interrupted": {"en": "interrupted; the lab was shut down", "ko": "중단됨; 실습 환경을 정리했습니다"},
+}
+
+
+def t(msg_id: str, lang: str, /, **kw: Any) -> str:
+    """Our message ``msg_id`` in ``lang`` with ``kw`` filled in."""
+    entry = MESSAGES[msg_id]
+    return (entry.get(lang) or entry["en"]).format(**kw)

@@ -1,0 +1,76 @@
+"""Run a lesson on a lab, step by step, yielding what each step did and what the kernel held.
+
+Front ends (the headless transcript, JSON lines, the TUI) render :class:`StepRecord` values; the
+runner itself prints nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from ..engine.lab import CallError, Lab, StepOutcome
+from ..engine.snapshot import Change, Snapshot, diff
+from .model import CheckResult, Lesson, Step
+
+__all__ = ["StepRecord", "run_lesson"]
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    index: int
+    """1-based."""
+    total: int
+    step: Step
+    outcome: StepOutcome | None
+    """The call's result; None for watch steps or when the step could not run."""
+    snapshot: Snapshot
+    changes: tuple[Change, ...]
+    checks: tuple[CheckResult, ...]
+    events: tuple[dict[str, Any], ...]
+    """What happened meanwhile: actor output, blocked calls that returned, exits."""
+    error: str | None = None
+    """Why the step could not run (the lab refused it); counts as a failure."""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and all(c.ok for c in self.checks)
+
+
+def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:
+    """Spawn the lesson's actors in ``lab`` and perform its steps, one record per step."""
+    for actor in lesson.actors:
+        lab.spawn(actor)
+    prev = lab.snapshot()
+    lab.events()
+    total = len(lesson.steps)
+    for i, step in enumerate(lesson.steps, 1):
+        outcome: StepOutcome | None = None
+        error = None
+        try:
+            if step.call and step.actor:
+                outcome = lab.call(step.actor, step.call, *step.args)
+            elif step.wait is not None and step.actor:
+                outcome = lab.wait(step.actor, step.wait)
+            elif step.watch:
+                time.sleep(step.watch)
+        except CallError as exc:
+            error = str(exc)
+        snap = outcome.snapshot if outcome else lab.snapshot()
+        events = tuple(_without_consumed(lab.events(), outcome, step))
+        checks = tuple(e.check(outcome, snap) for e in step.expect)
+        yield StepRecord(i, total, step, outcome, snap, tuple(diff(prev, snap)), checks, events,
+                         error)
+        prev = snap
+
+
+def _without_consumed(events: list[dict[str, Any]], outcome: StepOutcome | None,
+                      step: Step) -> list[dict[str, Any]]:
+    """Drop the late-result event that a wait step reports as its own result."""
+    if outcome is None or step.wait is None:
+        return events
+    return [e for e in events
+            if not (e.get("event") == "result" and e.get("actor") == outcome.actor
+                    and (e.get("result") or {}).get("seq") == outcome.seq)]

@@ -1,0 +1,138 @@
+"""The lab's sandbox: private user, network and pid namespaces, entered without root.
+
+``enter_sandbox()`` is called once by the supervisor while it is still single-threaded (the
+kernel requires that for ``CLONE_NEWUSER``). Afterwards the supervisor is "root" only inside its
+own user namespace, sees a fresh network namespace with nothing but ``lo`` (which it brings up),
+and every process it forks next lands in a fresh pid namespace. Nothing is named or mounted, so
+nothing can outlive the lab: when its last process dies, the kernel frees the namespaces.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import fcntl
+import os
+import socket
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["SandboxError", "SandboxInfo", "bring_up_loopback", "diagnose_userns", "enter_sandbox"]
+
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+CLONE_NEWPID = 0x20000000
+
+SIOCGIFFLAGS = 0x8913
+SIOCSIFFLAGS = 0x8914
+IFF_UP = 0x1
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+class SandboxError(RuntimeError):
+    """The kernel refused to make the lab's namespaces; ``fix`` says what would help."""
+
+    def __init__(self, reason: str, fix: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.fix = fix
+
+
+@dataclass(frozen=True)
+class SandboxInfo:
+    """What the sandbox is made of."""
+
+    userns: bool
+    """A private user namespace was made (always, unless root and the kernel refused it)."""
+    netns_inode: int
+    """The network namespace's inode (``/proc/self/ns/net``), to tell it from the host's."""
+
+
+def _unshare(flags: int) -> None:
+    if _libc.unshare(flags) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+
+
+def _read(path: str) -> str | None:
+    try:
+        return Path(path).read_text().strip()
+    except OSError:
+        return None
+
+
+def diagnose_userns(err: int | None = None) -> SandboxError:
+    """Explain why unprivileged user namespaces are unavailable here, with the fix."""
+    apparmor = _read("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
+    debian = _read("/proc/sys/kernel/unprivileged_userns_clone")
+    max_ns = _read("/proc/sys/user/max_user_namespaces")
+    if apparmor == "1":
+        return SandboxError(
+            "this system's AppArmor forbids unprivileged user namespaces "
+            "(kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 24.04)",
+            "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
+    if debian == "0":
+        return SandboxError(
+            "this kernel forbids unprivileged user namespaces (kernel.unprivileged_userns_clone = 0)",
+            "sudo sysctl -w kernel.unprivileged_userns_clone=1")
+    if max_ns == "0":
+        return SandboxError(
+            "user namespaces are switched off here (user.max_user_namespaces = 0)",
+            "sudo sysctl -w user.max_user_namespaces=15000")
+    if err == errno.ENOSPC:
+        return SandboxError(
+            "the limit on user namespaces is reached (user.max_user_namespaces)",
+            "end other labs or containers, or raise it: sudo sysctl -w user.max_user_namespaces=15000")
+    if os.path.exists("/.dockerenv") or os.path.exists("/run/.containerenv"):
+        return SandboxError(
+            "this container does not allow new namespaces (its seccomp profile blocks unshare)",
+            "run the container with --security-opt seccomp=unconfined, or run syscall-lab on the host")
+    why = os.strerror(err) if err else "refused"
+    return SandboxError(
+        f"the kernel refused to create a user namespace ({why})",
+        "check 'unshare -rn true' works for your user; see 'syscall-lab doctor'")
+
+
+def _write_id_maps(uid: int, gid: int) -> None:
+    # The same ids inside as outside: the student's processes are themselves, not "root".
+    Path("/proc/self/setgroups").write_text("deny")
+    Path("/proc/self/uid_map").write_text(f"{uid} {uid} 1")
+    Path("/proc/self/gid_map").write_text(f"{gid} {gid} 1")
+
+
+def bring_up_loopback() -> None:
+    """``ip link set lo up`` in the current network namespace (SIOCSIFFLAGS)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        ifreq = struct.pack("16sH14x", b"lo", 0)
+        flags = struct.unpack("16sH14x", fcntl.ioctl(s.fileno(), SIOCGIFFLAGS, ifreq))[1]
+        fcntl.ioctl(s.fileno(), SIOCSIFFLAGS, struct.pack("16sH14x", b"lo", flags | IFF_UP))
+
+
+def enter_sandbox() -> SandboxInfo:
+    """Move this process into new user, network and (for its children) pid namespaces.
+
+    Must be called while the process has a single thread.
+
+    Raises:
+        SandboxError: the kernel refused, with the reason and the fix.
+    """
+    uid, gid = os.geteuid(), os.getegid()
+    userns = True
+    try:
+        _unshare(CLONE_NEWUSER)
+    except OSError as exc:
+        if uid != 0:
+            raise diagnose_userns(exc.errno) from None
+        userns = False  # root on a kernel without user namespaces: net and pid still work
+    if userns:
+        _write_id_maps(uid, gid)
+    try:
+        _unshare(CLONE_NEWNET | CLONE_NEWPID)
+    except OSError as exc:
+        raise SandboxError(
+            f"the kernel refused a private network namespace ({exc.strerror})",
+            "see 'syscall-lab doctor'") from None
+    bring_up_loopback()
+    return SandboxInfo(userns=userns, netns_inode=os.stat("/proc/self/ns/net").st_ino)

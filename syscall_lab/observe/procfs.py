@@ -1,0 +1,218 @@
+"""Readers of ``/proc``: a process's fd table and its scheduling state.
+
+All paths go through one root (``ProcFS(root=...)``) so tests can point it at fixture files,
+and every reader copes with a process or fd that vanishes mid-read, as psutil does.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "FdRecord",
+    "ProcFS",
+    "ProcRecord",
+    "SyscallRecord",
+    "decode_open_flags",
+    "fd_kind",
+]
+
+# Process states as the kernel prints them in /proc/PID/stat (fs/proc/array.c task_state_array).
+STATE_NAMES = {
+    "R": "running", "S": "sleeping", "D": "disk sleep", "T": "stopped", "t": "tracing stop",
+    "X": "dead", "Z": "zombie", "P": "parked", "I": "idle",
+}
+
+# open(2) flags as fdinfo prints them (octal), include/uapi/asm-generic/fcntl.h.
+_OPEN_FLAG_BITS = [
+    ("O_APPEND", 0o2000), ("O_NONBLOCK", 0o4000), ("O_DIRECTORY", 0o200000),
+    ("O_CLOEXEC", 0o2000000), ("O_PATH", 0o10000000),
+]
+_ACCESS = {0: "O_RDONLY", 1: "O_WRONLY", 2: "O_RDWR"}
+
+_VANISHED = (FileNotFoundError, ProcessLookupError, NotADirectoryError)
+
+
+def decode_open_flags(flags: int) -> tuple[str, ...]:
+    """``0o2004002`` -> ``("O_RDWR", "O_NONBLOCK", "O_CLOEXEC")``."""
+    names = [_ACCESS.get(flags & 3, "O_ACCMODE")]
+    names += [n for n, bit in _OPEN_FLAG_BITS if flags & bit]
+    return tuple(names)
+
+
+_BRACKET = re.compile(r"^([a-z_]+):\[?([^\]]*)\]?$")
+
+
+def fd_kind(target: str) -> tuple[str, int | None]:
+    """What an fd points to, from its ``/proc/PID/fd`` link: (kind, inode or None).
+
+    ``socket:[123]`` -> ("socket", 123); ``pipe:[9]`` -> ("pipe", 9); ``/dev/pts/3`` -> ("tty",
+    None); ``anon_inode:[eventfd]`` -> ("anon_inode", None); ``/etc/hosts`` -> ("file", None).
+    """
+    if target.startswith("/"):
+        if target.startswith(("/dev/pts/", "/dev/tty", "/dev/console")) or target == "/dev/ptmx":
+            return "tty", None
+        if target.startswith("/dev/"):
+            return "device", None
+        return "file", None
+    m = _BRACKET.match(target)
+    if m:
+        kind, inner = m.groups()
+        if kind in ("socket", "pipe"):
+            return kind, int(inner) if inner.isdigit() else None
+        if kind == "anon_inode":
+            return "anon_inode", None
+        return kind, int(inner) if inner.isdigit() else None
+    return "other", None
+
+
+@dataclass(frozen=True)
+class FdRecord:
+    """One open file descriptor, as ``/proc/PID/fd`` and ``/proc/PID/fdinfo`` show it."""
+
+    fd: int
+    """The number, as the process uses it."""
+    target: str
+    """The link's text: a path, ``socket:[inode]``, ``pipe:[inode]``..."""
+    kind: str
+    """tty, file, device, socket, pipe, anon_inode, other."""
+    inode: int | None
+    """The socket's or pipe's inode, from the link."""
+    flags: tuple[str, ...]
+    """The open file's status flags from fdinfo (``O_RDWR``, ``O_NONBLOCK``...)."""
+    pos: int | None
+    """The file offset from fdinfo."""
+
+
+@dataclass(frozen=True)
+class SyscallRecord:
+    """What ``/proc/PID/syscall`` says: the syscall a sleeping task is in, with its args."""
+
+    nr: int | None
+    """The syscall number, None when the task is running or not in a syscall."""
+    args: tuple[int, ...]
+    """The six arguments (as the kernel saw them)."""
+    running: bool
+    """The task was running on a CPU when read (the file says ``running``)."""
+
+
+@dataclass(frozen=True)
+class ProcRecord:
+    """A process as ``/proc/PID/stat``, ``status``, ``syscall`` and ``wchan`` show it."""
+
+    pid: int
+    """The pid in the reader's pid namespace (the host's)."""
+    comm: str
+    state: str
+    """One letter: R, S, D, T, Z..."""
+    ppid: int
+    """The parent's pid, in the reader's namespace."""
+    nspid: tuple[int, ...]
+    """The pid in each nested pid namespace, outermost first (``NSpid``)."""
+    syscall: SyscallRecord | None
+    """None where the kernel does not let us read it (zombies, other users)."""
+    wchan: str | None
+    """The kernel function the task sleeps in, or None."""
+
+    @property
+    def state_name(self) -> str:
+        return STATE_NAMES.get(self.state, self.state)
+
+
+class ProcFS:
+    """Read processes and fds under one ``/proc`` root."""
+
+    def __init__(self, root: str | os.PathLike[str] = "/proc") -> None:
+        self.root = Path(root)
+
+    def _read(self, *parts: str | int) -> str:
+        return self.root.joinpath(*map(str, parts)).read_text()
+
+    def fds(self, pid: int) -> list[FdRecord]:
+        """The process's fd table, sorted by fd. Empty if the process is gone or a zombie."""
+        base = self.root / str(pid)
+        try:
+            names = os.listdir(base / "fd")
+        except _VANISHED:
+            return []
+        except PermissionError:
+            return []
+        out: list[FdRecord] = []
+        for name in names:
+            if not name.isdigit():
+                continue
+            try:
+                target = os.readlink(base / "fd" / name)
+                info = (base / "fdinfo" / name).read_text()
+            except _VANISHED:
+                continue  # closed between listdir and readlink
+            flags, pos = 0, None
+            for line in info.splitlines():
+                key, _, value = line.partition(":")
+                if key == "flags":
+                    flags = int(value.strip(), 8)
+                elif key == "pos":
+                    pos = int(value.strip())
+            kind, inode = fd_kind(target)
+            out.append(FdRecord(int(name), target, kind, inode, decode_open_flags(flags), pos))
+        out.sort(key=lambda r: r.fd)
+        return out
+
+    def fd_path(self, pid: int, fd: int) -> str:
+        return str(self.root / str(pid) / "fd" / str(fd))
+
+    def process(self, pid: int) -> ProcRecord | None:
+        """The process ``pid``, or None if it has gone (and been reaped)."""
+        try:
+            stat = self._read(pid, "stat")
+            status = self._read(pid, "status")
+        except _VANISHED:
+            return None
+        # comm may contain spaces and parentheses: it ends at the last ')'.
+        lpar, rpar = stat.index("("), stat.rindex(")")
+        comm = stat[lpar + 1:rpar]
+        fields = stat[rpar + 2:].split()
+        state, ppid = fields[0], int(fields[1])
+        nspid: tuple[int, ...] = (pid,)
+        for line in status.splitlines():
+            if line.startswith("NSpid:"):
+                nspid = tuple(int(x) for x in line.split()[1:])
+                break
+        return ProcRecord(pid, comm, state, ppid, nspid, self._syscall(pid), self._wchan(pid))
+
+    def _syscall(self, pid: int) -> SyscallRecord | None:
+        try:
+            text = self._read(pid, "syscall").strip()
+        except (*_VANISHED, PermissionError, OSError):
+            return None
+        if text == "running":
+            return SyscallRecord(None, (), True)
+        parts = text.split()
+        nr = int(parts[0])
+        if nr < 0:  # blocked, but not in a syscall
+            return SyscallRecord(None, (), False)
+        return SyscallRecord(nr, tuple(int(a, 16) for a in parts[1:7]), False)
+
+    def _wchan(self, pid: int) -> str | None:
+        try:
+            text = self._read(pid, "wchan").strip()
+        except (*_VANISHED, PermissionError, OSError):
+            return None
+        return None if text in ("", "0") else text
+
+    def children(self, pid: int) -> list[int]:
+        """The pids of ``pid``'s children (``/proc/PID/task/*/children``)."""
+        out: list[int] = []
+        try:
+            tasks = os.listdir(self.root / str(pid) / "task")
+        except _VANISHED:
+            return out
+        for tid in tasks:
+            try:
+                out += [int(x) for x in self._read(pid, "task", tid, "children").split()]
+            except _VANISHED:
+                continue
+        return out

@@ -1,0 +1,214 @@
+"""The headless runner's readable transcript (Rich), and its JSON-lines twin.
+
+Both render :class:`~syscall_lab.lesson.runner.StepRecord` values and nothing else: every fd,
+state and queue depth printed here came from the snapshot the supervisor took.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+from ..engine.snapshot import Change, Snapshot
+from ..engine.vocabulary import machine_arch
+from ..i18n import pick, t
+from ..lesson.model import Lesson
+from ..lesson.runner import StepRecord
+
+__all__ = ["JsonLines", "Transcript", "describe_change", "step_json"]
+
+
+def _fmt(v: Any) -> str:
+    return "-" if v is None else str(v)
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> str:
+    # A queue that first becomes readable (None -> 0, e.g. at bind()) is not news.
+    return ", ".join(f"{k} {_fmt(before.get(k))} -> {_fmt(v)}" for k, v in after.items()
+                     if k != "owner" and not (before.get(k) is None and v == 0))
+
+
+def describe_change(c: Change, lang: str) -> str:
+    """One line for a change: ``server: fd 3 state CLOSE -> LISTEN, backlog - -> 2``."""
+    if c.what == "fd_opened":
+        a = c.after
+        what = a["target"] if a.get("state") is None else f"{a['target']} {a['state']}"
+        return t("fd_opened", lang, actor=c.actor, fd=c.fd, what=what)
+    if c.what == "fd_closed":
+        return t("fd_closed", lang, actor=c.actor, fd=c.fd, what=c.before.get("target"))
+    if c.what == "fd_changed":
+        what = _moved(c.before, c.after)
+        return t("fd_changed", lang, actor=c.actor, fd=c.fd, what=what)
+    if c.what == "process_started":
+        return t("process_started", lang, actor=c.actor, pid=c.after.get("pid"))
+    if c.what == "process_exited":
+        return t("process_exited", lang, actor=c.actor)
+    if c.what == "process_changed":
+        parts = []
+        for k, v in c.after.items():
+            if k == "blocked_in":
+                parts.append(f"blocked in {v}()" if v else f"returned from {c.before.get(k)}()")
+            else:
+                parts.append(f"{k} {_fmt(c.before.get(k))} -> {_fmt(v)}")
+        return t("process_changed", lang, actor=c.actor, what=", ".join(parts))
+    if c.what == "socket_appeared":
+        a = c.after
+        owner = (f"{a['owner']['actor']} fd {a['owner']['fd']}" if a.get("owner")
+                 else t("no_fd", lang))
+        return t("socket_appeared", lang, key=c.key, what=f"{a.get('state')}, {owner}")
+    if c.what == "socket_gone":
+        return t("socket_gone", lang, key=c.key)
+    what = _moved(c.before, c.after)
+    if "owner" in c.after:
+        o = c.after["owner"]
+        what = ", ".join(filter(None, [what, "owner -> " + (f"{o['actor']} fd {o['fd']}" if o
+                                                             else t("no_fd", lang))]))
+    return t("socket_changed", lang, key=c.key, what=what)
+
+
+def _is_socket_noise(c: Change) -> bool:
+    # A socket's change is already told by its fd's change; keep the kernel-only sockets
+    # (accept-queue entries, SYN_RECV, TIME_WAIT) and ownership changes.
+    if c.what == "socket_changed":
+        return "owner" not in c.after and bool(c.before) and c.key is not None and \
+            not c.key.startswith("tcp inode 0")
+    if c.what in ("socket_appeared", "socket_gone"):
+        owner = c.after.get("owner") if c.what == "socket_appeared" else None
+        return owner is not None
+    return False
+
+
+class Transcript:
+    """Prints a lesson run for people."""
+
+    def __init__(self, lesson: Lesson, lang: str, out: TextIO | None = None,
+                 width: int | None = None) -> None:
+        self.lesson = lesson
+        self.lang = lang
+        self.console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+        self.arch = machine_arch()
+        self.total = 0
+        self.failed = 0
+
+    def header(self) -> None:
+        c = self.console
+        c.rule(f"[bold]{escape(pick(self.lesson.title, self.lang))}[/]")
+        c.print(escape(pick(self.lesson.summary, self.lang)), style="dim")
+
+    def step(self, r: StepRecord) -> None:
+        c, lang = self.console, self.lang
+        c.print()
+        title = t("step", lang, n=r.index, total=r.total)
+        c.rule(f"{title} · {escape(r.step.actor or '')}", align="left", style="cyan")
+        c.print(escape(pick(r.step.say, lang)))
+        if r.outcome is not None:
+            o = r.outcome
+            line = Text("  ")
+            line.append(f"{o.actor}: ", style="bold")
+            line.append(o.c, style="red" if o.errno else "green" if not o.blocked else "yellow")
+            if o.syscall.get("nr") is not None:
+                line.append("   " + t("syscall_nr", lang, name=o.syscall["name"],
+                                      nr=o.syscall["nr"], arch=self.arch), style="dim")
+            c.print(line)
+            if o.blocked:
+                proc = r.snapshot.process(o.actor)
+                where = proc.blocked_in if proc and proc.blocked_in else o.call
+                wchan = f" (wchan {proc.wchan})" if proc and proc.wchan else ""
+                c.print("  " + escape(t("blocked", lang, actor=o.actor, call=where)) + wchan,
+                        style="yellow")
+        elif r.step.watch:
+            c.print("  " + t("watched", lang, seconds=r.step.watch), style="dim")
+        if r.error:
+            c.print("  " + escape(t("step_error", lang, error=r.error)), style="bold red")
+        for e in r.events:
+            self._event(e)
+        changes = [ch for ch in r.changes if not _is_socket_noise(ch)]
+        if changes:
+            c.print(f"  [bold]{t('changes', lang)}[/]")
+            for ch in changes:
+                c.print("    " + escape(describe_change(ch, lang)))
+        else:
+            c.print("  " + t("no_changes", lang), style="dim")
+        for chk in r.checks:
+            self.total += 1
+            if chk.ok:
+                c.print(f"  [green]✓[/] {escape(chk.expect)}")
+            else:
+                self.failed += 1
+                c.print(f"  [bold red]✗[/] {escape(chk.expect)}  "
+                        f"[red]({escape(t('actual', lang, actual=chk.actual))})[/]")
+        if r.error:
+            self.failed += 1
+            self.total += 1
+
+    def _event(self, e: dict[str, Any]) -> None:
+        c, lang = self.console, self.lang
+        kind = e.get("event")
+        if kind == "result":
+            key = "forked_child" if e.get("call") == "fork" else "returned_later"
+            c.print("  " + escape(t(key, lang, actor=e["actor"], c=e["c"])), style="magenta")
+        elif kind == "output":
+            c.print("  " + escape(t("wrote", lang, actor=e["actor"], text=e["data"].rstrip())),
+                    style="blue")
+        elif kind == "exited":
+            how = f"(code {e['code']})" if "code" in e else f"({e['signal']})" if "signal" in e \
+                else ""
+            c.print("  " + escape(t("exited", lang, actor=e["actor"], how=how)), style="dim")
+
+    def footer(self) -> None:
+        c = self.console
+        c.print()
+        if self.failed:
+            c.print(t("summary_fail", self.lang, failed=self.failed, n=self.total),
+                    style="bold red")
+        else:
+            c.print(t("summary_ok", self.lang, n=self.total), style="bold green")
+
+
+def _processes_json(snap: Snapshot) -> list[dict[str, Any]]:
+    return [p.to_json() for p in snap.processes]
+
+
+def step_json(r: StepRecord) -> dict[str, Any]:
+    """One line of ``syscall-lab run --json`` (the contract in DESIGN.md)."""
+    o = r.outcome
+    result = None
+    if o is not None and o.result is not None:
+        result = {"ret": o.result.get("ret"), "errno": o.result.get("errno"),
+                  "strerror": o.result.get("strerror"), "value": o.result.get("value")}
+    return {
+        "step": r.index,
+        "action": r.step.action,
+        "actor": r.step.actor,
+        "c": o.c if o else None,
+        "syscall": o.syscall if o else None,
+        "blocked": o.blocked if o else False,
+        "result": result,
+        "error": r.error,
+        "processes": _processes_json(r.snapshot),
+        "sockets": [s.to_json() for s in r.snapshot.sockets],
+        "packets": [],
+        "changes": [c.to_json() for c in r.changes],
+        "events": list(r.events),
+        "checks": [c.to_json() for c in r.checks],
+        "t": round(r.snapshot.t, 6),
+    }
+
+
+class JsonLines:
+    """Prints one JSON object per step."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.total = 0
+        self.failed = 0
+
+    def step(self, r: StepRecord) -> None:
+        self.total += len(r.checks) + (1 if r.error else 0)
+        self.failed += sum(1 for c in r.checks if not c.ok) + (1 if r.error else 0)
+        self.out.write(json.dumps(step_json(r), ensure_ascii=False) + "\n")
+        self.out.flush()

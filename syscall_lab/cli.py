@@ -11,10 +11,13 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .i18n import LANGS, default_lang, pick, t
+
+if TYPE_CHECKING:
+    from .lesson.model import Lesson
 
 __all__ = ["main"]
 
@@ -52,22 +55,27 @@ def _raise_on_sigterm(signum: int, frame: Any) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from .engine.lab import Lab, LabEnvironmentError, LabError
     from .lesson.builtin import BUILTIN_LESSONS
-    from .lesson.runner import run_lesson
-    from .report.transcript import JsonLines, Transcript
 
     lang = args.lang or default_lang()
     factory = BUILTIN_LESSONS.get(args.lesson)
     if factory is None:
         return _fail(t("unknown_lesson", lang, name=args.lesson, known=", ".join(BUILTIN_LESSONS)))
-    lesson = factory()
+    return play(factory(), lang, as_json=args.json)
+
+
+def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = None) -> int:
+    """Run ``lesson`` headless, print it, and return the exit status (0, 1 or 2)."""
+    from .engine.lab import Lab, LabEnvironmentError, LabError
+    from .lesson.runner import run_lesson
+    from .report.transcript import JsonLines, Transcript
+
     problems = lesson.validate()
     if problems:
         return _fail(f"lesson '{lesson.id}': {problems[0]}")
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    printer: JsonLines | Transcript = (JsonLines(sys.stdout) if args.json
-                                       else Transcript(lesson, lang))
+    out = out or sys.stdout
+    printer: JsonLines | Transcript = JsonLines(out) if as_json else Transcript(lesson, lang, out)
     try:
         lab = Lab()
     except LabEnvironmentError as exc:

@@ -275,10 +275,17 @@ def diff(old: Snapshot | None, new: Snapshot, include_lab: bool = False) -> list
             out.append(Change("process_exited", actor, before={"pid": q.pid, "state": q.state}))
     old_socks = {s.key: s for s in old.sockets} if old else {}
     new_socks = {s.key: s for s in new.sockets}
+    # A socket keeps its inode when it gets an address (and so a new key): the same socket.
+    old_by_inode = {s.socket.inode: s for s in old_socks.values() if s.socket.inode}
+    matched: set[str] = set()
     for key, s in new_socks.items():
         view = {k: getattr(s.socket, k) for k in _SOCKET_FIELDS}
         view["owner"] = asdict(s.owner) if s.owner else None
         t = old_socks.get(key)
+        if t is None and s.socket.inode in old_by_inode:
+            t = old_by_inode[s.socket.inode]
+        if t is not None:
+            matched.add(t.key)
         if t is None:
             out.append(Change("socket_appeared", key=key, after=view))
             continue
@@ -288,7 +295,7 @@ def diff(old: Snapshot | None, new: Snapshot, include_lab: bool = False) -> list
             before, after = _changed(tview, view)
             out.append(Change("socket_changed", key=key, before=before, after=after))
     for key, t in old_socks.items():
-        if key not in new_socks:
+        if key not in new_socks and key not in matched:
             out.append(Change("socket_gone", key=key,
                               before={k: getattr(t.socket, k) for k in _SOCKET_FIELDS}))
     return out

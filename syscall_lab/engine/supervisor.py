@@ -29,7 +29,6 @@ import signal
 import socket
 import struct
 import sys
-import termios
 import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -250,8 +249,10 @@ class Supervisor:
         pid = os.fork()
         if pid == 0:  # the actor
             try:
+                # Its own session, so a Ctrl-C in the student's terminal never reaches it. The
+                # pty is fds 0-2 but not its controlling terminal: as with a program started
+                # from a shell, its exit must not SIGHUP the children it forked.
                 os.setsid()
-                fcntl.ioctl(slave, termios.TIOCSCTTY, 0)
                 chan = fcntl.fcntl(theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, channel_fd_floor())
                 for n in (0, 1, 2):
                     os.dup2(slave, n)
@@ -311,7 +312,19 @@ class Supervisor:
                 for a in self.actors.values() if not a.gone]
 
     def snapshot(self) -> dict[str, Any]:
+        self._settle_idle()
         return self.observer.snapshot(self.views()).to_json()
+
+    def _settle_idle(self, limit: float = 0.05) -> None:
+        """Let actors that owe us nothing get back to waiting on their channel before we look,
+        so the snapshot does not catch our own bookkeeping (an actor still sending its reply
+        shows as R). Actors in a call are left exactly as they are."""
+        end = time.monotonic() + limit
+        for a in self.actors.values():
+            if a.gone or a.exiting or a.pending is not None or a.chan is None:
+                continue
+            while time.monotonic() < end and _proc_state(a.host_pid) == "R":
+                time.sleep(0.0005)
 
     # -- requests --------------------------------------------------------------------
     def handle(self, req: dict[str, Any]) -> None:
@@ -467,7 +480,8 @@ class Supervisor:
                 return
         p, msg = late
         self.reply(req, actor=name, call=p.call, args=p.args, result=_public(msg), blocked=False,
-                   c=format_call(p.call, p.args, msg), snapshot=self.snapshot())
+                   c=format_call(p.call, p.args, msg), snapshot=self.snapshot(),
+                   syscall=dict(zip(("name", "nr"), syscall_for(CALLS[p.call], self.arch))))
 
     # -- the end ---------------------------------------------------------------------
     def shutdown(self, exit_code: int) -> NoReturn:

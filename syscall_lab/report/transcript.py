@@ -103,7 +103,8 @@ class Transcript:
         c, lang = self.console, self.lang
         c.print()
         title = t("step", lang, n=r.index, total=r.total)
-        c.rule(f"{title} · {escape(r.step.actor or '')}", align="left", style="cyan")
+        who = f" · {escape(r.step.actor)}" if r.step.actor else ""
+        c.rule(f"{title}{who}", align="left", style="cyan")
         c.print(escape(pick(r.step.say, lang)))
         if r.outcome is not None:
             o = r.outcome

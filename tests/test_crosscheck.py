@@ -1,0 +1,146 @@
+"""Every observer agrees with an independent tool looking at the same sockets and processes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import time
+
+from syscall_lab.engine.lab import Lab
+from syscall_lab.engine.vocabulary import SYSCALL_NUMBERS, machine_arch
+
+from .conftest import need_tool, nsenter_cmd
+
+ADDR = "127.0.0.1:8080"
+
+
+def busy_lab(lab: Lab) -> None:
+    """A LISTEN socket with a full accept queue, established pairs and SYN_SENT clients."""
+    lab.spawn("server")
+    lab.call("server", "socket", "AF_INET", "SOCK_STREAM", 0)
+    lab.call("server", "bind", 3, ADDR)
+    lab.call("server", "listen", 3, 2)
+    for i in range(1, 6):
+        lab.spawn(f"c{i}")
+        lab.call(f"c{i}", "socket", "AF_INET", "SOCK_STREAM", 0)
+        lab.call(f"c{i}", "connect", 3, ADDR)
+    lab.call("server", "accept", 3)
+    lab.call("c1", "send", 3, "x" * 100, 0)  # unread bytes: a Recv-Q on the server's fd 4
+
+
+def test_sockets_agree_with_ss(lab: Lab) -> None:
+    need_tool("ss")
+    busy_lab(lab)
+    snap = lab.snapshot()
+    out = subprocess.run([*nsenter_cmd(lab), need_tool("ss"), "-tanie"], capture_output=True,
+                         text=True, check=True).stdout
+    rows = {}
+    for line in out.splitlines()[1:]:
+        if line[:1].isspace():  # -i puts tcp_info on an indented continuation line
+            continue
+        f = line.split()
+        state, recvq, sendq, local, peer = f[0], int(f[1]), int(f[2]), f[3], f[4]
+        ino = re.search(r"ino:(\d+)", line)
+        rows[(local, peer)] = (state, recvq, sendq, int(ino.group(1)) if ino else 0)
+    ss_names = {"LISTEN": "LISTEN", "ESTAB": "ESTABLISHED", "SYN-SENT": "SYN_SENT",
+                "SYN-RECV": "SYN_RECV", "TIME-WAIT": "TIME_WAIT", "CLOSE-WAIT": "CLOSE_WAIT"}
+    ours = {}
+    for s in snap.sockets:
+        k = s.socket
+        peer = k.remote or "0.0.0.0:*"
+        ours[(k.local, peer)] = (k.state, k.accept_queue if k.state == "LISTEN" else k.recv_q,
+                                 k.backlog if k.state == "LISTEN" else k.send_q, k.inode)
+    # 1 LISTEN, 3 clients ESTABLISHED with their 3 server ends (1 accepted, 2 queued), 2 SYN_SENT
+    assert len(rows) == len(ours) == 9, (sorted(rows), sorted(ours))
+    for key, (state, recvq, sendq, ino) in rows.items():
+        assert key in ours, f"ss sees {key}, we do not"
+        our_state, our_r, our_s, our_ino = ours[key]
+        assert ss_names[state] == our_state, key
+        assert (recvq, sendq) == (our_r, our_s), f"{key}: ss {recvq}/{sendq}, ours {our_r}/{our_s}"
+        assert ino == our_ino, key
+    listen = rows[(ADDR, "0.0.0.0:*")]
+    assert (listen[1], listen[2]) == (2, 2), "Recv-Q = accept queue, Send-Q = backlog"
+
+
+def test_fd_tables_agree_with_lsof(lab: Lab) -> None:
+    lsof = need_tool("lsof")
+    busy_lab(lab)
+    lab.call("server", "open", "/proc/version", "O_RDONLY")
+    lab.call("server", "pipe")
+    snap = lab.snapshot()
+    for proc in snap.processes:
+        out = subprocess.run([lsof, "-n", "-P", "-w", "-p", str(proc.host_pid), "-F", "fti"],
+                             capture_output=True, text=True).stdout
+        theirs: dict[int, tuple[str, str]] = {}
+        fd = None
+        fields: dict[str, str] = {}
+        for line in out.splitlines():
+            tag, value = line[0], line[1:]
+            if tag == "f":
+                if fd is not None:
+                    theirs[fd] = (fields.get("t", ""), fields.get("i", ""))
+                fd, fields = (int(value) if value.isdigit() else None), {}
+            elif tag in "ti":
+                fields[tag] = value
+        if fd is not None:
+            theirs[fd] = (fields.get("t", ""), fields.get("i", ""))
+        assert set(theirs) == {f.fd for f in proc.fds}, proc.actor
+        for f in proc.fds:
+            ltype, inode = theirs[f.fd]
+            if f.kind in ("socket", "lab"):
+                assert ltype in ("IPv4", "IPv6", "sock", "unix"), (proc.actor, f.fd, ltype)
+                assert inode == f.target[8:-1], (proc.actor, f.fd)
+            elif f.kind == "pipe":
+                assert ltype == "FIFO" and inode == f.target[6:-1]
+            elif f.kind in ("tty", "device"):
+                assert ltype == "CHR"
+            elif f.kind == "file":
+                assert ltype == "REG"
+
+
+def test_process_states_agree_with_ps(lab: Lab) -> None:
+    ps = need_tool("ps")
+    busy_lab(lab)
+    lab.call("server", "fork")
+    lab.call("server.1", "exit", 0)
+    time.sleep(0.05)
+    snap = lab.snapshot()
+    states = {p.actor: p for p in snap.processes}
+    assert states["server.1"].state == "Z" and states["c4"].blocked_in == "connect"
+    for proc in snap.processes:
+        out = subprocess.run([ps, "-o", "stat=,ppid=,comm=", "-p", str(proc.host_pid)],
+                             capture_output=True, text=True).stdout.split()
+        assert out, f"ps does not see {proc.actor}"
+        assert out[0][0] == proc.state, proc.actor
+        assert out[2] == proc.actor[:15] or (proc.actor == "server.1" and out[2] == "server")
+
+
+def test_syscalls_agree_with_strace(lab: Lab) -> None:
+    """What we call each step (and its number) is what strace sees the actor enter."""
+    strace = need_tool("strace")
+    lab.spawn("server")
+    pid = lab.snapshot().process("server").host_pid  # type: ignore[union-attr]
+    log = subprocess.Popen([strace, "-f", "-n", "-qq", "-p", str(pid), "-e", "trace=!recvfrom,sendmsg,recvmsg"],
+                           stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)  # strace attaches
+        steps = [lab.call("server", "socket", "AF_INET", "SOCK_STREAM", 0),
+                 lab.call("server", "bind", 3, ADDR),
+                 lab.call("server", "listen", 3, 2),
+                 lab.call("server", "setsockopt", 3, "SOL_SOCKET", "SO_REUSEADDR", 1),
+                 lab.call("server", "getsockname", 3),
+                 lab.call("server", "dup", 3),
+                 lab.call("server", "close", 4)]
+        time.sleep(0.2)
+    finally:
+        log.terminate()
+        _, err = log.communicate(timeout=10)
+    table = SYSCALL_NUMBERS[machine_arch()]
+    seen = [line.strip() for line in err.splitlines() if "(" in line]
+    for out in steps:
+        name, nr = out.syscall["name"], out.syscall["nr"]
+        assert table[name] == nr
+        # strace -n prints "[  50] listen(3, 2) = 0"
+        hit = [line for line in seen if re.match(rf"\[\s*{nr}\]\s+{name}\(", line)]
+        assert hit, f"strace did not see {name} (#{nr}) for {out.c}; it saw {seen}"
+        assert hit[0].endswith(f"= {out.ret}"), (hit[0], out.c)

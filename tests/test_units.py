@@ -1,0 +1,183 @@
+"""Unit tests: parsers on fixture /proc files, the vocabulary, diffs, messages, checks."""
+
+from __future__ import annotations
+
+import io
+import re
+import string
+
+import pytest
+
+from syscall_lab.engine.snapshot import FdEntry, KernelSocket, Owner, ProcessState, Snapshot
+from syscall_lab.engine.snapshot import SocketState, diff
+from syscall_lab.engine.vocabulary import ArgumentError, UnknownCallError, format_call
+from syscall_lab.engine.vocabulary import normalize_args, syscall_name_by_number
+from syscall_lab.i18n import MESSAGES, pick, t
+from syscall_lab.lesson.builtin import backlog_lesson
+from syscall_lab.lesson.model import Expect, Lesson, Step
+from syscall_lab.observe.procfs import ProcFS, decode_open_flags, fd_kind
+
+from .conftest import ROOT
+
+PROC = ProcFS(ROOT / "tests" / "fixtures" / "proc")
+
+
+def test_procfs_process_with_odd_comm_and_nspid() -> None:
+    rec = PROC.process(4242)
+    assert rec is not None
+    assert rec.comm == "serv er) (x)"  # comm ends at the last ')'
+    assert (rec.state, rec.state_name, rec.ppid, rec.nspid) == ("S", "sleeping", 4200, (4242, 2))
+    assert rec.syscall is not None and rec.syscall.nr == 43 and rec.syscall.args[0] == 3
+    assert rec.wchan == "inet_csk_accept"
+
+
+def test_procfs_zombie_running_and_vanished() -> None:
+    z = PROC.process(4243)
+    assert z is not None and z.state == "Z" and z.syscall is None and z.wchan is None
+    assert PROC.fds(4243) == []
+    r = PROC.process(4244)
+    assert r is not None and r.syscall is not None and r.syscall.running and r.syscall.nr is None
+    assert PROC.process(99999) is None and PROC.fds(99999) == []
+    assert PROC.children(4242) == [4243, 4244]
+
+
+def test_procfs_fd_table() -> None:
+    fds = {f.fd: f for f in PROC.fds(4242)}
+    assert sorted(fds) == [0, 3, 4, 5, 6, 7, 1000]
+    assert (fds[0].kind, fds[0].flags) == ("tty", ("O_RDWR",))
+    assert (fds[3].kind, fds[3].inode, fds[3].flags) == \
+        ("socket", 12345, ("O_RDWR", "O_NONBLOCK", "O_CLOEXEC"))
+    assert (fds[4].kind, fds[4].inode, fds[4].flags) == ("pipe", 777, ("O_RDONLY",))
+    assert (fds[5].kind, fds[5].pos) == ("file", 42)
+    assert fds[5].flags == ("O_RDONLY", "O_APPEND")  # 0102000: O_LARGEFILE is not shown
+    assert fds[6].kind == "anon_inode" and fds[7].kind == "device"
+    assert fds[7].flags == ("O_WRONLY",)
+
+
+def test_fd_kind_and_flags() -> None:
+    assert fd_kind("net:[4026531840]") == ("net", 4026531840)
+    assert fd_kind("weird") == ("other", None)
+    assert decode_open_flags(0o2004002) == ("O_RDWR", "O_NONBLOCK", "O_CLOEXEC")
+
+
+def test_normalize_and_format() -> None:
+    assert normalize_args("socket", ["AF_INET", "SOCK_STREAM|SOCK_NONBLOCK"]) == [2, 2049, 0]
+    assert format_call("socket", [2, 2049, 0], {"ret": 3}) == \
+        "socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK, 0) = 3"
+    args = normalize_args("connect", [3, "[::1]:80"])
+    assert args == [3, ["::1", 80]]
+    assert format_call("connect", args, {"ret": -1, "errno": "ECONNREFUSED",
+                                         "strerror": "Connection refused"}) == (
+        'connect(3, {sa_family=AF_INET6, sin6_port=htons(80), '
+        'inet_pton(AF_INET6, "::1", &sin6_addr)}, 28) = -1 ECONNREFUSED (Connection refused)')
+    assert format_call("listen", [3, 2]) == "listen(3, 2) ..."
+    assert format_call("shutdown", normalize_args("shutdown", [4, "SHUT_WR"]), {"ret": 0}) == \
+        "shutdown(4, SHUT_WR) = 0"
+    assert format_call("open", normalize_args("open", ["/dev/null", "O_WRONLY|O_CLOEXEC"]),
+                       {"ret": 3}) == 'open("/dev/null", O_WRONLY|O_CLOEXEC) = 3'
+    assert syscall_name_by_number(50, "x86_64") == "listen"
+    assert syscall_name_by_number(201, "aarch64") == "listen"
+
+
+@pytest.mark.parametrize("name,args,message", [
+    ("lisen", [3, 2], "did you mean 'listen'"),
+    ("listen", [3], "takes 2 arguments"),
+    ("socket", ["AF_INET"], "takes 2 to 3 arguments"),
+    ("bind", [3, "localhost:80"], "not an IP address"),
+    ("bind", [3, "127.0.0.1"], "must look like 127.0.0.1:8080"),
+    ("bind", [3, "127.0.0.1:70000"], "between 0 and 65535"),
+    ("listen", ["three", 2], "whole number"),
+    ("shutdown", [3, "SHUT_WRR"], "did you mean 'SHUT_WR'"),
+    ("open", ["/etc/passwd", "O_RDWR"], "for writing only at /dev/null"),
+    ("sleep", [100000], "between 0 and 600"),
+])
+def test_argument_errors(name: str, args: list[object], message: str) -> None:
+    with pytest.raises((ArgumentError, UnknownCallError), match=re.escape(message)):
+        normalize_args(name, args)
+
+
+def _proc(actor: str, *fds: FdEntry, state: str = "S", blocked: str | None = None) -> ProcessState:
+    return ProcessState(actor, 2, 100, 0, state, "sleeping", blocked_in=blocked, fds=fds)
+
+
+def _sock(inode: int, state: str, local: str | None = None, remote: str | None = None,
+          **kw: int) -> SocketState:
+    return SocketState(inode, "AF_INET", "SOCK_STREAM", "tcp", local, remote, state, **kw)
+
+
+def test_diff_fd_and_socket_changes() -> None:
+    tty = FdEntry(0, "tty", "/dev/pts/1")
+    lab = FdEntry(1000, "lab", "socket:[9]")
+    s0 = _sock(11, "CLOSE")
+    old = Snapshot(0.0, (_proc("server", tty, lab, FdEntry(3, "socket", "socket:[11]", socket=s0)),),
+                   (KernelSocket(s0, (Owner("server", 3),)),))
+    s1 = _sock(11, "LISTEN", "127.0.0.1:8080", accept_queue=0, backlog=2)
+    new = Snapshot(1.0, (_proc("server", tty, FdEntry(3, "socket", "socket:[11]", socket=s1),
+                               FdEntry(4, "pipe", "pipe:[5]"), blocked="accept"),),
+                   (KernelSocket(s1, (Owner("server", 3),)),))
+    changes = {c.what: c for c in diff(old, new)}
+    assert changes["fd_changed"].after["state"] == "LISTEN"
+    assert changes["fd_changed"].before["state"] == "CLOSE"
+    assert changes["fd_opened"].fd == 4
+    assert changes["process_changed"].after == {"blocked_in": "accept"}
+    # The lab's channel disappearing is not the student's business; the socket kept its inode.
+    assert "fd_closed" not in changes and "socket_gone" not in changes
+    assert changes["socket_changed"].after["state"] == "LISTEN"
+    assert diff(new, new) == []
+    assert Snapshot.from_json(new.to_json()) == new
+
+
+def test_messages_exist_in_both_languages_with_the_same_placeholders() -> None:
+    fmt = string.Formatter()
+    for key, entry in MESSAGES.items():
+        assert set(entry) == {"en", "ko"}, key
+        names = [{f for _, f, _, _ in fmt.parse(entry[lang]) if f} for lang in ("en", "ko")]
+        assert names[0] == names[1], key
+    assert t("step", "ko", n=1, total=3) == "3단계 중 1단계"
+    assert pick({"en": "a", "ko": "가"}, "ko") == "가" and pick("plain", "ko") == "plain"
+
+
+def test_builtin_lesson_is_valid_and_bilingual() -> None:
+    lesson = backlog_lesson()
+    assert lesson.validate() == []
+    assert all(pick(s.say, "ko") != pick(s.say, "en") for s in lesson.steps)
+
+
+def test_lesson_validation_reports_problems() -> None:
+    bad = Lesson("x", "x", "x", (), ("server",), (
+        Step({"en": "a"}, actor="server", call="lisen", args=(3, 2)),
+        Step({"en": "b", "ko": "나"}, actor="nobody", call="getpid")))
+    problems = bad.validate()
+    assert "step 1: unknown syscall 'lisen' - did you mean 'listen'?" in problems
+    assert "step 1: missing Korean text" in problems
+    assert any(p.startswith("step 2: no actor 'nobody'") for p in problems)
+
+
+def test_expectations_compare_with_what_the_kernel_shows() -> None:
+    s = _sock(11, "LISTEN", "127.0.0.1:8080", accept_queue=3, backlog=2)
+    snap = Snapshot(0.0, (_proc("server", FdEntry(3, "socket", "socket:[11]", socket=s)),),
+                    (KernelSocket(s, ()), KernelSocket(_sock(0, "SYN_SENT"), ())))
+    ok = Expect("fd", "accept_queue", 3, actor="server", fd=3).check(None, snap)
+    assert ok.ok and ok.actual == 3
+    bad = Expect("fd", "accept_queue", 2, actor="server", fd=3).check(None, snap)
+    assert not bad.ok and bad.actual == 3 and bad.expect == "server fd 3 accept_queue == 2"
+    assert Expect("count", "state", 1, where="SYN_SENT").check(None, snap).ok
+    assert not Expect("fd", "state", "LISTEN", actor="server", fd=9).check(None, snap).ok
+    assert not Expect("fd", "backlog", 1, ">=", actor="nobody", fd=3).check(None, snap).ok
+    with pytest.raises(ValueError):
+        Expect("fd", "colour", 1)
+
+
+@pytest.mark.kernel
+def test_a_failed_expectation_is_shown_and_exits_1() -> None:
+    from syscall_lab.cli import play
+
+    lesson = Lesson("wrong", {"en": "w", "ko": "w"}, {"en": "w", "ko": "w"}, (), ("server",), (
+        Step({"en": "socket", "ko": "소켓"}, actor="server", call="socket",
+             args=("AF_INET", "SOCK_STREAM", 0),
+             expect=(Expect("result", "ret", 4), Expect("result", "ret", 3))),))
+    out = io.StringIO()
+    assert play(lesson, "en", out=out) == 1
+    text = out.getvalue()
+    assert "✗ ret == 4  (the kernel shows 3)" in text and "✓ ret == 3" in text
+    assert "1 of 2 checks failed." in text

@@ -5,14 +5,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import site
 import stat
 import subprocess
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .conftest import CI, ROOT, run_cli
+from .conftest import CI, ROOT, alive, run_cli, wait_until
 
 CONTRACT_STEP = {"step", "action", "result", "processes", "sockets", "packets", "checks"}
 CONTRACT_PROCESS = {"actor", "pid", "state", "fds"}
@@ -84,51 +87,68 @@ def test_doctor_on_this_machine() -> None:
 
 
 def _world_usable(path: Path) -> bool:
-    for p in [path, *path.parents]:
-        if not p.stat().st_mode & stat.S_IXOTH:
-            return False
-    return True
+    return all(p.stat().st_mode & stat.S_IXOTH for p in [path, *path.parents])
 
 
-def _unprivileged_python() -> str:
-    """A Python that an unprivileged user can run with this checkout importable."""
-    exe = Path(sys.executable)
+@pytest.fixture(scope="module")
+def unprivileged() -> Iterator[tuple[list[str], dict[str, str]]]:
+    """(command prefix, env) that run ``python -m syscall_lab`` as uid/gid 65534.
+
+    The checkout and its venv may sit where other users cannot read (CI's clone, a home
+    directory), so the package and the venv's site-packages are copied to a world-readable
+    temporary directory and run with the interpreter itself, which must be world-executable.
+    """
     if os.geteuid() != 0:
-        return str(exe)
-    if not (_world_usable(exe.resolve().parent) and _world_usable(ROOT)):
-        message = (f"{exe.resolve()} or {ROOT} is not reachable by other users; "
-                   "make the venv with Debian's /usr/bin/python3 in a world-readable checkout")
+        yield [sys.executable], dict(os.environ)
+        return
+    python = Path(sys.executable).resolve()
+    if not _world_usable(python.parent):
+        message = (f"{python} cannot be run by other users; make the venv with Debian's "
+                   "/usr/bin/python3 (as the README does)")
         if CI:
             pytest.fail(message)
         pytest.skip(message)
-    return str(exe)
+    setpriv = shutil.which("setpriv")
+    assert setpriv, "setpriv (util-linux) is needed to drop to an unprivileged user"
+    root = Path(tempfile.mkdtemp(prefix="syscall-lab-nobody-"))
+    try:
+        root.chmod(0o755)
+        shutil.copytree(ROOT / "syscall_lab", root / "pkg" / "syscall_lab")
+        for sp in {Path(p) for p in site.getsitepackages()}:
+            if sp.is_dir():
+                shutil.copytree(sp, root / "site" / sp.name.replace(".", "_"), symlinks=True,
+                                dirs_exist_ok=True, ignore=shutil.ignore_patterns("syscall_lab*"))
+        paths = [str(root / "pkg")] + [str(p) for p in sorted((root / "site").iterdir())]
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+        env.update(HOME="/tmp", PYTHONPATH=os.pathsep.join(paths), PYTHONDONTWRITEBYTECODE="1")
+        yield [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", str(python)], env
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
-def test_runs_as_a_real_unprivileged_user() -> None:
+def test_runs_as_a_real_unprivileged_user(unprivileged: tuple[list[str], dict[str, str]]) -> None:
     """As a student would: not root, no capabilities, /dev/net/tun not needed."""
-    python = _unprivileged_python()
-    prefix: list[str] = []
-    if os.geteuid() == 0:
-        setpriv = shutil.which("setpriv")
-        assert setpriv, "setpriv (util-linux) is needed to drop to an unprivileged user"
-        prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
-    r = subprocess.run([*prefix, python, "-m", "syscall_lab", "run", "backlog", "--json"],
-                       capture_output=True, text=True, cwd=ROOT, timeout=60,
-                       env={**os.environ, "HOME": "/tmp"})
+    prefix, env = unprivileged
+    r = subprocess.run([*prefix, "-m", "syscall_lab", "run", "backlog", "--json"],
+                       capture_output=True, text=True, cwd="/", timeout=60, env=env)
     assert r.returncode == 0, r.stderr
     steps = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(steps) == 21 and all(c["ok"] for s in steps for c in s["checks"])
+    if os.geteuid() == 0:
+        pids = {p["host_pid"] for s in steps for p in s["processes"]}
+        assert wait_until(lambda: not any(alive(p) for p in pids)), "lab processes outlived the run"
 
 
-def test_refused_user_namespaces_give_one_line_and_the_fix() -> None:
+def test_refused_user_namespaces_give_one_line_and_the_fix(
+        unprivileged: tuple[list[str], dict[str, str]]) -> None:
     """On a kernel that refuses user namespaces (here, really: max_user_namespaces = 0)."""
     if os.geteuid() != 0:
         pytest.skip("making a kernel that refuses user namespaces needs root")
-    python = _unprivileged_python()
+    prefix, env = unprivileged
     helper = ROOT / "tests" / "helpers" / "without_userns.py"
-    r = subprocess.run([sys.executable, str(helper), python, "-m", "syscall_lab", "run",
-                        "backlog"], capture_output=True, text=True, cwd=ROOT, timeout=60,
-                       env={**os.environ, "HOME": "/tmp"})
+    # the helper drops to 65534 itself, inside its own user namespace
+    r = subprocess.run([sys.executable, str(helper), prefix[-1], "-m", "syscall_lab", "run",
+                        "backlog"], capture_output=True, text=True, cwd="/", timeout=60, env=env)
     assert r.returncode == 2, r.stdout + r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr

@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.markup import escape
+from rich.padding import Padding
 from rich.text import Text
 
 from ..engine.snapshot import Change, Snapshot
@@ -86,10 +87,10 @@ class Transcript:
     """Prints a lesson run for people."""
 
     def __init__(self, lesson: Lesson, lang: str, out: TextIO | None = None,
-                 width: int | None = None) -> None:
+                 width: int | None = None, console: Console | None = None) -> None:
         self.lesson = lesson
         self.lang = lang
-        self.console = Console(file=out, width=width, highlight=False, soft_wrap=False)
+        self.console = console or Console(file=out, width=width, highlight=False, soft_wrap=False)
         self.arch = machine_arch()
         self.total = 0
         self.failed = 0
@@ -99,66 +100,71 @@ class Transcript:
         c.rule(f"[bold]{escape(pick(self.lesson.title, self.lang))}[/]")
         c.print(escape(pick(self.lesson.summary, self.lang)), style="dim")
 
+    def _put(self, text: str | Text, indent: int = 2, style: str = "") -> None:
+        """One block, indented as a whole (wrapped lines too)."""
+        body = Text.from_markup(text, style=style) if isinstance(text, str) else text
+        self.console.print(Padding(body, (0, 0, 0, indent)))
+
     def step(self, r: StepRecord) -> None:
         c, lang = self.console, self.lang
         c.print()
         title = t("step", lang, n=r.index, total=r.total)
         who = f" · {escape(r.step.actor)}" if r.step.actor else ""
         c.rule(f"{title}{who}", align="left", style="cyan")
-        c.print(escape(pick(r.step.say, lang)))
+        self._put(escape(pick(r.step.say, lang)), 0)
         if r.outcome is not None:
             o = r.outcome
-            line = Text("  ")
+            line = Text()
             line.append(f"{o.actor}: ", style="bold")
             line.append(o.c, style="red" if o.errno else "green" if not o.blocked else "yellow")
+            self._put(line)
             if o.syscall.get("nr") is not None:
-                line.append("   " + t("syscall_nr", lang, name=o.syscall["name"],
-                                      nr=o.syscall["nr"], arch=self.arch), style="dim")
-            c.print(line)
+                self._put(escape(t("syscall_nr", lang, name=o.syscall["name"],
+                                   nr=o.syscall["nr"], arch=self.arch)), 4, "dim")
             if o.blocked:
                 proc = r.snapshot.process(o.actor)
                 where = proc.blocked_in if proc and proc.blocked_in else o.call
                 wchan = f" (wchan {proc.wchan})" if proc and proc.wchan else ""
-                c.print("  " + escape(t("blocked", lang, actor=o.actor, call=where)) + wchan,
-                        style="yellow")
+                self._put(escape(t("blocked", lang, actor=o.actor, call=where)) + wchan, 2,
+                          "yellow")
         elif r.step.watch:
-            c.print("  " + t("watched", lang, seconds=r.step.watch), style="dim")
+            self._put(t("watched", lang, seconds=r.step.watch), 2, "dim")
         if r.error:
-            c.print("  " + escape(t("step_error", lang, error=r.error)), style="bold red")
+            self._put(escape(t("step_error", lang, error=r.error)), 2, "bold red")
         for e in r.events:
             self._event(e)
         changes = [ch for ch in r.changes if not _is_socket_noise(ch)]
         if changes:
-            c.print(f"  [bold]{t('changes', lang)}[/]")
+            self._put(f"[bold]{t('changes', lang)}[/]")
             for ch in changes:
-                c.print("    " + escape(describe_change(ch, lang)))
+                self._put(escape(describe_change(ch, lang)), 4)
         else:
-            c.print("  " + t("no_changes", lang), style="dim")
+            self._put(t("no_changes", lang), 2, "dim")
         for chk in r.checks:
             self.total += 1
             if chk.ok:
-                c.print(f"  [green]✓[/] {escape(chk.expect)}")
+                self._put(f"[green]✓ [/]{escape(chk.expect)}")
             else:
                 self.failed += 1
-                c.print(f"  [bold red]✗[/] {escape(chk.expect)}  "
-                        f"[red]({escape(t('actual', lang, actual=chk.actual))})[/]")
+                self._put(f"[bold red]✗ [/]{escape(chk.expect)}  "
+                          f"[red]({escape(t('actual', lang, actual=chk.actual))})[/]")
         if r.error:
             self.failed += 1
             self.total += 1
 
     def _event(self, e: dict[str, Any]) -> None:
-        c, lang = self.console, self.lang
+        lang = self.lang
         kind = e.get("event")
         if kind == "result":
             key = "forked_child" if e.get("call") == "fork" else "returned_later"
-            c.print("  " + escape(t(key, lang, actor=e["actor"], c=e["c"])), style="magenta")
+            self._put(escape(t(key, lang, actor=e["actor"], c=e["c"])), 2, "magenta")
         elif kind == "output":
-            c.print("  " + escape(t("wrote", lang, actor=e["actor"], text=e["data"].rstrip())),
-                    style="blue")
+            self._put(escape(t("wrote", lang, actor=e["actor"], text=e["data"].rstrip())), 2,
+                      "blue")
         elif kind == "exited":
             how = f"(code {e['code']})" if "code" in e else f"({e['signal']})" if "signal" in e \
                 else ""
-            c.print("  " + escape(t("exited", lang, actor=e["actor"], how=how)), style="dim")
+            self._put(escape(t("exited", lang, actor=e["actor"], how=how)), 2, "dim")
 
     def footer(self) -> None:
         c = self.console

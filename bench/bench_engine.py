@@ -27,7 +27,7 @@ from syscall_lab.engine.lab import Lab
 
 def pct(values: list[float], p: float) -> float:
     s = sorted(values)
-    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -43,7 +43,7 @@ def lab_with_sockets(lab: Lab, total: int) -> None:
     lab.call("server", "bind", 3, "127.0.0.1:8080")
     lab.call("server", "listen", 3, 128)
     pairs = (total - 2) // 2
-    for i in range(pairs):
+    for _ in range(pairs):
         fd = lab.call("client", "socket", "AF_INET", "SOCK_STREAM", 0).ret
         lab.call("client", "connect", fd, "127.0.0.1:8080")
         lab.call("server", "accept", 3)
@@ -141,7 +141,8 @@ def main() -> None:
                 round(loaded[key]["median"] / base[key]["median"], 2)
         if loaded["ss_tani_host_ms"]:
             ratios[f"snapshot / one ss -tani, {HOST_LOAD} host sockets ({total} lab sockets)"] = \
-                round(loaded["snapshot_kernel_ms"]["median"] / loaded["ss_tani_host_ms"]["median"], 3)
+                round(loaded["snapshot_kernel_ms"]["median"]
+                      / loaded["ss_tani_host_ms"]["median"], 3)
             ratios[f"snapshot / one ss -tani, idle host ({total} lab sockets)"] = \
                 round(base["snapshot_kernel_ms"]["median"] / base["ss_tani_host_ms"]["median"], 3)
     results["ratios"] = ratios

@@ -86,7 +86,7 @@ def test_backlog_two_five_clients(lab: Lab) -> None:
     assert server.fd(3).socket.accept_queue == 2  # type: ignore[union-attr]
     fd4 = server.fd(4)  # type: ignore[union-attr]
     assert fd4 is not None and fd4.socket.state == "ESTABLISHED"  # type: ignore[union-attr]
-    assert fd4.socket.remote == "127.0.0.1:%d" % out.result["value"]["addr"][1]  # type: ignore[index,union-attr]
+    assert fd4.socket.remote == f"127.0.0.1:{out.result['value']['addr'][1]}"  # type: ignore[index,union-attr]
 
 
 def test_blocked_accept_is_reported_from_the_kernel_and_returns_later(lab: Lab) -> None:
@@ -164,7 +164,7 @@ def test_unknown_calls_and_bad_arguments_are_clear_errors(lab: Lab) -> None:
         lab.call("a", "lisen", 3, 2)
     with pytest.raises(CallError, match=r"listen\(\) takes 2 arguments"):
         lab.call("a", "listen", 3)
-    with pytest.raises(CallError, match="unknown .*AF_INTE.*did you mean 'AF_INET'"):
+    with pytest.raises(CallError, match=r"unknown .*AF_INTE.*did you mean 'AF_INET'"):
         lab.call("a", "socket", "AF_INTE", "SOCK_STREAM", 0)
     with pytest.raises(CallError, match="no actor named 'b'"):
         lab.call("b", "getpid")
@@ -261,5 +261,5 @@ def test_every_call_has_a_signature_and_a_syscall_number_on_both_architectures()
     for call in CALLS.values():
         assert call.signature.endswith(");") and call.name in call.signature
         for arch in ("x86_64", "aarch64"):
-            name, nr = call.syscall(arch)
+            _, nr = call.syscall(arch)
             assert isinstance(nr, int), f"{call.name} on {arch}"

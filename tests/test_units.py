@@ -8,10 +8,22 @@ import string
 
 import pytest
 
-from syscall_lab.engine.snapshot import FdEntry, KernelSocket, Owner, ProcessState, Snapshot
-from syscall_lab.engine.snapshot import SocketState, diff
-from syscall_lab.engine.vocabulary import ArgumentError, UnknownCallError, format_call
-from syscall_lab.engine.vocabulary import normalize_args, syscall_name_by_number
+from syscall_lab.engine.snapshot import (
+    FdEntry,
+    KernelSocket,
+    Owner,
+    ProcessState,
+    Snapshot,
+    SocketState,
+    diff,
+)
+from syscall_lab.engine.vocabulary import (
+    ArgumentError,
+    UnknownCallError,
+    format_call,
+    normalize_args,
+    syscall_name_by_number,
+)
 from syscall_lab.i18n import MESSAGES, pick, t
 from syscall_lab.lesson.builtin import backlog_lesson
 from syscall_lab.lesson.model import Expect, Lesson, Step

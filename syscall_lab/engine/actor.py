@@ -209,7 +209,9 @@ def _result(seq: int, name: str, ret: int, value: Any, err: int) -> dict[str, An
 
 def _send(chan: socket.socket, msg: dict[str, Any], fds: list[int] | None = None) -> None:
     data = json.dumps(msg).encode()
-    anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"={len(fds)}i", *fds))] if fds else []
+    anc = []
+    if fds:
+        anc = [(socket.SOL_SOCKET, socket.SCM_RIGHTS, struct.pack(f"={len(fds)}i", *fds))]
     chan.sendmsg([data], anc)
 
 
@@ -266,6 +268,7 @@ def run_actor(channel_fd: int) -> NoReturn:
             ret, value = _call(name, args)
             err = ctypes.get_errno()
         except Exception as exc:  # a bug of ours, not the kernel's answer: report it
-            _send(chan, {"seq": seq, "call": name, "internal_error": f"{type(exc).__name__}: {exc}"})
+            _send(chan, {"seq": seq, "call": name,
+                         "internal_error": f"{type(exc).__name__}: {exc}"})
             continue
         _send(chan, _result(seq, name, ret, value, err))

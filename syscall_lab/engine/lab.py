@@ -17,7 +17,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Self
 
 from .snapshot import Snapshot
 
@@ -246,7 +246,7 @@ class Lab:
         self._reader.join(1.0)
         self._errreader.join(1.0)
 
-    def __enter__(self) -> Lab:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

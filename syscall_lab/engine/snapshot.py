@@ -85,8 +85,8 @@ class FdEntry:
         sock = None
         if "proto" in d:
             names = {f.name for f in fields(SocketState)} - {"source"}
-            sock = SocketState(**{k: d.get(k) for k in names if k in d},
-                               source=d.get("socket_source", ""))
+            kw: dict[str, Any] = {k: d[k] for k in names if k in d}
+            sock = SocketState(**kw, source=d.get("socket_source", ""))
         return cls(fd=d["fd"], kind=d["kind"], target=d["target"], flags=tuple(d["flags"]),
                    pos=d.get("pos"), socket=sock, source=d.get("source", ""))
 
@@ -172,7 +172,8 @@ class KernelSocket:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> KernelSocket:
         names = {f.name for f in fields(SocketState)}
-        owners = tuple(Owner(**o) for o in d.get("owners") or ([d["owner"]] if d.get("owner") else []))
+        listed = d.get("owners") or ([d["owner"]] if d.get("owner") else [])
+        owners = tuple(Owner(**o) for o in listed)
         return cls(SocketState(**{k: v for k, v in d.items() if k in names}), owners)
 
 

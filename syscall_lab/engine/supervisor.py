@@ -36,8 +36,15 @@ from typing import Any, NoReturn
 from ..net.namespaces import SandboxError, enter_sandbox
 from .actor import channel_fd_floor, drop_capabilities, run_actor, set_comm
 from .observer import ActorView, Observer
-from .vocabulary import CALLS, ArgumentError, UnknownCallError, format_call, machine_arch
-from .vocabulary import normalize_args, syscall_for
+from .vocabulary import (
+    CALLS,
+    ArgumentError,
+    UnknownCallError,
+    format_call,
+    machine_arch,
+    normalize_args,
+    syscall_for,
+)
 
 PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -122,7 +129,7 @@ class Supervisor:
         self.emit({"id": req.get("id"), "ok": False, "kind": kind, "error": message})
 
     # -- the loop --------------------------------------------------------------------
-    def pump(self, timeout: float) -> None:
+    def pump(self, timeout: float | None) -> None:
         """Wait up to ``timeout`` for input from the UI, actors and ptys, and handle it."""
         for key, _ in self.sel.select(timeout):
             kind, actor = key.data
@@ -381,7 +388,7 @@ class Supervisor:
             return
         self._late.pop(a.name, None)
         a.seq += 1
-        sc_name, nr = syscall_for(CALLS[name], self.arch)
+        _, nr = syscall_for(CALLS[name], self.arch)
         fd_arg = args[0] if CALLS[name].params and CALLS[name].params[0].kind == "fd" else None
         p = Pending(a.seq, name, args, nr, fd_arg, time.monotonic())
         a.pending = p
@@ -439,10 +446,13 @@ class Supervisor:
             return False
         return p.expect_fd is None or int(parts[1], 16) == p.expect_fd & 0xFFFFFFFFFFFFFFFF
 
+    def _syscall_json(self, call: str) -> dict[str, Any]:
+        name, nr = syscall_for(CALLS[call], self.arch)
+        return {"name": name, "nr": nr}
+
     def _finish_step(self, req: dict[str, Any], a: Actor, p: Pending, stuck: str | None) -> None:
         body: dict[str, Any] = {"actor": a.name, "call": p.call, "args": p.args,
-                                "syscall": dict(zip(("name", "nr"),
-                                                    syscall_for(CALLS[p.call], self.arch)))}
+                                "syscall": self._syscall_json(p.call)}
         if stuck:
             p.waiter = False
             body.update(result=None, blocked=True, state=stuck,
@@ -481,7 +491,7 @@ class Supervisor:
         p, msg = late
         self.reply(req, actor=name, call=p.call, args=p.args, result=_public(msg), blocked=False,
                    c=format_call(p.call, p.args, msg), snapshot=self.snapshot(),
-                   syscall=dict(zip(("name", "nr"), syscall_for(CALLS[p.call], self.arch))))
+                   syscall=self._syscall_json(p.call))
 
     # -- the end ---------------------------------------------------------------------
     def shutdown(self, exit_code: int) -> NoReturn:
@@ -492,7 +502,7 @@ class Supervisor:
         deadline = time.monotonic() + 2.0
         while time.monotonic() < deadline:
             try:
-                pid, _ = os.waitpid(-1, 0)
+                os.waitpid(-1, 0)
             except ChildProcessError:
                 break
         os._exit(exit_code)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
-    "ArgumentError",
     "CALLS",
+    "ArgumentError",
     "Call",
     "Param",
     "UnknownCallError",
@@ -389,7 +389,7 @@ def normalize_args(name: str, args: Sequence[Any]) -> list[Any]:
             f"{name}() takes {want} argument{'s' if want != '1' else ''} ({plist}), "
             f"got {len(args)}")
     values = list(args) + [p.default for p in params[len(args):]]
-    out = [_normalize_one(p, v, name) for p, v in zip(params, values)]
+    out = [_normalize_one(p, v, name) for p, v in zip(params, values, strict=True)]
     if name == "open":
         flags = out[1]
         if flags & (os.O_WRONLY | os.O_RDWR) and out[0] not in WRITABLE_PATHS:
@@ -456,7 +456,7 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
     call = CALLS[name]
     value = (result or {}).get("value")
     parts: list[str] = []
-    for p, a in zip(call.params, args):
+    for p, a in zip(call.params, args, strict=True):
         k = p.kind
         if k == "domain":
             parts.append(_names(a, DOMAINS))

@@ -75,7 +75,8 @@ def diagnose_userns(err: int | None = None) -> SandboxError:
             "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
     if debian == "0":
         return SandboxError(
-            "this kernel forbids unprivileged user namespaces (kernel.unprivileged_userns_clone = 0)",
+            "this kernel forbids unprivileged user namespaces "
+            "(kernel.unprivileged_userns_clone = 0)",
             "sudo sysctl -w kernel.unprivileged_userns_clone=1")
     if max_ns == "0":
         return SandboxError(
@@ -84,11 +85,13 @@ def diagnose_userns(err: int | None = None) -> SandboxError:
     if err == errno.ENOSPC:
         return SandboxError(
             "the limit on user namespaces is reached (user.max_user_namespaces)",
-            "end other labs or containers, or raise it: sudo sysctl -w user.max_user_namespaces=15000")
+            "end other labs or containers, or raise it: "
+            "sudo sysctl -w user.max_user_namespaces=15000")
     if os.path.exists("/.dockerenv") or os.path.exists("/run/.containerenv"):
         return SandboxError(
             "this container does not allow new namespaces (its seccomp profile blocks unshare)",
-            "run the container with --security-opt seccomp=unconfined, or run syscall-lab on the host")
+            "run the container with --security-opt seccomp=unconfined, "
+            "or run syscall-lab on the host")
     why = os.strerror(err) if err else "refused"
     return SandboxError(
         f"the kernel refused to create a user namespace ({why})",

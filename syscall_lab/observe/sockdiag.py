@@ -18,7 +18,7 @@ import socket
 import struct
 from dataclasses import dataclass
 
-__all__ = ["DiagRecord", "SockDiag", "TCP_STATES"]
+__all__ = ["TCP_STATES", "DiagRecord", "SockDiag"]
 
 # include/net/tcp_states.h (the kernel's names without TCP_).
 TCP_STATES = {

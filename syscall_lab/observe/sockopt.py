@@ -19,10 +19,11 @@ _libc = ctypes.CDLL(None, use_errno=True)
 _NR_PIDFD_GETFD = 438  # the same on every architecture (include/uapi/asm-generic/unistd.h)
 SO_DOMAIN, SO_PROTOCOL = 39, 38  # include/uapi/asm-generic/socket.h
 
-_FAMILIES = {socket.AF_INET: "AF_INET", socket.AF_INET6: "AF_INET6", socket.AF_UNIX: "AF_UNIX"}
-_TYPES = {socket.SOCK_STREAM: "SOCK_STREAM", socket.SOCK_DGRAM: "SOCK_DGRAM",
+_FAMILIES: dict[int, str] = {socket.AF_INET: "AF_INET", socket.AF_INET6: "AF_INET6",
+                              socket.AF_UNIX: "AF_UNIX"}
+_TYPES: dict[int, str] = {socket.SOCK_STREAM: "SOCK_STREAM", socket.SOCK_DGRAM: "SOCK_DGRAM",
           socket.SOCK_SEQPACKET: "SOCK_SEQPACKET", socket.SOCK_RAW: "SOCK_RAW"}
-_PROTOS = {socket.IPPROTO_TCP: "tcp", socket.IPPROTO_UDP: "udp"}
+_PROTOS: dict[int, str] = {socket.IPPROTO_TCP: "tcp", socket.IPPROTO_UDP: "udp"}
 
 
 @dataclass(frozen=True)

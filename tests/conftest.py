@@ -81,6 +81,28 @@ def assert_nothing_left(pids: set[int], netns: int) -> None:
         f"processes still in the lab's network namespace: {netns_users(netns)}"
 
 
+def lab_inits() -> set[int]:
+    """Live lab-init processes on this machine (one per running lab)."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if Path(f"/proc/{entry}/comm").read_text().strip() == "lab-init" and alive(int(entry)):
+                    out.add(int(entry))
+            except OSError:
+                continue
+    return out
+
+
+@pytest.fixture(autouse=True)
+def no_lab_outlives_its_test() -> Iterator[None]:
+    """Every test, in-process or through the CLI, ends with no lab of its own still running."""
+    before = lab_inits()
+    yield
+    assert wait_until(lambda: not (lab_inits() - before)), \
+        f"a lab outlived the test: lab-init {sorted(lab_inits() - before)}"
+
+
 @pytest.fixture
 def lab() -> Iterator[Lab]:
     """A real lab; afterwards no process, namespace member or fd of it may remain."""

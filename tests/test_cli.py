@@ -54,6 +54,8 @@ def test_json_lines_follow_the_contract() -> None:
         for sock in s["sockets"]:
             assert "owner" in sock
     listen = steps[2]
+    assert listen["signature"] == "int listen(int sockfd, int backlog);"
+    assert listen["syscall"]["name"] == "listen" and isinstance(listen["syscall"]["nr"], int)
     assert listen["result"] == {"ret": 0, "errno": None, "strerror": None, "value": None}
     server = next(p for p in listen["processes"] if p["actor"] == "server")
     fd3 = next(f for f in server["fds"] if f["fd"] == 3)

@@ -263,3 +263,37 @@ def test_every_call_has_a_signature_and_a_syscall_number_on_both_architectures()
         for arch in ("x86_64", "aarch64"):
             _, nr = call.syscall(arch)
             assert isinstance(nr, int), f"{call.name} on {arch}"
+
+
+def test_an_actor_killed_in_a_call_is_reported_as_strace_would(lab: Lab) -> None:
+    """Actors keep C's default signal actions: writing to a reset connection kills with SIGPIPE."""
+    server_listening(lab, backlog=1)
+    lab.spawn("c")
+    lab.call("c", "socket", "AF_INET", "SOCK_STREAM", 0)
+    lab.call("c", "connect", 3, ADDR)
+    lab.call("server", "accept", 3)
+    lab.call("server", "close", 4)  # the peer's next segment is answered with RST
+    first = lab.call("c", "send", 3, "hi", 0)
+    assert first.ret == 2
+    second = lab.call("c", "send", 3, "hi", 0)
+    assert second.result == {"seq": second.seq, "ret": None, "killed_by": "SIGPIPE"}
+    assert second.c.endswith("= ?  +++ killed by SIGPIPE +++")
+    assert wait_until(lambda: any(e.get("event") == "exited" and e.get("signal") == "SIGPIPE"
+                                  for e in lab.events()))
+    assert lab.snapshot().process("c") is None
+
+
+def test_time_wait_sockets_are_held_by_no_fd(lab: Lab) -> None:
+    server_listening(lab)
+    lab.spawn("c")
+    lab.call("c", "socket", "AF_INET", "SOCK_STREAM", 0)
+    lab.call("c", "connect", 3, ADDR)
+    lab.call("server", "accept", 3)
+    lab.call("c", "close", 3)  # the active closer ends in TIME_WAIT
+    lab.call("server", "close", 4)
+    assert wait_until(lambda: any(s.socket.state == "TIME_WAIT" for s in lab.snapshot().sockets))
+    snap = lab.snapshot()
+    tw = [s for s in snap.sockets if s.socket.state == "TIME_WAIT"]
+    assert len(tw) == 1 and tw[0].owner is None and tw[0].socket.inode == 0
+    assert tw[0].socket.remote == ADDR
+    assert "TIME_WAIT" in str(snap) and "no fd" in str(snap)

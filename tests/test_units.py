@@ -193,3 +193,34 @@ def test_a_failed_expectation_is_shown_and_exits_1() -> None:
     text = out.getvalue()
     assert "✗ ret == 4  (the kernel shows 3)" in text and "✓ ret == 3" in text
     assert "1 of 2 checks failed." in text
+
+
+@pytest.mark.parametrize("files,err,needle,fix", [
+    ({"/proc/sys/kernel/apparmor_restrict_unprivileged_userns": "1"}, 1, "AppArmor",
+     "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"),
+    ({"/proc/sys/kernel/unprivileged_userns_clone": "0"}, 1, "unprivileged_userns_clone = 0",
+     "sudo sysctl -w kernel.unprivileged_userns_clone=1"),
+    ({"/proc/sys/user/max_user_namespaces": "0"}, 28, "max_user_namespaces = 0",
+     "sudo sysctl -w user.max_user_namespaces=15000"),
+    ({}, 28, "limit on user namespaces is reached", "user.max_user_namespaces=15000"),
+])
+def test_sandbox_refusals_are_explained(monkeypatch: pytest.MonkeyPatch, files: dict[str, str],
+                                        err: int, needle: str, fix: str) -> None:
+    from syscall_lab.net import namespaces
+
+    monkeypatch.setattr(namespaces, "_read", lambda path: files.get(path))
+    monkeypatch.setattr(namespaces.os.path, "exists", lambda path: False)
+    e = namespaces.diagnose_userns(err)
+    assert needle in e.reason and fix in e.fix and "\n" not in e.reason
+
+
+def test_snapshot_prints_as_text() -> None:
+    s = _sock(11, "LISTEN", "127.0.0.1:8080", accept_queue=1, backlog=2)
+    q = _sock(0, "ESTABLISHED", "127.0.0.1:8080", "127.0.0.1:5555")
+    snap = Snapshot(1.5, (_proc("server", FdEntry(3, "socket", "socket:[11]", socket=s),
+                                FdEntry(1000, "lab", "socket:[9]")),),
+                    (KernelSocket(s, (Owner("server", 3),)), KernelSocket(q, ())))
+    text = str(snap)
+    assert "fd 3   socket tcp LISTEN 127.0.0.1:8080 queue 1/2" in text
+    assert "(no fd) tcp ESTABLISHED 127.0.0.1:8080 -> 127.0.0.1:5555" in text
+    assert "1000" not in text  # the lab's channel is not the student's

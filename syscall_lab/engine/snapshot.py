@@ -192,6 +192,25 @@ class Snapshot:
     def process(self, actor: str) -> ProcessState | None:
         return next((p for p in self.processes if p.actor == actor), None)
 
+    def __str__(self) -> str:
+        """A plain-text picture: each process with its fds, then the sockets no fd holds."""
+        lines = [f"snapshot at {self.t:.3f} s"]
+        for p in self.processes:
+            blocked = f", blocked in {p.blocked_in}()" if p.blocked_in else ""
+            lines.append(f"{p.actor} pid {p.pid} (host {p.host_pid}) {p.state}{blocked}")
+            for f in p.user_fds:
+                s = f.socket
+                sock = "" if s is None else " ".join(
+                    str(x) for x in (s.proto, s.state, s.local, s.remote and f"-> {s.remote}",
+                                     s.accept_queue is not None
+                                     and f"queue {s.accept_queue}/{s.backlog}") if x)
+                lines.append(f"  fd {f.fd:<3} {f.kind:<6} {sock or f.target}")
+        for k in self.sockets:
+            if k.owner is None:
+                s = k.socket
+                lines.append(f"  (no fd) {s.proto} {s.state} {s.local} -> {s.remote}")
+        return "\n".join(lines)
+
     def to_json(self) -> dict[str, Any]:
         return {"t": round(self.t, 6), "cost_ms": round(self.cost_ms, 3),
                 "processes": [p.to_json() for p in self.processes],

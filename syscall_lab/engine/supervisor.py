@@ -49,8 +49,10 @@ from .vocabulary import (
 PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
 
-SETTLE_S = 0.015
-"""How long an actor must sit in its call's syscall before the step reports it blocked."""
+SETTLE_S = 0.040
+"""How long an actor must sleep in its call's syscall before the step reports it blocked.
+Long enough that a loopback handshake on a busy machine is not called blocked; short enough
+(under three frames) that a really blocked call shows at once. Only sleeping calls pay it."""
 MAX_STEP_S = 10.0
 """A call that neither returns nor sleeps in its syscall for this long is reported as running."""
 
@@ -183,8 +185,12 @@ class Supervisor:
             a.chan.close()
             a.chan = None
             a.exiting = True
-            if a.pending and a.pending.call == "exit":
-                a.pending.result = a.pending.result or {"seq": a.pending.seq, "ret": None}
+            p = a.pending
+            if p is not None and p.call == "exit":
+                p.result = p.result or {"seq": p.seq, "ret": None}
+            elif p is not None:  # it died inside the call: a signal (SIGPIPE...) killed it
+                self._complete(a, p, {"seq": p.seq, "call": p.call, "ret": None,
+                                      **self._death(a)}, [])
             return
         passed: list[int] = []
         for level, ctype, cdata in anc:
@@ -205,6 +211,10 @@ class Supervisor:
             return
         if msg.get("exiting"):
             return  # the real end is the channel closing, seen above
+        self._complete(a, p, msg, passed)
+
+    def _complete(self, a: Actor, p: Pending, msg: dict[str, Any], passed: list[int]) -> None:
+        """The call returned (or its process died in it)."""
         p.result = msg
         p.passed_fds = passed
         if p.call == "fork" and passed:
@@ -215,6 +225,23 @@ class Supervisor:
                        "result": _public(msg), "c": format_call(p.call, p.args, msg),
                        "t": time.monotonic() - self.t0})
             self._late[a.name] = (p, msg)  # for a later 'wait' request
+
+    def _death(self, a: Actor, limit: float = 1.0) -> dict[str, Any]:
+        """How a process that closed its channel died, from its wait status in /proc/PID/stat
+        (field 52, exit_code), read once the kernel has made it a zombie."""
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            try:
+                with open(f"/proc/{a.host_pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                return {}
+            if fields[0] in "ZX":
+                status = int(fields[49]) if len(fields) > 49 else 0
+                return {("killed_by" if "signal" in (d := _status(status)) else "exit_code"):
+                        d.get("signal", d.get("code"))}
+            time.sleep(0.002)
+        return {}
 
     def _read_pty(self, a: Actor) -> None:
         assert a.pty is not None

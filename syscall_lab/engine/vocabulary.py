@@ -523,6 +523,8 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
     text = f"{name}({', '.join(parts)})"
     if result is None:
         return text + " ..."
+    if result.get("killed_by"):  # as strace says it
+        return f"{text} = ?  +++ killed by {result['killed_by']} +++"
     if result.get("errno"):
         return f"{text} = -1 {result['errno']} ({result.get('strerror', '')})"
     if name == "exit":

@@ -15,7 +15,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from ..engine.snapshot import Change, Snapshot
-from ..engine.vocabulary import machine_arch
+from ..engine.vocabulary import CALLS, machine_arch
 from ..i18n import pick, t
 from ..lesson.model import Lesson
 from ..lesson.runner import StepRecord
@@ -193,6 +193,7 @@ def step_json(r: StepRecord) -> dict[str, Any]:
         "actor": r.step.actor,
         "c": o.c if o else None,
         "syscall": o.syscall if o else None,
+        "signature": CALLS[o.call].signature if o else None,
         "blocked": o.blocked if o else False,
         "result": result,
         "error": r.error,

@@ -11,7 +11,7 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["LANGS", "MESSAGES", "Text", "default_lang", "pick", "t"]
+__all__ = ["FIELD_LABELS", "LANGS", "MESSAGES", "Text", "default_lang", "field_label", "pick", "t"]
 
 LANGS = ("en", "ko")
 Text = str | Mapping[str, str]
@@ -72,8 +72,33 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lab_failed": {"en": "the lab failed: {reason}", "ko": "실습 환경 오류: {reason}"},
     "unknown_lesson": {"en": "no lesson '{name}' (lessons: {known})",
                        "ko": "'{name}' 레슨이 없습니다 (레슨 목록: {known})"},
+    "now_blocked": {"en": "blocked in {call}()", "ko": "{call}()에서 블록됨"},
+    "returned_from": {"en": "returned from {call}()", "ko": "{call}()에서 반환됨"},
     "interrupted": {"en": "interrupted; the lab was shut down", "ko": "중단됨; 실습 환경을 정리했습니다"},
 }
+
+
+# The names of the fields a change line mentions (the JSON keeps the English keys).
+FIELD_LABELS: dict[str, dict[str, str]] = {
+    "state": {"en": "state", "ko": "상태"},
+    "local": {"en": "local", "ko": "로컬 주소"},
+    "remote": {"en": "remote", "ko": "원격 주소"},
+    "accept_queue": {"en": "accept_queue", "ko": "accept 큐"},
+    "backlog": {"en": "backlog", "ko": "backlog"},
+    "recv_q": {"en": "recv_q", "ko": "수신 큐"},
+    "send_q": {"en": "send_q", "ko": "송신 큐"},
+    "retransmits": {"en": "retransmits", "ko": "재전송"},
+    "kind": {"en": "kind", "ko": "종류"},
+    "target": {"en": "target", "ko": "대상"},
+    "flags": {"en": "flags", "ko": "플래그"},
+    "ppid": {"en": "ppid", "ko": "ppid"},
+    "owner": {"en": "owner", "ko": "소유"},
+}
+
+
+def field_label(name: str, lang: str) -> str:
+    entry = FIELD_LABELS.get(name)
+    return (entry.get(lang) or entry["en"]) if entry else name
 
 
 def t(msg_id: str, lang: str, /, **kw: Any) -> str:

@@ -146,6 +146,8 @@ def test_messages_exist_in_both_languages_with_the_same_placeholders() -> None:
         names = [{f for _, f, _, _ in fmt.parse(entry[lang]) if f} for lang in ("en", "ko")]
         assert names[0] == names[1], key
     assert t("step", "ko", n=1, total=3) == "3단계 중 1단계"
+    from syscall_lab.i18n import FIELD_LABELS
+    assert all(set(v) == {"en", "ko"} for v in FIELD_LABELS.values())
     assert pick({"en": "a", "ko": "가"}, "ko") == "가" and pick("plain", "ko") == "plain"
 
 

@@ -16,7 +16,7 @@ from rich.text import Text
 
 from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
-from ..i18n import pick, t
+from ..i18n import field_label, pick, t
 from ..lesson.model import Lesson
 from ..lesson.runner import StepRecord
 
@@ -27,9 +27,10 @@ def _fmt(v: Any) -> str:
     return "-" if v is None else str(v)
 
 
-def _moved(before: dict[str, Any], after: dict[str, Any]) -> str:
+def _moved(before: dict[str, Any], after: dict[str, Any], lang: str) -> str:
     # A queue that first becomes readable (None -> 0, e.g. at bind()) is not news.
-    return ", ".join(f"{k} {_fmt(before.get(k))} -> {_fmt(v)}" for k, v in after.items()
+    return ", ".join(f"{field_label(k, lang)} {_fmt(before.get(k))} -> {_fmt(v)}"
+                     for k, v in after.items()
                      if k != "owner" and not (before.get(k) is None and v == 0))
 
 
@@ -42,7 +43,7 @@ def describe_change(c: Change, lang: str) -> str:
     if c.what == "fd_closed":
         return t("fd_closed", lang, actor=c.actor, fd=c.fd, what=c.before.get("target"))
     if c.what == "fd_changed":
-        what = _moved(c.before, c.after)
+        what = _moved(c.before, c.after, lang)
         return t("fd_changed", lang, actor=c.actor, fd=c.fd, what=what)
     if c.what == "process_started":
         return t("process_started", lang, actor=c.actor, pid=c.after.get("pid"))
@@ -52,9 +53,10 @@ def describe_change(c: Change, lang: str) -> str:
         parts = []
         for k, v in c.after.items():
             if k == "blocked_in":
-                parts.append(f"blocked in {v}()" if v else f"returned from {c.before.get(k)}()")
+                parts.append(t("now_blocked", lang, call=v) if v
+                             else t("returned_from", lang, call=c.before.get(k)))
             else:
-                parts.append(f"{k} {_fmt(c.before.get(k))} -> {_fmt(v)}")
+                parts.append(f"{field_label(k, lang)} {_fmt(c.before.get(k))} -> {_fmt(v)}")
         return t("process_changed", lang, actor=c.actor, what=", ".join(parts))
     if c.what == "socket_appeared":
         a = c.after
@@ -63,11 +65,11 @@ def describe_change(c: Change, lang: str) -> str:
         return t("socket_appeared", lang, key=c.key, what=f"{a.get('state')}, {owner}")
     if c.what == "socket_gone":
         return t("socket_gone", lang, key=c.key)
-    what = _moved(c.before, c.after)
+    what = _moved(c.before, c.after, lang)
     if "owner" in c.after:
         o = c.after["owner"]
-        what = ", ".join(filter(None, [what, "owner -> " + (f"{o['actor']} fd {o['fd']}" if o
-                                                             else t("no_fd", lang))]))
+        owner = f"{o['actor']} fd {o['fd']}" if o else t("no_fd", lang)
+        what = ", ".join(filter(None, [what, f"{field_label('owner', lang)} -> {owner}"]))
     return t("socket_changed", lang, key=c.key, what=what)
 
 

@@ -23,7 +23,8 @@ import socket
 import struct
 from typing import Any, NoReturn
 
-__all__ = ["CHANNEL_FD_MIN", "channel_fd_floor", "drop_capabilities", "run_actor", "set_comm"]
+__all__ = ["CHANNEL_FD_MIN", "PREVIEW", "channel_fd_floor", "drop_capabilities", "run_actor",
+           "set_comm", "signal_name"]
 
 CHANNEL_FD_MIN = 1000
 """Where the lab's own channel fds live, above anything a lesson opens."""
@@ -95,9 +96,26 @@ def _addr_out() -> tuple[ctypes.Array[ctypes.c_char], ctypes.c_uint32]:
     return ctypes.create_string_buffer(128), ctypes.c_uint32(128)
 
 
+PREVIEW = 4096
+"""The most bytes of data a reply carries back (the call itself reads all it asked for)."""
+
+
 def _bytes_value(buf: ctypes.Array[ctypes.c_char], n: int) -> dict[str, Any]:
-    raw = buf.raw[:n]
-    return {"text": raw.decode("utf-8", "replace"), "hex": raw.hex(), "bytes": n}
+    raw = buf.raw[:min(n, PREVIEW)]
+    out: dict[str, Any] = {"text": raw.decode("utf-8", "replace"), "hex": raw.hex(), "bytes": n}
+    if n > PREVIEW:
+        out["truncated"] = True
+    return out
+
+
+def signal_name(number: int) -> str:
+    """``SIGPIPE``; realtime signals, which have no name, as ``SIGRTMIN+3``."""
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        if signal.SIGRTMIN <= number <= signal.SIGRTMAX:
+            return f"SIGRTMIN+{number - signal.SIGRTMIN}"
+        return f"signal {number}"
 
 
 def _describe_status(status: int) -> dict[str, Any]:
@@ -106,9 +124,9 @@ def _describe_status(status: int) -> dict[str, Any]:
         return {"exited": True, "code": code,
                 "wstatus": f"[{{WIFEXITED(s) && WEXITSTATUS(s) == {code}}}]"}
     if os.WIFSIGNALED(status):
-        sig = os.WTERMSIG(status)
-        return {"exited": False, "signal": signal.Signals(sig).name,
-                "wstatus": f"[{{WIFSIGNALED(s) && WTERMSIG(s) == {signal.Signals(sig).name}}}]"}
+        name = signal_name(os.WTERMSIG(status))
+        return {"exited": False, "signal": name,
+                "wstatus": f"[{{WIFSIGNALED(s) && WTERMSIG(s) == {name}}}]"}
     return {"exited": False, "wstatus": f"[{status:#x}]"}
 
 
@@ -166,9 +184,9 @@ def _call(name: str, args: list[Any]) -> tuple[int, Any]:
         if ret < 0:
             return ret, None
         raw = out.raw[:olen.value]
-        got: Any = list(struct.unpack("=ii", raw)) if olen.value == 8 else struct.unpack(
-            "=i", raw[:4])[0]
-        return ret, {"optval": got}
+        if (level, opt) == (socket.SOL_SOCKET, socket.SO_LINGER):
+            return ret, {"optval": list(struct.unpack("=ii", raw))}
+        return ret, {"optval": struct.unpack("=i", raw[:4])[0]}
     if name == "open":
         return L.open(args[0].encode(), args[1]), None
     if name == "pipe":
@@ -218,13 +236,20 @@ def _send(chan: socket.socket, msg: dict[str, Any], fds: list[int] | None = None
 def _fork(chan: socket.socket, seq: int) -> socket.socket:
     """fork(): the parent returns the child's pid and passes the supervisor its channel."""
     floor = channel_fd_floor()
-    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    # Move both ends above the student's fds so fork() leaves their numbering untouched.
-    fa = fcntl.fcntl(a.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
-    fb = fcntl.fcntl(b.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
-    a.close()
-    b.close()
-    pid = os.fork()  # glibc fork() enters clone()
+    fa = fb = -1
+    try:
+        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with a, b:
+            # Move both ends above the student's fds so fork() leaves their numbering as it is.
+            fa = fcntl.fcntl(a.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
+            fb = fcntl.fcntl(b.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
+        pid = os.fork()  # glibc fork() enters clone()
+    except OSError as exc:  # EAGAIN (RLIMIT_NPROC), EMFILE, ENOMEM: the kernel's answer
+        for fd in (fa, fb):
+            if fd >= 0:
+                os.close(fd)
+        _send(chan, _result(seq, "fork", -1, None, exc.errno or 0))
+        return chan
     if pid == 0:
         os.close(fb)
         chan.close()
@@ -233,9 +258,6 @@ def _fork(chan: socket.socket, seq: int) -> socket.socket:
                       "channel_fd": fa})
         return child
     os.close(fa)
-    if pid < 0:  # pragma: no cover - os.fork raises instead
-        os.close(fb)
-        return chan
     _send(chan, {"seq": seq, "call": "fork", "ret": pid, "value": {"child_pid": pid}}, [fb])
     os.close(fb)
     return chan

@@ -139,7 +139,10 @@ class Lab:
             with self._lock:
                 self._events.append(msg)
             if self._on_event is not None:
-                self._on_event(msg)
+                try:
+                    self._on_event(msg)
+                except Exception as exc:  # the UI's bug must not stop the lab's replies
+                    self._stderr.append(f"on_event callback failed: {type(exc).__name__}: {exc}")
         # the supervisor is gone: release every waiter
         self._ready.set()
         with self._lock:

@@ -37,16 +37,22 @@ class ActorView:
 
 
 def _socket_from_diag(r: DiagRecord, inode: int) -> SocketState:
-    listen = r.state == "LISTEN"
+    # inet_diag's two queue numbers mean different things by protocol and state
+    # (net/ipv4/tcp_diag.c, udp_diag.c): accept queue and backlog for LISTEN, bytes for other
+    # TCP sockets, memory (not bytes) for UDP.
+    tcp, listen = r.proto == "tcp", r.state == "LISTEN"
     return SocketState(
         inode=inode, family=r.family,
-        type="SOCK_STREAM" if r.proto == "tcp" else "SOCK_DGRAM", proto=r.proto,
+        type="SOCK_STREAM" if tcp else "SOCK_DGRAM", proto=r.proto,
         local=r.local if not r.local.endswith(":0") else None,
         remote=None if r.remote.endswith(":0") else r.remote,
         state=r.state,
-        recv_q=None if listen else r.rqueue, send_q=None if listen else r.wqueue,
+        recv_q=r.rqueue if tcp and not listen else None,
+        send_q=r.wqueue if tcp and not listen else None,
         accept_queue=r.rqueue if listen else None, backlog=r.wqueue if listen else None,
-        retransmits=r.retransmits, source="netlink sock_diag",
+        retransmits=r.retransmits,
+        recv_mem=None if tcp else r.rqueue, send_mem=None if tcp else r.wqueue,
+        source="netlink sock_diag",
     )
 
 

@@ -33,15 +33,20 @@ class SocketState:
     state: str | None = None
     """The kernel's state name: LISTEN, SYN_SENT, SYN_RECV, ESTABLISHED, CLOSE..."""
     recv_q: int | None = None
-    """Bytes received and not yet read (not for LISTEN)."""
+    """TCP: bytes received and not yet read (not for LISTEN)."""
     send_q: int | None = None
-    """Bytes sent and not yet acknowledged (not for LISTEN)."""
+    """TCP: bytes sent and not yet acknowledged (not for LISTEN)."""
     accept_queue: int | None = None
     """LISTEN only: connections that finished the handshake and wait for accept()."""
     backlog: int | None = None
     """LISTEN only: the accept queue's limit, as listen() set it (capped by somaxconn)."""
     retransmits: int | None = None
     """TCP: segments retransmitted so far (tcp_info)."""
+    recv_mem: int | None = None
+    """UDP: memory the datagrams waiting to be read take (sk_rmem_alloc, what ss shows as
+    Recv-Q for UDP): more than their bytes, for the kernel's bookkeeping."""
+    send_mem: int | None = None
+    """UDP: memory of datagrams not yet sent (sk_wmem_alloc)."""
     source: str = ""
     """Where these facts were read."""
 
@@ -247,7 +252,7 @@ class Change:
 
 
 _SOCKET_FIELDS = ("state", "local", "remote", "recv_q", "send_q", "accept_queue", "backlog",
-                  "retransmits")
+                  "retransmits", "recv_mem", "send_mem")
 
 
 def _fd_view(f: FdEntry) -> dict[str, Any]:

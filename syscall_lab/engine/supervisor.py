@@ -23,6 +23,7 @@ import ctypes
 import fcntl
 import json
 import os
+import re
 import select
 import selectors
 import signal
@@ -34,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..net.namespaces import SandboxError, enter_sandbox
-from .actor import channel_fd_floor, drop_capabilities, run_actor, set_comm
+from .actor import channel_fd_floor, drop_capabilities, run_actor, set_comm, signal_name
 from .observer import ActorView, Observer
 from .vocabulary import (
     CALLS,
@@ -48,6 +49,9 @@ from .vocabulary import (
 
 PR_SET_PDEATHSIG = 1
 _libc = ctypes.CDLL(None, use_errno=True)
+
+ACTOR_NAME = re.compile(r"[a-z][a-z0-9_-]{0,14}")
+"""Names students can type and ``ps`` can show in full (``comm`` keeps 15 bytes)."""
 
 SETTLE_S = 0.040
 """How long an actor must sleep in its call's syscall before the step reports it blocked.
@@ -90,6 +94,8 @@ class Actor:
     seq: int = 0
     pending: Pending | None = None
     lab_inodes: set[int] = field(default_factory=set)
+    channel_fds: set[int] = field(default_factory=set)
+    """The fd numbers of the lab's channel inside the actor: not the student's to use."""
     exiting: bool = False
     gone: bool = False
 
@@ -188,6 +194,7 @@ class Supervisor:
             p = a.pending
             if p is not None and p.call == "exit":
                 p.result = p.result or {"seq": p.seq, "ret": None}
+                a.pending = None
             elif p is not None:  # it died inside the call: a signal (SIGPIPE...) killed it
                 self._complete(a, p, {"seq": p.seq, "call": p.call, "ret": None,
                                       **self._death(a)}, [])
@@ -280,7 +287,14 @@ class Supervisor:
     def spawn(self, name: str) -> Actor:
         master, slave = os.openpty()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:
+            for fd in (master, slave):
+                os.close(fd)
+            ours.close()
+            theirs.close()
+            raise
         if pid == 0:  # the actor
             try:
                 # Its own session, so a Ctrl-C in the student's terminal never reaches it. The
@@ -319,6 +333,7 @@ class Supervisor:
             return
         if target.startswith("socket:["):
             a.lab_inodes.add(int(target[8:-1]))
+            a.channel_fds.add(fd)
 
     def _adopt_child(self, parent: Actor, msg: dict[str, Any], chan_fd: int) -> None:
         parent.forks += 1
@@ -383,11 +398,20 @@ class Supervisor:
             self.fail(req, "call", str(exc))
 
     def op_spawn(self, req: dict[str, Any]) -> None:
-        name = str(req["actor"])
+        name = str(req.get("actor", ""))
+        if not ACTOR_NAME.fullmatch(name):
+            self.fail(req, "actor", f"'{name}' is not an actor name: use 1-15 lowercase letters, "
+                                    "digits, '-' or '_', starting with a letter (fork() children "
+                                    "are named server.1, server.2 by the lab)")
+            return
         if name in self.actors:
             self.fail(req, "actor", f"there is already an actor named '{name}'")
             return
-        a = self.spawn(name)
+        try:
+            a = self.spawn(name)
+        except OSError as exc:
+            self.fail(req, "environment", f"cannot start actor '{name}': {exc.strerror}")
+            return
         self.reply(req, actor=name, host_pid=a.host_pid)
 
     def _actor(self, req: dict[str, Any]) -> Actor | None:
@@ -406,8 +430,18 @@ class Supervisor:
         a = self._actor(req)
         if a is None:
             return
-        name = str(req["call"])
+        name = str(req.get("call"))
         args = normalize_args(name, req.get("args", []))
+        fd_args = [v for prm, v in zip(CALLS[name].params, args, strict=True) if prm.kind == "fd"]
+        lab_fd = next((fd for fd in fd_args if fd in a.channel_fds), None)
+        if lab_fd is not None:
+            self.fail(req, "call", f"fd {lab_fd} is the lab's own channel to '{a.name}', not part "
+                                   "of the lesson; use the fds the lesson opened")
+            return
+        self.pump(0)  # an actor that died since the last request is known to have exited now
+        if a.gone or a.chan is None:
+            self.fail(req, "actor", f"'{a.name}' has exited; it can make no more calls")
+            return
         if a.pending is not None:
             self.fail(req, "blocked",
                       f"'{a.name}' is still blocked in {a.pending.call}(); it can make no other "
@@ -418,9 +452,12 @@ class Supervisor:
         _, nr = syscall_for(CALLS[name], self.arch)
         fd_arg = args[0] if CALLS[name].params and CALLS[name].params[0].kind == "fd" else None
         p = Pending(a.seq, name, args, nr, fd_arg, time.monotonic())
+        try:
+            a.chan.send(json.dumps({"seq": p.seq, "call": name, "args": args}).encode())
+        except OSError as exc:  # EPIPE/ECONNRESET: it died just now; EMSGSIZE: a bug of ours
+            self.fail(req, "actor", f"'{a.name}' cannot take the call: {exc.strerror}")
+            return
         a.pending = p
-        assert a.chan is not None
-        a.chan.send(json.dumps({"seq": p.seq, "call": name, "args": args}).encode())
         blocked = self._await(a, p, deadline=time.monotonic() + MAX_STEP_S)
         self._finish_step(req, a, p, blocked)
 
@@ -502,7 +539,9 @@ class Supervisor:
         timeout = float(req.get("seconds", 5.0))
         late = self._late.pop(name, None)
         if late is None and a.pending is None:
-            self.fail(req, "actor", f"'{name}' is not blocked in any call")
+            gone = a.gone or a.chan is None
+            self.fail(req, "actor", f"'{name}' has exited" if gone
+                      else f"'{name}' is not blocked in any call")
             return
         if late is None:
             assert a.pending is not None
@@ -543,7 +582,7 @@ def _status(status: int) -> dict[str, Any]:
     if os.WIFEXITED(status):
         return {"code": os.WEXITSTATUS(status)}
     if os.WIFSIGNALED(status):
-        return {"signal": signal.Signals(os.WTERMSIG(status)).name}
+        return {"signal": signal_name(os.WTERMSIG(status))}
     return {}
 
 

@@ -107,7 +107,8 @@ WAIT_OPTIONS = _consts(os, ["WNOHANG"])
 # read; writing is limited until the lab has a private scratch file system (see README).
 WRITABLE_PATHS = frozenset({"/dev/null"})
 
-MAX_IO = 1 << 20  # the most bytes one read/recv may ask for
+MAX_IO = 1 << 16  # the most bytes one read/recv may ask for
+MAX_SEND = 1 << 14  # the most bytes one send/write may carry (it travels in one channel message)
 MAX_SLEEP = 600  # seconds
 
 
@@ -337,7 +338,11 @@ def _normalize_one(param: Param, value: Any, call: str) -> Any:
     if kind == "optname":
         if isinstance(value, str) and value in OPTNAMES:
             return OPTNAMES[value][1]
-        return _symbol(value, {k: v[1] for k, v in OPTNAMES.items()}, f"{what} (option)")
+        number = _symbol(value, {k: v[1] for k, v in OPTNAMES.items()}, f"{what} (option)")
+        if number not in {v[1] for v in OPTNAMES.values()}:
+            raise ArgumentError(f"{what}: option {number} is not one the lab knows "
+                                f"({', '.join(OPTNAMES)})")
+        return number
     if kind == "optval":
         if isinstance(value, (list, tuple)):  # struct linger {l_onoff, l_linger}
             if len(value) != 2:
@@ -359,8 +364,8 @@ def _normalize_one(param: Param, value: Any, call: str) -> Any:
     if kind == "data":
         if not isinstance(value, str):
             raise ArgumentError(f"{what} must be text, not {value!r}")
-        if len(value.encode()) > MAX_IO:
-            raise ArgumentError(f"{what} is longer than {MAX_IO} bytes")
+        if len(value.encode()) > MAX_SEND:
+            raise ArgumentError(f"{what} is longer than {MAX_SEND} bytes")
         return value
     if kind == "addr":
         return parse_addr(value)
@@ -390,6 +395,16 @@ def normalize_args(name: str, args: Sequence[Any]) -> list[Any]:
             f"got {len(args)}")
     values = list(args) + [p.default for p in params[len(args):]]
     out = [_normalize_one(p, v, name) for p, v in zip(params, values, strict=True)]
+    if name in ("setsockopt", "getsockopt"):
+        level, opt = out[1], out[2]
+        known = [n for n, (lv, v) in OPTNAMES.items() if (lv, v) == (level, opt)]
+        if not known:
+            names = [n for n, (lv, v) in OPTNAMES.items() if v == opt]
+            raise ArgumentError(f"{name}(): {' or '.join(names) or opt} is not an option of "
+                                f"level {args[1]}")
+        if name == "setsockopt" and (known[0] == "SO_LINGER") != isinstance(out[3], list):
+            raise ArgumentError("setsockopt(): SO_LINGER takes [onoff, seconds]; "
+                                "other options take a number")
     if name == "open":
         flags = out[1]
         if flags & (os.O_WRONLY | os.O_RDWR) and out[0] not in WRITABLE_PATHS:
@@ -525,6 +540,8 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
         return text + " ..."
     if result.get("killed_by"):  # as strace says it
         return f"{text} = ?  +++ killed by {result['killed_by']} +++"
+    if result.get("exit_code") is not None:
+        return f"{text} = ?  +++ exited with {result['exit_code']} +++"
     if result.get("errno"):
         return f"{text} = -1 {result['errno']} ({result.get('strerror', '')})"
     if name == "exit":

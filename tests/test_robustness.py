@@ -75,7 +75,7 @@ def test_wait_on_an_exited_actor_says_so(lab: Lab) -> None:
     lab.spawn("a")
     lab.call("a", "fork")
     lab.call("a.1", "exit", 3)
-    with pytest.raises(CallError, match="'a.1' has exited"):
+    with pytest.raises(CallError, match=r"'a\.1' has exited"):
         lab.wait("a.1", timeout=1)
     reaped = lab.call("a", "waitpid", -1, 0)
     assert reaped.result["value"]["code"] == 3  # type: ignore[index]

@@ -73,12 +73,12 @@ class Pending:
     call: str
     args: list[Any]
     expect_nr: int | None
+    """The syscall number the call sleeps in when it blocks."""
     expect_fd: int | None
-    started: float
+    """Its fd argument, to tell it from the actor idling on its channel in the same syscall."""
     waiter: bool = True
     """The request that made this call is still waiting for it (not yet reported blocked)."""
     result: dict[str, Any] | None = None
-    passed_fds: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -101,9 +101,8 @@ class Actor:
 
 
 class Supervisor:
-    def __init__(self, init_pid: int, info: dict[str, Any]) -> None:
+    def __init__(self, init_pid: int) -> None:
         self.init_pid = init_pid
-        self.info = info
         self.t0 = time.monotonic()
         self.observer = Observer(init_host_pid=init_pid, t0=self.t0)
         self.sel = selectors.DefaultSelector()
@@ -221,9 +220,8 @@ class Supervisor:
         self._complete(a, p, msg, passed)
 
     def _complete(self, a: Actor, p: Pending, msg: dict[str, Any], passed: list[int]) -> None:
-        """The call returned (or its process died in it)."""
+        """The call returned (or its process died in it); ``passed`` are fds it sent us."""
         p.result = msg
-        p.passed_fds = passed
         if p.call == "fork" and passed:
             self._adopt_child(a, msg, passed[0])
         a.pending = None
@@ -427,8 +425,9 @@ class Supervisor:
         return a
 
     def op_call(self, req: dict[str, Any]) -> None:
+        self.pump(0)  # an actor that died since the last request is known to have exited now
         a = self._actor(req)
-        if a is None:
+        if a is None or a.chan is None:
             return
         name = str(req.get("call"))
         args = normalize_args(name, req.get("args", []))
@@ -437,10 +436,6 @@ class Supervisor:
         if lab_fd is not None:
             self.fail(req, "call", f"fd {lab_fd} is the lab's own channel to '{a.name}', not part "
                                    "of the lesson; use the fds the lesson opened")
-            return
-        self.pump(0)  # an actor that died since the last request is known to have exited now
-        if a.gone or a.chan is None:
-            self.fail(req, "actor", f"'{a.name}' has exited; it can make no more calls")
             return
         if a.pending is not None:
             self.fail(req, "blocked",
@@ -451,7 +446,7 @@ class Supervisor:
         a.seq += 1
         _, nr = syscall_for(CALLS[name], self.arch)
         fd_arg = args[0] if CALLS[name].params and CALLS[name].params[0].kind == "fd" else None
-        p = Pending(a.seq, name, args, nr, fd_arg, time.monotonic())
+        p = Pending(a.seq, name, args, nr, fd_arg)
         try:
             a.chan.send(json.dumps({"seq": p.seq, "call": name, "args": args}).encode())
         except OSError as exc:  # EPIPE/ECONNRESET: it died just now; EMSGSIZE: a bug of ours
@@ -552,7 +547,8 @@ class Supervisor:
             late = self._late.pop(name, None)
             if late is None:
                 self.reply(req, actor=name, call=p.call, args=p.args, result=None, blocked=True,
-                           c=format_call(p.call, p.args, None), snapshot=self.snapshot())
+                           c=format_call(p.call, p.args, None), snapshot=self.snapshot(),
+                           syscall=self._syscall_json(p.call))
                 return
         p, msg = late
         self.reply(req, actor=name, call=p.call, args=p.args, result=_public(msg), blocked=False,
@@ -646,7 +642,7 @@ def main() -> NoReturn:
     info = {"supervisor_pid": me, "init_pid": init_pid, "arch": machine_arch(),
             "userns": sandbox.userns, "netns_inode": sandbox.netns_inode, "uid": os.getuid()}
     try:
-        sup = Supervisor(init_pid, info)
+        sup = Supervisor(init_pid)
     except Exception as exc:  # e.g. sock_diag unavailable
         os.kill(init_pid, signal.SIGKILL)
         sys.stdout.write(json.dumps({"event": "fatal", "kind": "environment",

@@ -161,9 +161,6 @@ class ProcFS:
         out.sort(key=lambda r: r.fd)
         return out
 
-    def fd_path(self, pid: int, fd: int) -> str:
-        return str(self.root / str(pid) / "fd" / str(fd))
-
     def process(self, pid: int) -> ProcRecord | None:
         """The process ``pid``, or None if it has gone (and been reaped)."""
         try:

@@ -124,9 +124,6 @@ class SockDiag:
     def close(self) -> None:
         self._sock.close()
 
-    def fileno(self) -> int:
-        return self._sock.fileno()
-
     def _dump(self, family: int, ipproto: int, proto: str) -> list[DiagRecord]:
         self._seq += 1
         ext = 1 << (INET_DIAG_INFO - 1) if proto == "tcp" else 0

@@ -23,8 +23,8 @@ import socket
 import struct
 from typing import Any, NoReturn
 
-__all__ = ["CHANNEL_FD_MIN", "PREVIEW", "channel_fd_floor", "drop_capabilities", "run_actor",
-           "set_comm", "signal_name"]
+__all__ = ["CHANNEL_FD_MIN", "PREVIEW", "channel_fd_floor", "describe_status",
+           "drop_capabilities", "run_actor", "set_comm", "signal_name"]
 
 CHANNEL_FD_MIN = 1000
 """Where the lab's own channel fds live, above anything a lesson opens."""
@@ -118,7 +118,8 @@ def signal_name(number: int) -> str:
         return f"signal {number}"
 
 
-def _describe_status(status: int) -> dict[str, Any]:
+def describe_status(status: int) -> dict[str, Any]:
+    """A wait status as ``exited``/``code`` or ``signal``, and as strace prints it."""
     if os.WIFEXITED(status):
         code = os.WEXITSTATUS(status)
         return {"exited": True, "code": code,
@@ -200,7 +201,7 @@ def _call(name: str, args: list[Any]) -> tuple[int, Any]:
     if name == "waitpid":
         status = ctypes.c_int(0)
         ret = L.waitpid(args[0], ctypes.byref(status), args[1])
-        return ret, ({"pid": ret, **_describe_status(status.value)} if ret > 0 else None)
+        return ret, ({"pid": ret, **describe_status(status.value)} if ret > 0 else None)
     if name == "getpid":
         return L.getpid(), None
     if name == "sleep":

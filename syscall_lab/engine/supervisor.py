@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..net.namespaces import SandboxError, enter_sandbox
-from .actor import channel_fd_floor, drop_capabilities, run_actor, set_comm, signal_name
+from .actor import channel_fd_floor, describe_status, drop_capabilities, run_actor, set_comm
 from .observer import ActorView, Observer
 from .vocabulary import (
     CALLS,
@@ -236,11 +236,10 @@ class Supervisor:
         (field 52, exit_code), read once the kernel has made it a zombie."""
         end = time.monotonic() + limit
         while time.monotonic() < end:
-            try:
-                with open(f"/proc/{a.host_pid}/stat") as f:
-                    fields = f.read().rsplit(")", 1)[1].split()
-            except OSError:
+            parsed = self.observer.procfs.stat_fields(a.host_pid)
+            if parsed is None:
                 return {}
+            fields = parsed[1]
             if fields[0] in "ZX":
                 status = int(fields[49]) if len(fields) > 49 else 0
                 return {("killed_by" if "signal" in (d := _status(status)) else "exit_code"):
@@ -370,7 +369,7 @@ class Supervisor:
         for a in self.actors.values():
             if a.gone or a.exiting or a.pending is not None or a.chan is None:
                 continue
-            while time.monotonic() < end and _proc_state(a.host_pid) == "R":
+            while time.monotonic() < end and self._state(a.host_pid) == "R":
                 time.sleep(0.0005)
 
     # -- requests --------------------------------------------------------------------
@@ -486,8 +485,7 @@ class Supervisor:
                 self.pump(0.002)
         if p.call == "exit":
             end = time.monotonic() + 1.0
-            while time.monotonic() < end and os.path.exists(f"/proc/{a.host_pid}") and \
-                    _proc_state(a.host_pid) not in ("Z", None):
+            while time.monotonic() < end and self._state(a.host_pid) not in ("Z", None):
                 self.pump(0.002)
         return None
 
@@ -495,15 +493,16 @@ class Supervisor:
         rec = self.observer.procfs.process(c.host_pid)
         return bool(rec and rec.syscall and rec.syscall.nr is not None)
 
+    def _state(self, pid: int) -> str | None:
+        parsed = self.observer.procfs.stat_fields(pid)
+        return parsed[1][0] if parsed else None
+
     def _sleeping_in(self, a: Actor, p: Pending) -> bool:
-        try:
-            with open(f"/proc/{a.host_pid}/syscall") as f:
-                parts = f.read().split()
-        except OSError:
+        sc = self.observer.procfs.syscall(a.host_pid)
+        if sc is None or sc.nr is None or sc.nr != p.expect_nr:
             return False
-        if not parts or parts[0] == "running" or int(parts[0]) != p.expect_nr:
-            return False
-        return p.expect_fd is None or int(parts[1], 16) == p.expect_fd & 0xFFFFFFFFFFFFFFFF
+        return p.expect_fd is None or (bool(sc.args) and
+                                       sc.args[0] == p.expect_fd & 0xFFFFFFFFFFFFFFFF)
 
     def _syscall_json(self, call: str) -> dict[str, Any]:
         name, nr = syscall_for(CALLS[call], self.arch)
@@ -575,19 +574,8 @@ def _public(msg: dict[str, Any]) -> dict[str, Any]:
 
 
 def _status(status: int) -> dict[str, Any]:
-    if os.WIFEXITED(status):
-        return {"code": os.WEXITSTATUS(status)}
-    if os.WIFSIGNALED(status):
-        return {"signal": signal_name(os.WTERMSIG(status))}
-    return {}
-
-
-def _proc_state(pid: int) -> str | None:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return None
+    """A wait status, for the 'exited' event: ``{"code": n}`` or ``{"signal": name}``."""
+    return {k: v for k, v in describe_status(status).items() if k in ("code", "signal")}
 
 
 def _lab_init(lifeline: int) -> NoReturn:

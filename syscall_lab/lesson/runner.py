@@ -38,6 +38,13 @@ class StepRecord:
     def ok(self) -> bool:
         return self.error is None and all(c.ok for c in self.checks)
 
+    @property
+    def tally(self) -> tuple[int, int]:
+        """(checks, failures); a step that could not run counts as one failed check."""
+        failed = sum(1 for c in self.checks if not c.ok)
+        extra = 1 if self.error else 0
+        return len(self.checks) + extra, failed + extra
+
 
 def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:
     """Spawn the lesson's actors in ``lab`` and perform its steps, one record per step."""

@@ -161,26 +161,37 @@ class ProcFS:
         out.sort(key=lambda r: r.fd)
         return out
 
-    def process(self, pid: int) -> ProcRecord | None:
-        """The process ``pid``, or None if it has gone (and been reaped)."""
+    def stat_fields(self, pid: int) -> tuple[str, list[str]] | None:
+        """``/proc/PID/stat`` as (comm, the fields after it): ``fields[0]`` is the state,
+        ``[1]`` the ppid, ``[49]`` the exit code (a wait status, for zombies). None if gone."""
         try:
             stat = self._read(pid, "stat")
-            status = self._read(pid, "status")
         except _VANISHED:
             return None
         # comm may contain spaces and parentheses: it ends at the last ')'.
         lpar, rpar = stat.index("("), stat.rindex(")")
-        comm = stat[lpar + 1:rpar]
-        fields = stat[rpar + 2:].split()
+        return stat[lpar + 1:rpar], stat[rpar + 2:].split()
+
+    def process(self, pid: int) -> ProcRecord | None:
+        """The process ``pid``, or None if it has gone (and been reaped)."""
+        parsed = self.stat_fields(pid)
+        try:
+            status = self._read(pid, "status")
+        except _VANISHED:
+            return None
+        if parsed is None:
+            return None
+        comm, fields = parsed
         state, ppid = fields[0], int(fields[1])
         nspid: tuple[int, ...] = (pid,)
         for line in status.splitlines():
             if line.startswith("NSpid:"):
                 nspid = tuple(int(x) for x in line.split()[1:])
                 break
-        return ProcRecord(pid, comm, state, ppid, nspid, self._syscall(pid), self._wchan(pid))
+        return ProcRecord(pid, comm, state, ppid, nspid, self.syscall(pid), self._wchan(pid))
 
-    def _syscall(self, pid: int) -> SyscallRecord | None:
+    def syscall(self, pid: int) -> SyscallRecord | None:
+        """What ``/proc/PID/syscall`` says, or None where it cannot be read."""
         try:
             text = self._read(pid, "syscall").strip()
         except (*_VANISHED, PermissionError, OSError):

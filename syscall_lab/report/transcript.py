@@ -143,16 +143,14 @@ class Transcript:
         else:
             self._put(t("no_changes", lang), 2, "dim")
         for chk in r.checks:
-            self.total += 1
             if chk.ok:
                 self._put(f"[green]✓ [/]{escape(chk.expect)}")
             else:
-                self.failed += 1
                 self._put(f"[bold red]✗ [/]{escape(chk.expect)}  "
                           f"[red]({escape(t('actual', lang, actual=chk.actual))})[/]")
-        if r.error:
-            self.failed += 1
-            self.total += 1
+        total, failed = r.tally
+        self.total += total
+        self.failed += failed
 
     def _event(self, e: dict[str, Any]) -> None:
         lang = self.lang
@@ -218,7 +216,8 @@ class JsonLines:
         self.failed = 0
 
     def step(self, r: StepRecord) -> None:
-        self.total += len(r.checks) + (1 if r.error else 0)
-        self.failed += sum(1 for c in r.checks if not c.ok) + (1 if r.error else 0)
+        total, failed = r.tally
+        self.total += total
+        self.failed += failed
         self.out.write(json.dumps(step_json(r), ensure_ascii=False) + "\n")
         self.out.flush()

@@ -19,9 +19,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any, Self
 
+from ..net.packets import PacketLog, PacketRecord, warm_up
+from ..net.pcap import PcapWriter
+from ..net.rules import Rule, RuleError
 from .snapshot import Snapshot
 
-__all__ = ["CallError", "Lab", "LabEnvironmentError", "LabError", "StepOutcome"]
+__all__ = ["ActionOutcome", "CallError", "Lab", "LabEnvironmentError", "LabError", "StepOutcome",
+           "WireView"]
 
 
 class LabError(RuntimeError):
@@ -46,6 +50,22 @@ class CallError(LabError):
 
 
 @dataclass(frozen=True)
+class WireView:
+    """What crossed the wire (or ``lo``) during a step, and what the wire holds after it."""
+
+    packets: tuple[PacketRecord, ...] = ()
+    """Packets seen during the step, and earlier ones whose fate changed (a held one delivered)."""
+    held: tuple[int, ...] = ()
+    """Numbers of the packets the wire holds now."""
+    rules: tuple[dict[str, Any], ...] = ()
+    """The wire's rules, with how many packets each has matched."""
+    lost: dict[str, int] = field(default_factory=dict)
+    """Packets the kernel dropped before the lab could read them, by port (should be none)."""
+    omitted: int = 0
+    """Packets seen but left out of this report (a bulk transfer: only the last ones shown)."""
+
+
+@dataclass(frozen=True)
 class StepOutcome:
     """What one call did: the kernel's answer and what the kernel held right after."""
 
@@ -62,6 +82,7 @@ class StepOutcome:
     blocked: bool
     snapshot: Snapshot
     seq: int | None = None
+    wire: WireView = field(default_factory=WireView)
 
     @property
     def ret(self) -> int | None:
@@ -70,6 +91,18 @@ class StepOutcome:
     @property
     def errno(self) -> str | None:
         return None if self.result is None else self.result.get("errno")
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    """A step that is not a syscall: a wire action (rule, deliver, drop, clear) or a pause."""
+
+    action: str
+    """``wire.rule``, ``wire.deliver``, ``wire.drop``, ``wire.clear``, ``pause``."""
+    detail: dict[str, Any]
+    """The rule as the wire took it, the packets delivered or dropped, the seconds paused."""
+    snapshot: Snapshot
+    wire: WireView = field(default_factory=WireView)
 
 
 @dataclass
@@ -85,8 +118,16 @@ class Lab:
     """
 
     def __init__(self, on_event: Callable[[dict[str, Any]], None] | None = None,
-                 start_timeout: float = 15.0) -> None:
+                 start_timeout: float = 15.0, network: str = "loopback",
+                 wire_backend: str | None = None) -> None:
+        """``network``: ``loopback`` (one host, capture on lo) or ``wire`` (hosts client and
+        server joined by the lab's wire). ``wire_backend``: tun, veth or auto (default: the
+        ``SYSCALL_LAB_WIRE`` environment variable, else auto)."""
         self._on_event = on_event
+        self.network = network
+        self.packets = PacketLog()
+        """Every packet of this lab so far, dissected."""
+        warm_up()  # scapy takes a while to import; have it ready for the first packet
         self._lock = threading.Lock()
         self._pending: dict[int, _Pending] = {}
         self._events: list[dict[str, Any]] = []
@@ -96,8 +137,10 @@ class Lab:
         self._fatal: dict[str, Any] | None = None
         self.info: dict[str, Any] = {}
         env = {**os.environ, "SYSCALL_LAB_PARENT": str(os.getpid())}
+        backend = wire_backend or os.environ.get("SYSCALL_LAB_WIRE") or "auto"
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "syscall_lab.engine.supervisor"],
+            [sys.executable, "-m", "syscall_lab.engine.supervisor", "--network", network,
+             "--wire-backend", backend],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, close_fds=True, start_new_session=True,
         )
@@ -192,9 +235,10 @@ class Lab:
         tail = next((line for line in reversed(self._stderr) if line.strip()), "")
         return LabError("the lab's supervisor stopped unexpectedly" + (f": {tail}" if tail else ""))
 
-    def spawn(self, actor: str) -> dict[str, Any]:
-        """Start an actor process named ``actor`` with fds 0, 1, 2 on its own pty."""
-        return self.request("spawn", actor=actor)
+    def spawn(self, actor: str, host: str | None = None) -> dict[str, Any]:
+        """Start an actor process named ``actor`` with fds 0, 1, 2 on its own pty; in a wire
+        lab, on ``host`` (client or server)."""
+        return self.request("spawn", actor=actor, host=host)
 
     def call(self, actor: str, call: str, *args: Any) -> StepOutcome:
         """Have ``actor`` perform ``call(*args)`` for real; returns when it returned or blocked."""
@@ -206,8 +250,60 @@ class Lab:
                                           seconds=timeout))
 
     def snapshot(self) -> Snapshot:
-        """What the kernel holds now."""
-        return Snapshot.from_json(self.request("snapshot")["snapshot"])
+        """What the kernel holds now (packets seen meanwhile go to :attr:`packets`)."""
+        reply = self.request("snapshot")
+        self._wire(reply)
+        return Snapshot.from_json(reply["snapshot"])
+
+    def wire_rule(self, rule: dict[str, Any] | Rule) -> ActionOutcome:
+        """Add a wire rule (see :mod:`syscall_lab.net.rules`). Raises :class:`CallError` with
+        the reason if the rule is malformed or the lab has no wire."""
+        if not isinstance(rule, Rule):
+            try:
+                rule = Rule.from_json(rule)
+            except RuleError as exc:
+                raise CallError(str(exc), "wire") from None
+        return self._action("wire.rule", self.request("wire", action="rule",
+                                                      rule=rule.to_json()), "rule")
+
+    def wire_deliver(self, packets: str | int | list[int] = "all") -> ActionOutcome:
+        """Send held packets on to their host (``all``, or packet numbers)."""
+        return self._action("wire.deliver", self.request("wire", action="deliver",
+                                                         packets=packets), "delivered")
+
+    def wire_drop(self, packets: str | int | list[int] = "all") -> ActionOutcome:
+        """Throw held packets away."""
+        return self._action("wire.drop", self.request("wire", action="drop", packets=packets),
+                            "dropped")
+
+    def wire_clear(self) -> ActionOutcome:
+        """Remove every rule (held packets stay held)."""
+        return self._action("wire.clear", self.request("wire", action="clear"), "cleared")
+
+    def pause(self, seconds: float) -> ActionOutcome:
+        """Let ``seconds`` pass with the lab running: kernel timers fire, packets cross."""
+        return self._action("pause", self.request("pause", timeout=seconds + 30,
+                                                  seconds=seconds), "seconds")
+
+    def write_pcap(self, path: str) -> int:
+        """Write every packet so far to a pcap file; returns how many."""
+        with open(path, "wb") as out:
+            writer = PcapWriter(out, float(self.info.get("t0_wall", 0.0)))
+            writer.write_all(self.packets.raw[n] for n in sorted(self.packets.raw))
+        return len(self.packets.raw)
+
+    def _wire(self, reply: dict[str, Any]) -> WireView:
+        report = reply.get("wire")
+        if report is None:
+            return WireView()
+        got = self.packets.add(report)
+        return WireView(packets=tuple(got), held=tuple(report.get("held", ())),
+                        rules=tuple(report.get("rules", ())), lost=dict(report.get("lost", {})),
+                        omitted=int(report.get("omitted", 0)))
+
+    def _action(self, action: str, reply: dict[str, Any], key: str) -> ActionOutcome:
+        return ActionOutcome(action=action, detail={key: reply.get(key)},
+                             wire=self._wire(reply), snapshot=Snapshot.from_json(reply["snapshot"]))
 
     def events(self) -> list[dict[str, Any]]:
         """The events (output, late results, exits) since the last call; clears them."""
@@ -215,14 +311,13 @@ class Lab:
             out, self._events = self._events, []
         return [e for e in out if e.get("event") not in ("ready",)]
 
-    @staticmethod
-    def _outcome(r: dict[str, Any]) -> StepOutcome:
+    def _outcome(self, r: dict[str, Any]) -> StepOutcome:
         res = r.get("result")
         return StepOutcome(actor=r["actor"], call=r["call"], args=tuple(r.get("args", ())),
                            c=r["c"], syscall=r.get("syscall", {}), result=res,
                            blocked=bool(r.get("blocked")),
                            snapshot=Snapshot.from_json(r["snapshot"]),
-                           seq=res.get("seq") if res else None)
+                           seq=res.get("seq") if res else None, wire=self._wire(r))
 
     # -- the end ---------------------------------------------------------------------
     def close(self, timeout: float = 5.0) -> None:

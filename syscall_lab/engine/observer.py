@@ -12,6 +12,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from ..net.hosts import inside
 from ..observe.procfs import ProcFS, ProcRecord
 from ..observe.sockdiag import TCP_STATES, DiagRecord, SockDiag
 from ..observe.sockopt import ask_socket
@@ -34,9 +35,11 @@ class ActorView:
     """Inodes of the lab's own channel sockets (hidden from the student)."""
     pending: str | None = None
     """The call the actor was asked to make and has not answered yet."""
+    host: str | None = None
+    """The wire host it runs on; None on loopback."""
 
 
-def _socket_from_diag(r: DiagRecord, inode: int) -> SocketState:
+def _socket_from_diag(r: DiagRecord, inode: int, host: str | None) -> SocketState:
     # inet_diag's two queue numbers mean different things by protocol and state
     # (net/ipv4/tcp_diag.c, udp_diag.c): accept queue and backlog for LISTEN, bytes for other
     # TCP sockets, memory (not bytes) for UDP.
@@ -52,7 +55,7 @@ def _socket_from_diag(r: DiagRecord, inode: int) -> SocketState:
         accept_queue=r.rqueue if listen else None, backlog=r.wqueue if listen else None,
         retransmits=r.retransmits,
         recv_mem=None if tcp else r.rqueue, send_mem=None if tcp else r.wqueue,
-        source="netlink sock_diag",
+        host=host, source="netlink sock_diag",
     )
 
 
@@ -60,20 +63,27 @@ class Observer:
     """Reads the kernel for the supervisor. One instance per lab (it keeps a netlink socket)."""
 
     def __init__(self, procfs: ProcFS | None = None, init_host_pid: int | None = None,
-                 t0: float | None = None) -> None:
+                 t0: float | None = None, hosts: dict[str, int] | None = None) -> None:
+        """``hosts``: the wire hosts' network namespaces (fds); None: one namespace, ours."""
         self.procfs = procfs or ProcFS()
-        self.diag = SockDiag()
+        self.diags: list[tuple[str | None, SockDiag]] = []
+        for name, netns in (hosts or {}).items():
+            with inside(netns):  # sock_diag answers for the namespace its socket was made in
+                self.diags.append((name, SockDiag()))
+        if not hosts:
+            self.diags.append((None, SockDiag()))
         self.arch = machine_arch()
         self.init_host_pid = init_host_pid
         self.t0 = time.monotonic() if t0 is None else t0
 
     def close(self) -> None:
-        self.diag.close()
+        for _, diag in self.diags:
+            diag.close()
 
     def snapshot(self, actors: Iterable[ActorView]) -> Snapshot:
         start = time.perf_counter()
-        diag = self.diag.dump()
-        by_inode = {r.inode: r for r in diag if r.inode}
+        diag = [(host, r) for host, d in self.diags for r in d.dump()]
+        by_inode = {r.inode: (host, r) for host, r in diag if r.inode}
         procs: list[tuple[ActorView, ProcRecord]] = []
         for a in actors:
             rec = self.procfs.process(a.host_pid)
@@ -91,15 +101,16 @@ class Observer:
                 if f.socket is not None:
                     owners.setdefault(f.socket.inode, []).append(Owner(a.name, f.fd))
             processes.append(self._process(a, rec, fds, ns_pid))
-        sockets = [KernelSocket(_socket_from_diag(r, r.inode),
+        sockets = [KernelSocket(_socket_from_diag(r, r.inode, host),
                                 tuple(owners.get(r.inode, ())) if r.inode else ())
-                   for r in diag]
+                   for host, r in diag]
         sockets += [KernelSocket(s, tuple(owners.get(i, ()))) for i, s in extra.items()]
         cost = (time.perf_counter() - start) * 1000
         return Snapshot(t=time.monotonic() - self.t0, processes=tuple(processes),
                         sockets=tuple(sockets), cost_ms=cost)
 
-    def _fds(self, a: ActorView, rec: ProcRecord, by_inode: dict[int, DiagRecord],
+    def _fds(self, a: ActorView, rec: ProcRecord,
+             by_inode: dict[int, tuple[str | None, DiagRecord]],
              extra: dict[int, SocketState]) -> tuple[FdEntry, ...]:
         out: list[FdEntry] = []
         for f in self.procfs.fds(rec.pid):
@@ -108,25 +119,25 @@ class Observer:
                 continue
             sock = None
             if f.kind == "socket" and f.inode is not None:
-                r = by_inode.get(f.inode)
-                if r is not None:
-                    sock = _socket_from_diag(r, f.inode)
+                found = by_inode.get(f.inode)
+                if found is not None:
+                    sock = _socket_from_diag(found[1], f.inode, found[0])
                 elif f.inode in extra:
                     sock = extra[f.inode]
                 else:
-                    sock = self._ask(rec.pid, f.fd, f.inode)
+                    sock = self._ask(rec.pid, f.fd, f.inode, a.host)
                     if sock is not None:
                         extra[f.inode] = sock
             out.append(FdEntry(f.fd, f.kind, f.target, f.flags, f.pos, sock))
         return tuple(out)
 
-    def _ask(self, pid: int, fd: int, inode: int) -> SocketState | None:
+    def _ask(self, pid: int, fd: int, inode: int, host: str | None) -> SocketState | None:
         got = ask_socket(pid, fd)
         if got is None:
             return None
         state = TCP_STATES.get(got.tcp_state) if got.tcp_state is not None else None
         return SocketState(inode=inode, family=got.family, type=got.type, proto=got.proto,
-                           local=got.local, state=state,
+                           local=got.local, state=state, host=host,
                            source="getsockopt(SO_DOMAIN, SO_TYPE, SO_PROTOCOL, TCP_INFO) "
                                   "on a pidfd_getfd() copy: the socket is in no hash table yet")
 
@@ -149,4 +160,5 @@ class Observer:
             actor=a.name, pid=rec.nspid[-1], host_pid=rec.pid,
             ppid=ns_pid.get(rec.ppid, 0), state=rec.state, state_name=rec.state_name,
             syscall=None if idle else name, syscall_nr=None if idle or not sc else sc.nr,
-            wchan=None if idle else rec.wchan, blocked_in=blocked_in, idle=idle, fds=fds)
+            wchan=None if idle else rec.wchan, blocked_in=blocked_in, idle=idle, host=a.host,
+            fds=fds)

@@ -47,6 +47,8 @@ class SocketState:
     Recv-Q for UDP): more than their bytes, for the kernel's bookkeeping."""
     send_mem: int | None = None
     """UDP: memory of datagrams not yet sent (sk_wmem_alloc)."""
+    host: str | None = None
+    """The lab host whose kernel holds it (client or server in a wire lab; None on loopback)."""
     source: str = ""
     """Where these facts were read."""
 
@@ -121,6 +123,8 @@ class ProcessState:
     """The call a student asked for that is blocked in the kernel now (``accept``)."""
     idle: bool = False
     """Waiting for the lab's next request (sleeping on its control channel)."""
+    host: str | None = None
+    """The lab host it runs on (client or server in a wire lab; None on loopback)."""
     fds: tuple[FdEntry, ...] = ()
     source: str = "/proc/PID/stat, status, syscall, wchan"
 

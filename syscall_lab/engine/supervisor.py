@@ -34,7 +34,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from ..net.hosts import Host, NetworkError, enter_netns, make_wire_hosts
 from ..net.namespaces import SandboxError, enter_sandbox
+from ..net.packetsock import PacketSocket
+from ..net.rules import Rule, RuleError
+from ..net.wire import Wire, WireError
 from .actor import channel_fd_floor, describe_status, drop_capabilities, run_actor, set_comm
 from .observer import ActorView, Observer
 from .vocabulary import (
@@ -57,6 +61,8 @@ SETTLE_S = 0.040
 """How long an actor must sleep in its call's syscall before the step reports it blocked.
 Long enough that a loopback handshake on a busy machine is not called blocked; short enough
 (under three frames) that a really blocked call shows at once. Only sleeping calls pay it."""
+MAX_PAUSE_S = 120.0
+"""The longest a lesson may let time pass in one step (TCP's SYN retries take ~2 minutes)."""
 MAX_STEP_S = 10.0
 """A call that neither returns nor sleeps in its syscall for this long is reported as running."""
 
@@ -88,6 +94,8 @@ class Actor:
     chan: socket.socket | None
     console: str
     """The actor whose pty this process writes to (forked children share their parent's)."""
+    host: str | None = None
+    """The wire host it runs on (client or server); None on loopback."""
     parent: str | None = None
     pty: int | None = None
     forks: int = 0
@@ -100,12 +108,27 @@ class Actor:
     gone: bool = False
 
 
+WIRE_QUIET_S = 0.005
+"""Before a snapshot, the wire must have carried nothing for this long (the kernels' answers
+to what the step did cross it within microseconds; this is many times that)."""
+WIRE_SETTLE_MAX_S = 0.1
+"""...but a steady stream (a bulk transfer) is not waited out longer than this."""
+
+
 class Supervisor:
-    def __init__(self, init_pid: int) -> None:
+    def __init__(self, init_pid: int, hosts: dict[str, Host] | None = None,
+                 wire: Wire | None = None) -> None:
         self.init_pid = init_pid
         self.t0 = time.monotonic()
-        self.observer = Observer(init_host_pid=init_pid, t0=self.t0)
+        self.hosts = hosts or {}
+        self.observer = Observer(init_host_pid=init_pid, t0=self.t0,
+                                 hosts={n: h.netns for n, h in self.hosts.items()})
         self.sel = selectors.DefaultSelector()
+        self.wire = wire
+        if wire is not None:
+            wire.t0 = self.t0
+            for fd, name in wire.sources():
+                self.sel.register(fd, selectors.EVENT_READ, ("wire", name))
         self.actors: dict[str, Actor] = {}
         self.inbuf = b""
         self.requests: list[dict[str, Any]] = []
@@ -137,15 +160,25 @@ class Supervisor:
 
     # -- the loop --------------------------------------------------------------------
     def pump(self, timeout: float | None) -> None:
-        """Wait up to ``timeout`` for input from the UI, actors and ptys, and handle it."""
+        """Wait up to ``timeout`` for input from the UI, actors, ptys and the wire, and handle
+        it; wire timers (delayed packets) due by then fire too."""
+        due = self.wire.next_deadline() if self.wire else None
+        if due is not None:
+            wait = max(0.0, due - time.monotonic())
+            timeout = wait if timeout is None else min(timeout, wait)
         for key, _ in self.sel.select(timeout):
-            kind, actor = key.data
-            if kind == "stdin":
+            kind, who = key.data
+            if kind == "wire":
+                assert self.wire is not None
+                self.wire.on_readable(who)
+            elif kind == "stdin":
                 self._read_stdin()
             elif kind == "chan":
-                self._read_channel(actor)
+                self._read_channel(who)
             elif kind == "pty":
-                self._read_pty(actor)
+                self._read_pty(who)
+        if due is not None and self.wire is not None:
+            self.wire.run_timers()
         self._reap()
 
     def run(self) -> NoReturn:
@@ -281,7 +314,7 @@ class Supervisor:
                 self.emit({"event": "exited", "actor": a.name})
 
     # -- actors ----------------------------------------------------------------------
-    def spawn(self, name: str) -> Actor:
+    def spawn(self, name: str, host: str | None = None) -> Actor:
         master, slave = os.openpty()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         try:
@@ -298,6 +331,8 @@ class Supervisor:
                 # pty is fds 0-2 but not its controlling terminal: as with a program started
                 # from a shell, its exit must not SIGHUP the children it forked.
                 os.setsid()
+                if host is not None:  # before the capabilities go: setns needs CAP_SYS_ADMIN
+                    enter_netns(self.hosts[host].netns)
                 chan = fcntl.fcntl(theirs.fileno(), fcntl.F_DUPFD_CLOEXEC, channel_fd_floor())
                 for n in (0, 1, 2):
                     os.dup2(slave, n)
@@ -313,7 +348,7 @@ class Supervisor:
         os.close(slave)
         theirs.close()
         os.set_blocking(master, False)
-        a = Actor(name, pid, ours, console=name, pty=master)
+        a = Actor(name, pid, ours, console=name, host=host, pty=master)
         self.actors[name] = a
         self.sel.register(ours, selectors.EVENT_READ, ("chan", a))
         self.sel.register(master, selectors.EVENT_READ, ("pty", a))
@@ -338,7 +373,8 @@ class Supervisor:
         ns_pid = msg["ret"]
         host_pid = self._host_pid_of(parent.host_pid, ns_pid)
         chan = socket.socket(fileno=chan_fd)
-        child = Actor(name, host_pid, chan, console=parent.console, parent=parent.name)
+        child = Actor(name, host_pid, chan, console=parent.console, host=parent.host,
+                      parent=parent.name)
         self.actors[name] = child
         self.sel.register(chan, selectors.EVENT_READ, ("chan", child))
         msg.setdefault("value", {})["child_actor"] = name
@@ -354,12 +390,30 @@ class Supervisor:
 
     def views(self) -> list[ActorView]:
         return [ActorView(a.name, a.host_pid, frozenset(a.lab_inodes),
-                          a.pending.call if a.pending else None)
+                          a.pending.call if a.pending else None, a.host)
                 for a in self.actors.values() if not a.gone]
 
-    def snapshot(self) -> dict[str, Any]:
+    def observe(self) -> dict[str, Any]:
+        """What every reply that ends a step carries: the kernel's state, and the wire's."""
+        self._settle_wire()
         self._settle_idle()
-        return self.observer.snapshot(self.views()).to_json()
+        out: dict[str, Any] = {"snapshot": self.observer.snapshot(self.views()).to_json()}
+        if self.wire is not None:
+            self.pump(0)  # the packets the snapshot's own moment produced
+            out["wire"] = self.wire.report()
+        return out
+
+    def _settle_wire(self) -> None:
+        """Let what the step set off cross the wire (a SYN, its SYN/ACK, the ACK) before we
+        look, so the snapshot shows the kernels after the exchange, not halfway through it."""
+        if self.wire is None or not self.wire.forwarding:
+            return
+        end = time.monotonic() + WIRE_SETTLE_MAX_S
+        while (now := time.monotonic()) < end:
+            quiet = now - self.wire.last_packet
+            if quiet >= WIRE_QUIET_S:
+                return
+            self.pump(WIRE_QUIET_S - quiet)
 
     def _settle_idle(self, limit: float = 0.05) -> None:
         """Let actors that owe us nothing get back to waiting on their channel before we look,
@@ -383,7 +437,11 @@ class Supervisor:
             elif op == "wait":
                 self.op_wait(req)
             elif op == "snapshot":
-                self.reply(req, snapshot=self.snapshot())
+                self.reply(req, **self.observe())
+            elif op == "wire":
+                self.op_wire(req)
+            elif op == "pause":
+                self.op_pause(req)
             elif op == "ping":
                 self.reply(req)
             elif op == "shutdown":
@@ -393,6 +451,8 @@ class Supervisor:
                 self.fail(req, "protocol", f"unknown request {op!r}")
         except (UnknownCallError, ArgumentError) as exc:
             self.fail(req, "call", str(exc))
+        except (RuleError, WireError) as exc:
+            self.fail(req, "wire", str(exc))
 
     def op_spawn(self, req: dict[str, Any]) -> None:
         name = str(req.get("actor", ""))
@@ -404,12 +464,22 @@ class Supervisor:
         if name in self.actors:
             self.fail(req, "actor", f"there is already an actor named '{name}'")
             return
+        host = req.get("host")
+        if self.hosts and host not in self.hosts:
+            self.fail(req, "actor", f"say which host '{name}' runs on: "
+                                    f"{' or '.join(self.hosts)} (this lab has a wire)")
+            return
+        if not self.hosts and host is not None:
+            self.fail(req, "actor", f"this lab has one host (network: loopback), not '{host}'; "
+                                    "use network: wire for a client and a server host")
+            return
         try:
-            a = self.spawn(name)
+            a = self.spawn(name, host)
         except OSError as exc:
             self.fail(req, "environment", f"cannot start actor '{name}': {exc.strerror}")
             return
-        self.reply(req, actor=name, host_pid=a.host_pid)
+        self.reply(req, actor=name, host_pid=a.host_pid, host=host,
+                   addr=self.hosts[host].addr if host else "127.0.0.1")
 
     def _actor(self, req: dict[str, Any]) -> Actor | None:
         name = req.get("actor")
@@ -521,8 +591,7 @@ class Supervisor:
                 self.fail(req, "internal", f"{a.name}: {res['internal_error']}")
                 return
             body.update(result=_public(res), blocked=False, c=format_call(p.call, p.args, res))
-        body["snapshot"] = self.snapshot()
-        self.reply(req, **body)
+        self.reply(req, **body, **self.observe())
 
     def op_wait(self, req: dict[str, Any]) -> None:
         name = str(req.get("actor"))
@@ -546,13 +615,48 @@ class Supervisor:
             late = self._late.pop(name, None)
             if late is None:
                 self.reply(req, actor=name, call=p.call, args=p.args, result=None, blocked=True,
-                           c=format_call(p.call, p.args, None), snapshot=self.snapshot(),
+                           c=format_call(p.call, p.args, None), **self.observe(),
                            syscall=self._syscall_json(p.call))
                 return
         p, msg = late
         self.reply(req, actor=name, call=p.call, args=p.args, result=_public(msg), blocked=False,
-                   c=format_call(p.call, p.args, msg), snapshot=self.snapshot(),
+                   c=format_call(p.call, p.args, msg), **self.observe(),
                    syscall=self._syscall_json(p.call))
+
+    def op_wire(self, req: dict[str, Any]) -> None:
+        """A step on the wire itself: add a rule, clear them, deliver or drop held packets."""
+        if self.wire is None:
+            self.fail(req, "wire", "this lab has no packet capture (see 'syscall-lab doctor')")
+            return
+        action = req.get("action")
+        done: dict[str, Any]
+        if action == "rule":
+            done = {"rule": self.wire.add_rule(Rule.from_json(req.get("rule")))}
+        elif action == "clear":
+            done = {"cleared": self.wire.clear_rules()}
+        elif action == "deliver":
+            done = {"delivered": self.wire.deliver(req.get("packets", "all"))}
+        elif action == "drop":
+            done = {"dropped": self.wire.drop(req.get("packets", "all"))}
+        elif action == "status":
+            done = {}
+        else:
+            self.fail(req, "wire", f"unknown wire action {action!r} "
+                                   "(rule, clear, deliver, drop or status)")
+            return
+        self.reply(req, action=action, **done, **self.observe())
+
+    def op_pause(self, req: dict[str, Any]) -> None:
+        """Let time pass with the lab running: timers fire, packets cross, calls may return."""
+        seconds = req.get("seconds", 1.0)
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or \
+                not 0 <= seconds <= MAX_PAUSE_S:
+            self.fail(req, "pause", f"pause for 0 to {MAX_PAUSE_S:.0f} seconds, not {seconds!r}")
+            return
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            self.pump(left)
+        self.reply(req, seconds=seconds, **self.observe())
 
     # -- the end ---------------------------------------------------------------------
     def shutdown(self, exit_code: int) -> NoReturn:
@@ -608,18 +712,46 @@ def _lab_init(lifeline: int) -> NoReturn:
         os._exit(0)
 
 
+def _fatal(reason: str, fix: str, kind: str = "environment") -> NoReturn:
+    sys.stdout.write(json.dumps({"event": "fatal", "kind": kind, "reason": reason,
+                                 "fix": fix}) + "\n")
+    sys.stdout.flush()
+    os._exit(2)
+
+
+def _network(mode: str, backend: str) -> tuple[dict[str, Host], Wire | None, dict[str, Any]]:
+    """Build the lab's network: the wire and its hosts, or the capture on ``lo``."""
+    if mode == "wire":
+        try:
+            hosts, used = make_wire_hosts(backend)
+        except NetworkError as exc:
+            _fatal(exc.reason, exc.fix)
+        wire = Wire(0.0, ports={n: h.port for n, h in hosts.items()})
+        return hosts, wire, {"network": "wire", "wire_backend": used, "capture": True,
+                             "hosts": {n: h.addr for n, h in hosts.items()}}
+    if mode != "loopback":
+        _fatal(f"unknown network mode '{mode}'", "use loopback or wire", kind="protocol")
+    try:
+        tap = PacketSocket("lo", outgoing=True)
+    except OSError as exc:  # the lab still runs; the packets pane says why it is empty
+        return {}, None, {"network": "loopback", "capture": False,
+                          "capture_problem": f"cannot capture on lo: {exc.strerror}"}
+    return {}, Wire(0.0, tap=tap), {"network": "loopback", "capture": True,
+                                    "hosts": {"lab": "127.0.0.1"}}
+
+
 def main() -> NoReturn:
     parent = int(os.environ.get("SYSCALL_LAB_PARENT", "0") or 0)
     if parent:
         _die_with_parent(parent)
     os.set_blocking(1, True)
+    args = dict(zip(sys.argv[1::2], sys.argv[2::2], strict=False))
     try:
         sandbox = enter_sandbox()
     except SandboxError as exc:
-        sys.stdout.write(json.dumps({"event": "fatal", "kind": "environment",
-                                     "reason": exc.reason, "fix": exc.fix}) + "\n")
-        sys.stdout.flush()
-        os._exit(2)
+        _fatal(exc.reason, exc.fix)
+    hosts, wire, net_info = _network(args.get("--network", "loopback"),
+                                     args.get("--wire-backend", "auto"))
     me = os.getpid()
     lifeline_r, lifeline_w = os.pipe()
     init_pid = os.fork()
@@ -628,9 +760,11 @@ def main() -> NoReturn:
         _lab_init(lifeline_r)
     os.close(lifeline_r)  # lifeline_w stays open (close-on-exec) for as long as we live
     info = {"supervisor_pid": me, "init_pid": init_pid, "arch": machine_arch(),
-            "userns": sandbox.userns, "netns_inode": sandbox.netns_inode, "uid": os.getuid()}
+            "userns": sandbox.userns, "netns_inode": sandbox.netns_inode, "uid": os.getuid(),
+            **net_info}
     try:
-        sup = Supervisor(init_pid)
+        sup = Supervisor(init_pid, hosts, wire)
+        info["t0_wall"] = time.time() - (time.monotonic() - sup.t0)
     except Exception as exc:  # e.g. sock_diag unavailable
         os.kill(init_pid, signal.SIGKILL)
         sys.stdout.write(json.dumps({"event": "fatal", "kind": "environment",

@@ -39,6 +39,8 @@ def _parser() -> _Parser:
     run.add_argument("lesson", help="the lesson's id (see 'syscall-lab list')")
     run.add_argument("--json", action="store_true", help="print one JSON object per step")
     run.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
+    run.add_argument("--pcap", metavar="FILE", default=None,
+                     help="also write every packet to FILE (pcap; open it in Wireshark)")
     lst = sub.add_parser("list", help="list the lessons")
     lst.add_argument("--lang", choices=LANGS, default=None)
     sub.add_parser("doctor", help="check that this machine can run a lab")
@@ -61,10 +63,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     factory = BUILTIN_LESSONS.get(args.lesson)
     if factory is None:
         return _fail(t("unknown_lesson", lang, name=args.lesson, known=", ".join(BUILTIN_LESSONS)))
-    return play(factory(), lang, as_json=args.json)
+    return play(factory(), lang, as_json=args.json, pcap=args.pcap)
 
 
-def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = None) -> int:
+def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = None,
+         pcap: str | None = None) -> int:
     """Run ``lesson`` headless, print it, and return the exit status (0, 1 or 2)."""
     from .engine.lab import Lab, LabEnvironmentError, LabError
     from .lesson.runner import run_lesson
@@ -73,11 +76,16 @@ def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = 
     problems = lesson.validate()
     if problems:
         return _fail(f"lesson '{lesson.id}': {problems[0]}")
+    if pcap is not None:
+        try:  # before the lab starts: a bad path is bad input, found at once
+            open(pcap, "wb").close()
+        except OSError as exc:
+            return _fail(t("pcap_failed", lang, path=pcap, reason=exc.strerror))
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
     out = out or sys.stdout
     printer: JsonLines | Transcript = JsonLines(out) if as_json else Transcript(lesson, lang, out)
     try:
-        lab = Lab()
+        lab = Lab(network=lesson.mode)
     except LabEnvironmentError as exc:
         fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
         return _fail(t("cannot_run", lang, reason=exc.message) + fix)
@@ -90,6 +98,10 @@ def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = 
             printer.step(record)
         if isinstance(printer, Transcript):
             printer.footer()
+        if pcap is not None:
+            n = lab.write_pcap(pcap)
+            if not as_json:
+                sys.stderr.write(t("pcap_written", lang, n=n, path=pcap) + "\n")
     except LabError as exc:
         return _fail(t("lab_failed", lang, reason=exc.message))
     except KeyboardInterrupt:

@@ -75,7 +75,40 @@ MESSAGES: dict[str, dict[str, str]] = {
     "now_blocked": {"en": "blocked in {call}()", "ko": "{call}()에서 블록됨"},
     "returned_from": {"en": "returned from {call}()", "ko": "{call}()에서 반환됨"},
     "interrupted": {"en": "interrupted; the lab was shut down", "ko": "중단됨; 실습 환경을 정리했습니다"},
+    "packets": {"en": "Packets on the wire", "ko": "선 위의 패킷"},
+    "packets_lo": {"en": "Packets on lo", "ko": "lo의 패킷"},
+    "wire_rule": {"en": "wire: new rule #{id}: {rule}", "ko": "선(wire): 새 규칙 #{id}: {rule}"},
+    "wire_deliver": {"en": "wire: delivered held packets {which}", "ko": "선(wire): 붙잡아 둔 패킷 {which} 전달"},
+    "wire_drop": {"en": "wire: dropped held packets {which}", "ko": "선(wire): 붙잡아 둔 패킷 {which} 버림"},
+    "wire_clear": {"en": "wire: {n} rules removed; packets pass freely", "ko": "선(wire): 규칙 {n}개 삭제, 패킷이 그대로 지나갑니다"},
+    "held_now": {"en": "held on the wire: {which}", "ko": "선 위에 붙잡혀 있는 패킷: {which}"},
+    "none": {"en": "none", "ko": "없음"},
+    "packets_omitted": {"en": "... and {n} more packets (see --pcap for all)", "ko": "... 그 밖의 패킷 {n}개 (전체는 --pcap으로)"},
+    "packets_lost": {"en": "the kernel dropped {n} packets before the lab could read them ({where})", "ko": "실습 환경이 읽기 전에 커널이 패킷 {n}개를 버렸습니다 ({where})"},
+    "pcap_written": {"en": "wrote {n} packets to {path}", "ko": "패킷 {n}개를 {path}에 저장했습니다"},
+    "pcap_failed": {"en": "cannot write {path}: {reason}", "ko": "{path}에 쓸 수 없습니다: {reason}"},
 }
+
+# Packet fates and analysis marks, as the transcript names them.
+PACKET_WORDS: dict[str, dict[str, str]] = {
+    "passed": {"en": "passed", "ko": "통과"},
+    "held": {"en": "HELD", "ko": "붙잡힘"},
+    "delivered": {"en": "delivered", "ko": "전달됨"},
+    "dropped": {"en": "DROPPED", "ko": "버려짐"},
+    "duplicated": {"en": "duplicated", "ko": "복제됨"},
+    "delayed": {"en": "delayed", "ko": "지연됨"},
+    "reordered": {"en": "reordered", "ko": "순서 바뀜"},
+    "lost": {"en": "LOST", "ko": "유실"},
+    "retransmission": {"en": "retransmission", "ko": "재전송"},
+    "fast_retransmission": {"en": "fast retransmission", "ko": "빠른 재전송"},
+    "dup_ack": {"en": "duplicate ACK", "ko": "중복 ACK"},
+    "zero_window": {"en": "zero window", "ko": "윈도우 0"},
+}
+
+
+def packet_word(word: str, lang: str) -> str:
+    entry = PACKET_WORDS.get(word)
+    return (entry.get(lang) or entry["en"]) if entry else word
 
 
 # The names of the fields a change line mentions (the JSON keeps the English keys).

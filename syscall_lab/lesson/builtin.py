@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from .model import Expect, Lesson, Step
 
-__all__ = ["BUILTIN_LESSONS", "backlog_lesson"]
+__all__ = ["BUILTIN_LESSONS", "backlog_lesson", "handshake_lesson"]
 
 PORT = 8080
 ADDR = f"127.0.0.1:{PORT}"
@@ -145,4 +145,103 @@ def backlog_lesson() -> Lesson:
     )
 
 
-BUILTIN_LESSONS = {"backlog": backlog_lesson}
+SERVER = "10.0.0.2:8080"
+
+
+def _packets(n: int, **match: object) -> Expect:
+    return Expect("packets", "count", n,
+                  match=tuple((k.replace("source", "from"), v) for k, v in match.items()))
+
+
+def handshake_lesson() -> Lesson:
+    """The three-way handshake on the wire, with the SYN/ACK held so SYN_RECV can be seen."""
+    steps = (
+        Step(say={"en": "This lab has two hosts joined by a wire the lab controls: the client "
+                        "is 10.0.0.1, the server 10.0.0.2. The server makes a TCP socket (fd 3).",
+                  "ko": "이 실습에는 실습 환경이 제어하는 선(wire)으로 연결된 호스트 두 대가 "
+                        "있습니다. 클라이언트는 10.0.0.1, 서버는 10.0.0.2입니다. 서버가 TCP "
+                        "소켓(fd 3)을 만듭니다."},
+             actor="server", call="socket", args=("AF_INET", "SOCK_STREAM", 0),
+             expect=(_ret(3),)),
+        Step(say={"en": f"bind() to {SERVER}, then listen() with backlog 5.",
+                  "ko": f"{SERVER}에 bind()하고 backlog 5로 listen()합니다."},
+             actor="server", call="bind", args=(3, SERVER), expect=(_ret(0),)),
+        Step(say={"en": "listen(3, 5): the socket is now LISTEN and its accept queue is empty.",
+                  "ko": "listen(3, 5): 소켓은 이제 LISTEN이고 accept 큐는 비어 있습니다."},
+             actor="server", call="listen", args=(3, 5),
+             expect=(_ret(0), _fd("server", 3, "state", "LISTEN"),
+                     _fd("server", 3, "accept_queue", 0))),
+        Step(say={"en": "The client makes its socket. It will not bind(): connect() picks a "
+                        "free local port for it.",
+                  "ko": "클라이언트가 소켓을 만듭니다. bind()는 하지 않습니다. connect()가 빈 "
+                        "로컬 포트를 골라 줍니다."},
+             actor="client", call="socket", args=("AF_INET", "SOCK_STREAM", 0),
+             expect=(_ret(3),)),
+        Step(say={"en": "Tell the wire to hold the server's SYN/ACK instead of delivering it. "
+                        "Nothing happens in the kernels yet: this is a rule on the cable.",
+                  "ko": "선(wire)에 서버의 SYN/ACK를 전달하지 말고 붙잡아 두라고 합니다. 아직 "
+                        "커널에서는 아무 일도 일어나지 않습니다. 케이블에 거는 규칙입니다."},
+             wire=("rule", {"action": "hold", "from": "server", "flags": "SYN+ACK"}),
+             expect=(Expect("held", "count", 0),)),
+        Step(say={"en": "connect(): the client's kernel sends a SYN and the socket enters "
+                        "SYN_SENT. The server's kernel answers with a SYN/ACK and keeps a "
+                        "SYN_RECV entry for the half-open connection, but the wire holds the "
+                        "SYN/ACK, so connect() blocks.",
+                  "ko": "connect(): 클라이언트 커널이 SYN을 보내고 소켓은 SYN_SENT가 됩니다. "
+                        "서버 커널은 SYN/ACK로 답하고 반쯤 열린 연결을 SYN_RECV 항목으로 "
+                        "기억하지만, 선이 SYN/ACK를 붙잡고 있으므로 connect()는 블록됩니다."},
+             actor="client", call="connect", args=(3, SERVER),
+             expect=(Expect("result", "blocked", True),
+                     _fd("client", 3, "state", "SYN_SENT"),
+                     Expect("count", "state", 1, where="SYN_RECV"),
+                     _packets(1, source="client", flags="SYN+!ACK"),
+                     _packets(1, source="server", flags="SYN+ACK", fate="held"))),
+        Step(say={"en": "Half a second later nothing has changed: the client still waits in "
+                        "SYN_SENT, the server still holds SYN_RECV. The accept queue is empty: "
+                        "a connection enters it only when the handshake completes.",
+                  "ko": "0.5초가 지나도 그대로입니다. 클라이언트는 여전히 SYN_SENT에서 기다리고 "
+                        "서버는 SYN_RECV를 유지합니다. accept 큐는 비어 있습니다. 핸드셰이크가 "
+                        "끝나야 연결이 큐에 들어갑니다."},
+             watch=0.5,
+             expect=(_fd("client", 3, "state", "SYN_SENT"),
+                     Expect("count", "state", 1, where="SYN_RECV"),
+                     _fd("server", 3, "accept_queue", 0), Expect("held", "count", 1))),
+        Step(say={"en": "Deliver the held SYN/ACK. The client's kernel answers with the final "
+                        "ACK: both ends are ESTABLISHED and the connection moves into the "
+                        "server's accept queue, before anyone calls accept().",
+                  "ko": "붙잡아 둔 SYN/ACK를 전달합니다. 클라이언트 커널이 마지막 ACK로 "
+                        "답하면 양쪽이 ESTABLISHED가 되고, 연결은 accept() 호출 전에 서버의 "
+                        "accept 큐로 들어갑니다."},
+             wire=("deliver", "all"),
+             expect=(_packets(1, source="server", flags="SYN+ACK", fate="delivered"),
+                     _packets(1, source="client", flags="ACK+!SYN", data=False),
+                     _fd("client", 3, "state", "ESTABLISHED"),
+                     _fd("server", 3, "accept_queue", 1),
+                     Expect("count", "state", 0, where="SYN_RECV"))),
+        Step(say={"en": "connect() has returned 0 in the client.",
+                  "ko": "클라이언트의 connect()가 0을 반환했습니다."},
+             actor="client", wait=2.0, expect=(_ret(0),)),
+        Step(say={"en": "accept() takes the connection from the queue as a new fd, 4.",
+                  "ko": "accept()가 큐에서 연결을 꺼내 새 fd 4로 줍니다."},
+             actor="server", call="accept", args=(3,),
+             expect=(_ret(4), _fd("server", 4, "state", "ESTABLISHED"),
+                     _fd("server", 3, "accept_queue", 0))),
+    )
+    return Lesson(
+        id="handshake",
+        title={"en": "The three-way handshake, one packet at a time",
+               "ko": "3-way 핸드셰이크, 패킷 하나씩"},
+        summary={"en": "Hold the server's SYN/ACK on the wire and see SYN_SENT and SYN_RECV "
+                       "for as long as you like; deliver it and watch the handshake finish and "
+                       "the accept queue grow.",
+                 "ko": "서버의 SYN/ACK를 선에 붙잡아 두고 SYN_SENT와 SYN_RECV를 원하는 만큼 "
+                       "살펴봅니다. 전달하면 핸드셰이크가 끝나고 accept 큐가 늘어납니다."},
+        topics=("tcp", "handshake", "connect", "listen", "accept", "wire"),
+        actors=("server", "client"),
+        hosts=(("server", "server"), ("client", "client")),
+        mode="wire",
+        steps=steps,
+    )
+
+
+BUILTIN_LESSONS = {"backlog": backlog_lesson, "handshake": handshake_lesson}

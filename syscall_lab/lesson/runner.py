@@ -6,12 +6,11 @@ runner itself prints nothing.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.lab import CallError, Lab, StepOutcome
+from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
 from ..engine.snapshot import Change, Snapshot, diff
 from .model import CheckResult, Lesson, Step
 
@@ -25,7 +24,7 @@ class StepRecord:
     total: int
     step: Step
     outcome: StepOutcome | None
-    """The call's result; None for watch steps or when the step could not run."""
+    """The call's result; None for other steps or when the step could not run."""
     snapshot: Snapshot
     changes: tuple[Change, ...]
     checks: tuple[CheckResult, ...]
@@ -33,6 +32,10 @@ class StepRecord:
     """What happened meanwhile: actor output, blocked calls that returned, exits."""
     error: str | None = None
     """Why the step could not run (the lab refused it); counts as a failure."""
+    wire: WireView = field(default_factory=WireView)
+    """The packets of this step and what the wire holds after it."""
+    action: ActionOutcome | None = None
+    """For a wire action or a watch step: what the lab did."""
 
     @property
     def ok(self) -> bool:
@@ -49,28 +52,43 @@ class StepRecord:
 def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:
     """Spawn the lesson's actors in ``lab`` and perform its steps, one record per step."""
     for actor in lesson.actors:
-        lab.spawn(actor)
+        lab.spawn(actor, lesson.host_of(actor))
     prev = lab.snapshot()
     lab.events()
     total = len(lesson.steps)
     for i, step in enumerate(lesson.steps, 1):
         outcome: StepOutcome | None = None
+        action: ActionOutcome | None = None
         error = None
         try:
             if step.call and step.actor:
                 outcome = lab.call(step.actor, step.call, *step.args)
             elif step.wait is not None and step.actor:
                 outcome = lab.wait(step.actor, step.wait)
+            elif step.wire is not None:
+                action = _wire_action(lab, *step.wire)
             elif step.watch:
-                time.sleep(step.watch)
+                action = lab.pause(step.watch)
         except CallError as exc:
             error = str(exc)
-        snap = outcome.snapshot if outcome else lab.snapshot()
+        done = outcome or action
+        snap = done.snapshot if done else lab.snapshot()
+        wire = done.wire if done else WireView()
         events = tuple(_without_consumed(lab.events(), outcome, step))
-        checks = tuple(e.check(outcome, snap) for e in step.expect)
+        checks = tuple(e.check(outcome, snap, wire) for e in step.expect)
         yield StepRecord(i, total, step, outcome, snap, tuple(diff(prev, snap)), checks, events,
-                         error)
+                         error, wire, action)
         prev = snap
+
+
+def _wire_action(lab: Lab, what: str, arg: Any) -> ActionOutcome:
+    if what == "rule":
+        return lab.wire_rule(arg)
+    if what == "deliver":
+        return lab.wire_deliver(arg if arg is not None else "all")
+    if what == "drop":
+        return lab.wire_drop(arg if arg is not None else "all")
+    return lab.wire_clear()
 
 
 def _without_consumed(events: list[dict[str, Any]], outcome: StepOutcome | None,

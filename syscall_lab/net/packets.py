@@ -72,7 +72,10 @@ class PacketRecord:
     seq_abs: int | None = None
     ack_abs: int | None = None
     window: int | None = None
-    """The window field as sent (not scaled)."""
+    """The receive window in bytes, scaled by the window-scale shifts both SYNs agreed on (as
+    Wireshark's Win=); the raw field when the handshake was not seen."""
+    window_raw: int | None = None
+    """The 16-bit window field as sent."""
     options: dict[str, Any] = field(default_factory=dict)
     """TCP options: ``MSS``, ``SACK_PERM``, ``WS`` (shift), ``TSval``/``TSecr``, ``SACK``."""
     marks: tuple[str, ...] = ()
@@ -101,8 +104,13 @@ class PacketRecord:
                 text += f" MSS={opts['MSS']}"
             if opts.get("SACK_PERM"):
                 text += " SACK_PERM"
+            if "TSval" in opts:
+                text += f" TSval={opts['TSval']} TSecr={opts['TSecr']}"
             if "WS" in opts:
                 text += f" WS={1 << opts['WS']}"
+            for left, right in zip(opts.get("SACK", [])[::2], opts.get("SACK", [])[1::2],
+                                   strict=False):
+                text += f" SLE={left} SRE={right}"
             return text
         if self.proto == "UDP":
             return f"{self.src} → {self.dst} Len={self.length}"
@@ -115,7 +123,8 @@ class PacketRecord:
         return {"n": self.n, "t": self.t, "from": self.source, "src": self.src, "dst": self.dst,
                 "proto": self.proto, "flags": list(self.flags), "seq": self.seq,
                 "ack": self.ack, "seq_abs": self.seq_abs, "ack_abs": self.ack_abs,
-                "win": self.window, "len": self.length, "options": self.options,
+                "win": self.window, "win_raw": self.window_raw, "len": self.length,
+                "options": self.options,
                 "fate": self.fate, "fates": [list(f) for f in self.fates],
                 "marks": list(self.marks), "dup_ack": self.dup_ack, "icmp": self.icmp,
                 "rule": self.rule, "summary": self.summary()}
@@ -177,6 +186,9 @@ class _Direction:
     last_ack: int | None = None
     last_win: int | None = None
     dup_acks: int = 0
+    ws: int | None = None
+    """The window-scale shift this side offered in its SYN (None: none, or SYN not seen)."""
+    saw_syn: bool = False
 
 
 def _seg_len(flag_bits: int, length: int) -> int:
@@ -232,6 +244,8 @@ class PacketLog:
         peer = self._flows.setdefault((d["dst"], d["src"]), _Direction())
         if me.base is None:
             me.base = d["seq_abs"]
+        if bits & 0x02:
+            me.saw_syn, me.ws = True, d["options"].get("WS")
         seq = (d["seq_abs"] - me.base) % (1 << 32)
         ack = None
         if bits & 0x10:
@@ -257,10 +271,17 @@ class PacketLog:
             marks.append("zero_window")
         if ack is not None:
             me.last_ack, me.last_win = ack, d["window"]
+        window = d["window"]
+        if not bits & 0x02 and me.ws is not None and peer.ws is not None:
+            window <<= me.ws  # RFC 7323: scaling applies only if both SYNs carried the option
+        # SACK blocks name ranges of the peer's data: relative to its initial seq, as Wireshark
+        opts = dict(d["options"])
+        if "SACK" in opts and peer.base is not None:
+            opts["SACK"] = [(v - peer.base) % (1 << 32) for v in opts["SACK"]]
         end = seq + seg
         if me.next_seq is None or end > me.next_seq:
             me.next_seq = end
         return dataclasses.replace(
             base, flags=tuple(flag_names(bits)), seq=seq, ack=ack, seq_abs=d["seq_abs"],
-            ack_abs=d["ack_abs"] if bits & 0x10 else None, window=d["window"],
-            options=d["options"], marks=tuple(marks), dup_ack=dup)
+            ack_abs=d["ack_abs"] if bits & 0x10 else None, window=window,
+            window_raw=d["window"], options=opts, marks=tuple(marks), dup_ack=dup)

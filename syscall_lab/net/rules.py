@@ -155,6 +155,15 @@ class Rule:
             out["ms"] = self.ms
         return out
 
+    def describe(self) -> str:
+        """``hold(from=server, flags=SYN+ACK)``: the rule as a lesson would write it."""
+        d = self.to_json()
+        action = d.pop("action")
+        parts = [f"{k}={str(v).lower() if isinstance(v, bool) else v}" for k, v in d.items()
+                 if not (k in ("from", "proto") and v == "any")
+                 and not (k == "proto" and v == "tcp" and "flags" in d)]
+        return f"{action}({', '.join(parts)})"
+
     def matches(self, source: str, proto: int, flags: int, payload: int) -> bool:
         """Whether a packet from ``source`` (protocol number, TCP flags, payload bytes) matches."""
         if self.source != "any" and source != self.source:

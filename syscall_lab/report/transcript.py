@@ -14,11 +14,13 @@ from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
 
+from ..engine.lab import WireView
 from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
-from ..i18n import field_label, pick, t
+from ..i18n import field_label, packet_word, pick, t
 from ..lesson.model import Lesson
 from ..lesson.runner import StepRecord
+from ..net.packets import PacketRecord
 
 __all__ = ["JsonLines", "Transcript", "describe_change", "step_json"]
 
@@ -129,12 +131,13 @@ class Transcript:
                 wchan = f" (wchan {proc.wchan})" if proc and proc.wchan else ""
                 self._put(escape(t("blocked", lang, actor=o.actor, call=where)) + wchan, 2,
                           "yellow")
-        elif r.step.watch:
-            self._put(t("watched", lang, seconds=r.step.watch), 2, "dim")
+        elif r.action is not None:
+            self._put(escape(self._action_text(r)), 2, "bold")
         if r.error:
             self._put(escape(t("step_error", lang, error=r.error)), 2, "bold red")
         for e in r.events:
             self._event(e)
+        self._wire(r.wire)
         changes = [ch for ch in r.changes if not _is_socket_noise(ch)]
         if changes:
             self._put(f"[bold]{t('changes', lang)}[/]")
@@ -151,6 +154,37 @@ class Transcript:
         total, failed = r.tally
         self.total += total
         self.failed += failed
+
+    def _action_text(self, r: StepRecord) -> str:
+        a, lang = r.action, self.lang
+        assert a is not None
+        if a.action == "pause":
+            return t("watched", lang, seconds=a.detail.get("seconds"))
+        if a.action == "wire.rule":
+            rule = a.detail.get("rule") or {}
+            return t("wire_rule", lang, id=rule.get("id"), rule=r.step.action.split(".", 1)[-1])
+        if a.action == "wire.clear":
+            return t("wire_clear", lang, n=a.detail.get("cleared"))
+        key = "delivered" if a.action == "wire.deliver" else "dropped"
+        which = ", ".join(f"#{n}" for n in a.detail.get(key) or []) or t("none", lang)
+        return t(a.action.replace(".", "_"), lang, which=which)
+
+    def _wire(self, w: WireView) -> None:
+        lang = self.lang
+        if w.packets:
+            lo = all(p.source is None for p in w.packets)
+            self._put(f"[bold]{t('packets_lo' if lo else 'packets', lang)}[/]")
+            for p in w.packets:
+                self._put(packet_line(p, lang), 4)
+        if w.omitted:
+            self._put(escape(t("packets_omitted", lang, n=w.omitted)), 4, "dim")
+        if w.held:
+            self._put(escape(t("held_now", lang, which=", ".join(f"#{n}" for n in w.held))),
+                      2, "yellow")
+        if w.lost:
+            where = ", ".join(f"{k}: {v}" for k, v in w.lost.items())
+            self._put(escape(t("packets_lost", lang, n=sum(w.lost.values()), where=where)), 2,
+                      "bold red")
 
     def _event(self, e: dict[str, Any]) -> None:
         lang = self.lang
@@ -176,6 +210,27 @@ class Transcript:
             c.print(t("summary_ok", self.lang, n=self.total), style="bold green")
 
 
+_FATE_STYLE = {"held": "bold yellow", "dropped": "bold red", "lost": "bold red",
+               "delivered": "green", "delayed": "cyan", "duplicated": "magenta",
+               "reordered": "magenta"}
+
+
+def packet_line(p: PacketRecord, lang: str) -> Text:
+    """``#2 server → client  8080 → 41230 [SYN, ACK] Seq=0 Ack=1 ...  HELD``."""
+    line = Text()
+    line.append(f"#{p.n:<3} ", style="dim")
+    line.append(f"{p.t:8.3f}s ", style="dim")
+    if p.source:
+        other = "client" if p.source == "server" else "server"
+        line.append(f"{p.source} → {other}  ")
+    line.append(p.summary())
+    for m in p.marks:
+        line.append(f"  [{packet_word(m, lang)}]", style="bold magenta")
+    if p.fate != "passed":
+        line.append(f"  {packet_word(p.fate, lang)}", style=_FATE_STYLE.get(p.fate, ""))
+    return line
+
+
 def _processes_json(snap: Snapshot) -> list[dict[str, Any]]:
     return [p.to_json() for p in snap.processes]
 
@@ -199,7 +254,9 @@ def step_json(r: StepRecord) -> dict[str, Any]:
         "error": r.error,
         "processes": _processes_json(r.snapshot),
         "sockets": [s.to_json() for s in r.snapshot.sockets],
-        "packets": [],
+        "packets": [p.to_json() for p in r.wire.packets],
+        "wire": {"held": list(r.wire.held), "rules": list(r.wire.rules),
+                 "lost": r.wire.lost, "omitted": r.wire.omitted},
         "changes": [c.to_json() for c in r.changes],
         "events": list(r.events),
         "checks": [c.to_json() for c in r.checks],

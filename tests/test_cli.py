@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import CI, ROOT, alive, run_cli, wait_until
+from .conftest import CI, ROOT, alive, need_tool, run_cli, wait_until
 
 CONTRACT_STEP = {"step", "action", "result", "processes", "sockets", "packets", "checks"}
 CONTRACT_PROCESS = {"actor", "pid", "state", "fds"}
@@ -141,6 +141,33 @@ def test_runs_as_a_real_unprivileged_user(unprivileged: tuple[list[str], dict[st
     if os.geteuid() == 0:
         pids = {p["host_pid"] for s in steps for p in s["processes"]}
         assert wait_until(lambda: not any(alive(p) for p in pids)), "lab processes outlived the run"
+
+
+def test_wire_lesson_runs_as_a_real_unprivileged_user(
+        unprivileged: tuple[list[str], dict[str, str]], tmp_path: Path) -> None:
+    """The wire without root: /dev/net/tun is 0600 here, so the lab falls back to veth ports."""
+    prefix, env = unprivileged
+    out_dir = Path(tempfile.mkdtemp(prefix="syscall-lab-pcap-"))
+    out_dir.chmod(0o777)
+    pcap = out_dir / "handshake.pcap"
+    try:
+        r = subprocess.run([*prefix, "-m", "syscall_lab", "run", "handshake", "--json",
+                            "--pcap", str(pcap)], capture_output=True, text=True, cwd="/",
+                           timeout=60, env=env)
+        assert r.returncode == 0, r.stderr
+        steps = [json.loads(line) for line in r.stdout.splitlines()]
+        assert all(c["ok"] for s in steps for c in s["checks"])
+        held = next(s for s in steps if s["wire"]["held"])
+        assert [(p["flags"], p["fate"]) for p in held["packets"]] == \
+            [(["SYN"], "passed"), (["SYN", "ACK"], "held")]
+        assert any(s["state"] == "SYN_RECV" and s["host"] == "server" for s in held["sockets"])
+        assert pcap.stat().st_size > 24 and pcap.read_bytes()[:4] == b"\xd4\xc3\xb2\xa1"
+        tshark = need_tool("tshark")
+        listed = subprocess.run([tshark, "-r", str(pcap)], capture_output=True, text=True,
+                                check=True).stdout
+        assert "[SYN]" in listed and "[SYN, ACK]" in listed
+    finally:
+        shutil.rmtree(out_dir, ignore_errors=True)
 
 
 def test_refused_user_namespaces_give_one_line_and_the_fix(

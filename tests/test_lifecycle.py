@@ -13,7 +13,7 @@ import pytest
 
 from syscall_lab.engine.lab import Lab
 
-from .conftest import ROOT, alive, assert_nothing_left, lab_pids, own_fds, wait_until
+from .conftest import ROOT, alive, assert_nothing_left, lab_pids, netns_users, own_fds, wait_until
 
 
 def test_close_ends_every_process_and_the_namespace() -> None:
@@ -79,3 +79,27 @@ def test_killing_the_runner_mid_lesson_leaves_nothing(sig: signal.Signals) -> No
     else:
         assert code in (130, 128 + sig), (code, err)
         assert "Traceback" not in err
+
+
+def test_sigkill_of_a_wire_lesson_leaves_no_process_namespace_or_device() -> None:
+    proc = subprocess.Popen([sys.executable, "-m", "syscall_lab", "run", "handshake", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    assert proc.stdout is not None
+    pids: set[int] = set()
+    for line in proc.stdout:
+        step = json.loads(line)
+        pids |= {p["host_pid"] for p in step["processes"]}
+        if step["wire"]["held"]:  # connect() blocked, the SYN/ACK held: mid-handshake
+            break
+    host_netns = {os.stat(f"/proc/{pid}/ns/net").st_ino for pid in pids}
+    assert len(host_netns) == 2  # the client's and the server's
+    kids = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text().split()
+    supervisor = int(kids[0])
+    wire_netns = os.stat(f"/proc/{supervisor}/ns/net").st_ino
+    pids |= {supervisor}
+    proc.kill()
+    proc.wait(timeout=20)
+    proc.communicate()
+    assert_nothing_left(pids, wire_netns)
+    for ns in host_netns:  # no process in them: the kernel frees them and their devices
+        assert wait_until(lambda ns=ns: not netns_users(ns)), f"netns {ns} still in use"

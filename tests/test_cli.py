@@ -88,6 +88,23 @@ def test_doctor_on_this_machine() -> None:
     r = run_cli("doctor")
     assert r.returncode == 0, r.stdout + r.stderr
     assert "[ok  ] lab sandbox" in r.stdout
+    assert "[ok  ] Python package scapy" in r.stdout
+    assert "[ok  ] capture on lo: connect() to a closed port: SYN, RST/ACK seen" in r.stdout
+    assert "[ok  ] wire between two hosts" in r.stdout
+
+
+def test_doctor_as_a_real_unprivileged_user(
+        unprivileged: tuple[list[str], dict[str, str]]) -> None:
+    """/dev/net/tun is 0600 here: not a failure, the doctor says the wire uses veth and how to
+    open TUN; the wire itself works."""
+    prefix, env = unprivileged
+    r = subprocess.run([*prefix, "-m", "syscall_lab", "doctor"], capture_output=True,
+                       text=True, cwd="/", timeout=60, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    if os.geteuid() == 0 and not os.stat("/dev/net/tun").st_mode & 0o006:
+        assert "[info] /dev/net/tun: Permission denied; the wire uses veth ports" in r.stdout
+        assert "sudo chmod 0666 /dev/net/tun" in r.stdout
+        assert "[ok  ] wire between two hosts (veth)" in r.stdout
 
 
 def _world_usable(path: Path) -> bool:
@@ -186,6 +203,20 @@ def test_refused_user_namespaces_give_one_line_and_the_fix(
     assert "user.max_user_namespaces = 0" in lines[0]
     assert "fix: sudo sysctl -w user.max_user_namespaces=" in lines[0]
     assert r.stdout == ""
+
+
+def test_doctor_exits_2_with_the_fix_where_no_lab_can_run(
+        unprivileged: tuple[list[str], dict[str, str]]) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("making a kernel that refuses user namespaces needs root")
+    prefix, env = unprivileged
+    helper = ROOT / "tests" / "helpers" / "without_userns.py"
+    r = subprocess.run([sys.executable, str(helper), prefix[-1], "-m", "syscall_lab", "doctor"],
+                       capture_output=True, text=True, cwd="/", timeout=60, env=env)
+    assert r.returncode == 2, r.stdout + r.stderr
+    assert "[FAIL] lab sandbox: user namespaces are switched off here" in r.stdout
+    assert "fix: sudo sysctl -w user.max_user_namespaces=15000" in r.stdout
+    assert "Traceback" not in r.stdout + r.stderr
 
 
 def test_core_does_not_import_textual_or_scapy() -> None:

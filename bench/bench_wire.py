@@ -114,6 +114,15 @@ def pair(server: list[str], client: list[str]) -> tuple[str, str]:
     return srv.communicate(timeout=300)[0], cli.stdout
 
 
+def plain_veth(server: list[str], client: list[str]) -> dict[str, str]:
+    """Run ``server`` and ``client`` in two namespaces joined by a bare veth pair."""
+    raw = subprocess.run([sys.executable, "-c", PLAIN_VETH, str(Path(__file__).parents[1]),
+                          json.dumps(server), json.dumps(client)],
+                         capture_output=True, text=True, check=True, timeout=300)
+    out: dict[str, str] = json.loads(raw.stdout)
+    return out
+
+
 def wire_lab(backend: str) -> tuple[Lab, int, int]:
     lab = Lab(network="wire", wire_backend=backend)
     lab.spawn("s", "server")
@@ -144,11 +153,8 @@ def bench_throughput(backend: str, nbytes: int, rounds: int) -> dict[str, Any]:
                          "lost": sum(lab.packets.lost.values())})
         finally:
             lab.close()
-        raw = subprocess.run([py, "-c", PLAIN_VETH, str(Path(__file__).parents[1]),
-                              json.dumps([py, "-c", RECEIVER, "10.0.0.2"]),
-                              json.dumps([py, "-c", SENDER, "10.0.0.2", str(nbytes)])],
-                             capture_output=True, text=True, check=True, timeout=300)
-        got, secs = json.loads(raw.stdout)["server"].split()
+        got, secs = plain_veth([py, "-c", RECEIVER, "10.0.0.2"],
+                               [py, "-c", SENDER, "10.0.0.2", str(nbytes)])["server"].split()
         plain.append({"bytes": int(got), "s": float(secs), "MBps": int(got) / float(secs) / 1e6})
     best_w = max(wire, key=lambda r: r["MBps"])
     best_p = max(plain, key=lambda r: r["MBps"])
@@ -166,11 +172,8 @@ def bench_latency(backend: str, rounds: int) -> dict[str, Any]:
         wire_us = float(out)
     finally:
         lab.close()
-    raw = subprocess.run([py, "-c", PLAIN_VETH, str(Path(__file__).parents[1]),
-                          json.dumps([py, "-c", ECHO, "10.0.0.2"]),
-                          json.dumps([py, "-c", PING, "10.0.0.2", str(rounds)])],
-                         capture_output=True, text=True, check=True, timeout=300)
-    veth_us = float(json.loads(raw.stdout)["client"])
+    veth_us = float(plain_veth([py, "-c", ECHO, "10.0.0.2"],
+                               [py, "-c", PING, "10.0.0.2", str(rounds)])["client"])
     return {"rtt_median_us_wire": round(wire_us, 1), "rtt_median_us_veth": round(veth_us, 1),
             "added_us_per_packet": round((wire_us - veth_us) / 2, 1),
             "rtt_ratio": round(wire_us / veth_us, 2)}

@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from .namespaces import CHILD_HASH_SYSCTLS, CLONE_NEWNET, bring_up_loopback
+from .namespaces import CHILD_HASH_SYSCTLS, CLONE_NEWNET, SandboxError, bring_up_loopback
 from .packetsock import PacketSocket, realtime_offset
 
 __all__ = ["HOSTS", "Host", "NetworkError", "Port", "enter_netns", "inside", "make_wire_hosts",
@@ -70,13 +70,8 @@ ETHTOOL_SGSO, ETHTOOL_SGRO = 0x24, 0x2C
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-class NetworkError(RuntimeError):
+class NetworkError(SandboxError):
     """The lab's network could not be built; ``fix`` says what would help."""
-
-    def __init__(self, reason: str, fix: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.fix = fix
 
 
 class Port(Protocol):

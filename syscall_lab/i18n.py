@@ -107,8 +107,7 @@ PACKET_WORDS: dict[str, dict[str, str]] = {
 
 
 def packet_word(word: str, lang: str) -> str:
-    entry = PACKET_WORDS.get(word)
-    return (entry.get(lang) or entry["en"]) if entry else word
+    return _word(PACKET_WORDS, word, lang)
 
 
 # The names of the fields a change line mentions (the JSON keeps the English keys).
@@ -129,9 +128,14 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def field_label(name: str, lang: str) -> str:
-    entry = FIELD_LABELS.get(name)
+def _word(table: dict[str, dict[str, str]], name: str, lang: str) -> str:
+    """``name`` in ``lang`` from ``table``, in English if untranslated, itself if unknown."""
+    entry = table.get(name)
     return (entry.get(lang) or entry["en"]) if entry else name
+
+
+def field_label(name: str, lang: str) -> str:
+    return _word(FIELD_LABELS, name, lang)
 
 
 def t(msg_id: str, lang: str, /, **kw: Any) -> str:

@@ -188,7 +188,6 @@ class _Direction:
     dup_acks: int = 0
     ws: int | None = None
     """The window-scale shift this side offered in its SYN (None: none, or SYN not seen)."""
-    saw_syn: bool = False
 
 
 def _seg_len(flag_bits: int, length: int) -> int:
@@ -245,7 +244,7 @@ class PacketLog:
         if me.base is None:
             me.base = d["seq_abs"]
         if bits & 0x02:
-            me.saw_syn, me.ws = True, d["options"].get("WS")
+            me.ws = d["options"].get("WS")
         seq = (d["seq_abs"] - me.base) % (1 << 32)
         ack = None
         if bits & 0x10:

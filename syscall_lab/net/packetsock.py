@@ -23,7 +23,7 @@ import struct
 import time
 from collections.abc import Iterator
 
-__all__ = ["PacketSocket", "realtime_offset"]
+__all__ = ["PacketSocket"]
 
 SOL_PACKET = 263
 PACKET_RX_RING = 5
@@ -73,6 +73,9 @@ class PacketSocket:
             self.sock.close()
             raise
         self.index = 0
+        self.offset = time.time() - time.monotonic()
+        """``CLOCK_REALTIME - CLOCK_MONOTONIC``: the ring stamps wall-clock; the lab counts
+        monotonic time."""
         self.dropped = 0
         """Packets the kernel could not give us (ring full), counted by PACKET_STATISTICS."""
 
@@ -80,7 +83,8 @@ class PacketSocket:
         return self.sock.fileno()
 
     def packets(self, limit: int = 1024) -> Iterator[tuple[float, bytes]]:
-        """The packets waiting in the ring, oldest first: ``(kernel timestamp, IP packet)``."""
+        """The packets waiting in the ring, oldest first: ``(monotonic time the kernel stamped
+        it, IP packet)``."""
         ring, frames = self.ring, self.frames
         for _ in range(limit):
             off = self.index * FRAME_SIZE
@@ -93,7 +97,7 @@ class PacketSocket:
             struct.pack_into("=I", ring, off, TP_STATUS_KERNEL)  # the frame is the kernel's again
             self.index = (self.index + 1) % frames
             if keep and data:
-                yield sec + nsec / 1e9, data
+                yield sec + nsec / 1e9 - self.offset, data
 
     def lost(self) -> int:
         """Packets lost since the last call (the kernel resets its counters when read)."""
@@ -111,7 +115,3 @@ class PacketSocket:
         self.sock.close()
 
 
-
-def realtime_offset() -> float:
-    """``CLOCK_REALTIME - CLOCK_MONOTONIC``: ring timestamps are wall-clock, the lab's monotonic."""
-    return time.time() - time.monotonic()

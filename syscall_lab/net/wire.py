@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .hosts import Port
-from .packetsock import PacketSocket, realtime_offset
+from .packetsock import PacketSocket
 from .rules import Rule
 
 __all__ = ["Captured", "Wire", "WireError", "peek"]
@@ -100,7 +100,6 @@ class Wire:
         self.t0 = t0
         self.ports = ports or {}
         self.tap = tap
-        self.offset = realtime_offset()
         self.n = 0
         self.rules: list[_Rule] = []
         self._rule_ids = 0
@@ -131,8 +130,8 @@ class Wire:
         count = 0
         if name == "lo":
             assert self.tap is not None
-            for ts, data in self.tap.packets():
-                self._record(ts - self.offset, None, data, "passed")
+            for t, data in self.tap.packets():
+                self._record(t, None, data, "passed")
                 count += 1
         else:
             port = self.ports[name]

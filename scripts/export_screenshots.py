@@ -12,7 +12,7 @@ from pathlib import Path
 from rich.console import Console
 
 from syscall_lab.engine.lab import Lab
-from syscall_lab.lesson.builtin import backlog_lesson, handshake_lesson
+from syscall_lab.lesson.catalog import discover
 from syscall_lab.lesson.model import Lesson
 from syscall_lab.lesson.runner import run_lesson
 from syscall_lab.report.transcript import Transcript
@@ -39,6 +39,7 @@ def export(lesson: Lesson, lang: str) -> Path:
 
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
-    for make in (backlog_lesson, handshake_lesson):
+    lessons = discover().lessons
+    for lesson_id in PICK:
         for lang in ("en", "ko"):
-            print(export(make(), lang))
+            print(export(lessons[lesson_id], lang))

@@ -36,13 +36,23 @@ def _parser() -> _Parser:
     p.add_argument("--version", action="version", version=f"syscall-lab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = sub.add_parser("run", help="run a lesson headless and print what the kernel did")
-    run.add_argument("lesson", help="the lesson's id (see 'syscall-lab list')")
+    run.add_argument("lesson", help="a lesson's id (see 'syscall-lab list') or its file")
     run.add_argument("--json", action="store_true", help="print one JSON object per step")
     run.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
     run.add_argument("--pcap", metavar="FILE", default=None,
                      help="also write every packet to FILE (pcap; open it in Wireshark)")
-    lst = sub.add_parser("list", help="list the lessons")
+    lst = sub.add_parser("list", help="list the lessons (id, title, topics)")
+    lst.add_argument("paths", nargs="*", metavar="PATH",
+                     help="lesson files or directories to list as well")
     lst.add_argument("--lang", choices=LANGS, default=None)
+    chk = sub.add_parser("check", help="validate lesson files, then run each on the real "
+                                       "kernel with all its checks")
+    chk.add_argument("paths", nargs="*", metavar="PATH",
+                     help="lesson files or directories (default: every lesson found)")
+    chk.add_argument("--no-run", action="store_true",
+                     help="only validate the files; do not run them")
+    chk.add_argument("--lang", choices=LANGS, default=None)
+    sub.add_parser("schema", help="print the JSON Schema of lesson files (for editors)")
     sub.add_parser("doctor", help="check that this machine can run a lab")
     return p
 
@@ -56,14 +66,42 @@ def _raise_on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    from .lesson.builtin import BUILTIN_LESSONS
+def _problems(problems: Sequence[object]) -> int:
+    for p in problems:
+        sys.stderr.write(f"{p}\n")
+    return EXIT_BAD_INPUT
 
+
+def _load(name: str, lang: str) -> Lesson | int:
+    """The lesson ``name`` (an id or a file), or the exit status after saying why not."""
+    from .lesson.catalog import discover, lesson_dirs, looks_like_path
+    from .lesson.loader import LessonLoadError, load_file
+
+    if looks_like_path(name):
+        try:
+            return load_file(name)
+        except LessonLoadError as exc:
+            return _problems(exc.problems)
+    cat = discover()
+    lesson = cat.find(name)
+    if lesson is not None:
+        return lesson
+    if name in cat.clashes:
+        return _fail(t("lesson_clash", lang, name=name, files=", ".join(cat.clashes[name])))
+    broken = [f for f, probs in cat.invalid.items() if name in f]
+    if broken:
+        return _problems(cat.invalid[broken[0]])
+    known = ", ".join(sorted(cat.lessons)) or t("no_lessons", lang, dirs=", ".join(
+        map(str, lesson_dirs())))
+    return _fail(t("unknown_lesson", lang, name=name, known=known))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
     lang = args.lang or default_lang()
-    factory = BUILTIN_LESSONS.get(args.lesson)
-    if factory is None:
-        return _fail(t("unknown_lesson", lang, name=args.lesson, known=", ".join(BUILTIN_LESSONS)))
-    return play(factory(), lang, as_json=args.json, pcap=args.pcap)
+    lesson = _load(args.lesson, lang)
+    if isinstance(lesson, int):
+        return lesson
+    return play(lesson, lang, as_json=args.json, pcap=args.pcap)
 
 
 def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = None,
@@ -73,9 +111,6 @@ def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = 
     from .lesson.runner import run_lesson
     from .report.transcript import JsonLines, Transcript
 
-    problems = lesson.validate()
-    if problems:
-        return _fail(f"lesson '{lesson.id}': {problems[0]}")
     if pcap is not None:
         try:  # before the lab starts: a bad path is bad input, found at once
             open(pcap, "wb").close()
@@ -113,12 +148,35 @@ def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = 
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .lesson.builtin import BUILTIN_LESSONS
+    from rich.cells import cell_len
+
+    from .lesson.catalog import discover
 
     lang = args.lang or default_lang()
-    for lesson_id, factory in BUILTIN_LESSONS.items():
-        lesson = factory()
-        print(f"{lesson_id:<12} {pick(lesson.title, lang)}  [{', '.join(lesson.topics)}]")
+    cat = discover(args.paths, search=True)
+    rows = sorted(cat.lessons.values(), key=lambda x: x.id)
+    id_width = max((len(x.id) for x in rows), default=0)
+    title_width = max((cell_len(pick(x.title, lang)) for x in rows), default=0)
+    for x in rows:
+        title = pick(x.title, lang)
+        pad = " " * (title_width - cell_len(title))  # Korean takes two cells a character
+        print(f"{x.id:<{id_width}}  {title}{pad}  [{', '.join(x.topics)}]")
+    if cat.problems:
+        return _problems(cat.problems)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .report.check import check_lessons
+
+    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    return check_lessons(args.paths, args.lang or default_lang(), run=not args.no_run)
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .lesson.schema import json_schema
+
+    sys.stdout.write(json_schema())
     return EXIT_OK
 
 
@@ -134,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
-    handler = {"run": cmd_run, "list": cmd_list, "doctor": cmd_doctor}[args.command]
+    handler = {"run": cmd_run, "list": cmd_list, "check": cmd_check, "schema": cmd_schema,
+               "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:

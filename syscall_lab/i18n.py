@@ -30,11 +30,16 @@ def default_lang() -> str:
 
 
 def pick(text: Text | None, lang: str) -> str:
+    """``text`` in ``lang``. A text not written in ``lang`` falls back to English (or the
+    language it has) behind a visible marker, so nobody mistakes it for a translation."""
     if text is None:
         return ""
     if isinstance(text, str):
         return text
-    return text.get(lang) or text.get("en") or next(iter(text.values()), "")
+    if text.get(lang):
+        return text[lang]
+    fallback = text.get("en") or next(iter(text.values()), "")
+    return t("untranslated", lang) + " " + fallback if fallback else ""
 
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -86,6 +91,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "packets_omitted": {"en": "... and {n} more packets (see --pcap for all)", "ko": "... 그 밖의 패킷 {n}개 (전체는 --pcap으로)"},
     "packets_lost": {"en": "the kernel dropped {n} packets before the lab could read them ({where})", "ko": "실습 환경이 읽기 전에 커널이 패킷 {n}개를 버렸습니다 ({where})"},
     "pcap_written": {"en": "wrote {n} packets to {path}", "ko": "패킷 {n}개를 {path}에 저장했습니다"},
+    "untranslated": {"en": "[no English text]", "ko": "[번역 없음]"},
+    "ask": {"en": "Question", "ko": "질문"},
+    "answer": {"en": "Answer: {n}. {choice}", "ko": "정답: {n}. {choice}"},
+    "hint": {"en": "Hint", "ko": "힌트"},
+    "load_failed": {"en": "{n} problems in lesson files", "ko": "레슨 파일에 문제 {n}개"},
+    "lesson_clash": {"en": "lesson id '{name}' is used by {files}: rename one of them", "ko": "레슨 id '{name}'를 여러 파일이 씁니다: {files} - 하나의 이름을 바꾸세요"},
+    "check_pass": {"en": "PASS {path}  {id}: {steps} steps, {checks} checks ({seconds:.1f} s)", "ko": "통과 {path}  {id}: {steps}단계, 검사 {checks}개 ({seconds:.1f}초)"},
+    "check_fail": {"en": "FAIL {path}  {id}: {failed} of {checks} checks failed", "ko": "실패 {path}  {id}: 검사 {checks}개 중 {failed}개 실패"},
+    "check_invalid": {"en": "INVALID {path} (problems: {n})", "ko": "잘못됨 {path} (문제 {n}개)"},
+    "check_valid": {"en": "VALID {path}  {id}: {steps} steps, {checks} checks (not run)", "ko": "유효 {path}  {id}: {steps}단계, 검사 {checks}개 (실행 안 함)"},
+    "check_failed_line": {"en": "step {n}: check '{expect}' failed: the kernel shows {actual}", "ko": "{n}단계: 검사 '{expect}' 실패: 커널 값 {actual}"},
+    "check_error_line": {"en": "step {n} could not run: {error}", "ko": "{n}단계를 실행할 수 없습니다: {error}"},
+    "check_summary": {"en": "{n} lessons: {passed} passed, {failed} failed, {invalid} invalid", "ko": "레슨 {n}개: 통과 {passed}, 실패 {failed}, 잘못됨 {invalid}"},
+    "no_lessons": {"en": "no lesson files found (looked in {dirs})", "ko": "레슨 파일이 없습니다 (찾아본 곳: {dirs})"},
     "pcap_failed": {"en": "cannot write {path}: {reason}", "ko": "{path}에 쓸 수 없습니다: {reason}"},
 }
 

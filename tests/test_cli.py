@@ -135,6 +135,7 @@ def unprivileged() -> Iterator[tuple[list[str], dict[str, str]]]:
     try:
         root.chmod(0o755)
         shutil.copytree(ROOT / "syscall_lab", root / "pkg" / "syscall_lab")
+        shutil.copytree(ROOT / "lessons", root / "pkg" / "syscall_lab" / "lessons")  # as a wheel has it
         for sp in {Path(p) for p in site.getsitepackages()}:
             if sp.is_dir():
                 shutil.copytree(sp, root / "site" / sp.name.replace(".", "_"), symlinks=True,
@@ -222,7 +223,8 @@ def test_doctor_exits_2_with_the_fix_where_no_lab_can_run(
 def test_core_does_not_import_textual_or_scapy() -> None:
     code = ("import sys, syscall_lab.engine.lab, syscall_lab.engine.supervisor, "
             "syscall_lab.engine.observer, syscall_lab.observe.sockdiag, syscall_lab.net.namespaces, "
-            "syscall_lab.lesson.runner, syscall_lab.lesson.builtin, syscall_lab.report.transcript, "
+            "syscall_lab.lesson.runner, syscall_lab.lesson.catalog, syscall_lab.lesson.loader, "
+            "syscall_lab.report.transcript, syscall_lab.report.check, "
             "syscall_lab.cli; "
             "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'scapy')]; "
             "print(bad); sys.exit(1 if bad else 0)")

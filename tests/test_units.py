@@ -25,7 +25,7 @@ from syscall_lab.engine.vocabulary import (
     syscall_name_by_number,
 )
 from syscall_lab.i18n import MESSAGES, pick, t
-from syscall_lab.lesson.builtin import backlog_lesson
+from syscall_lab.lesson.catalog import discover
 from syscall_lab.lesson.model import Expect, Lesson, Step
 from syscall_lab.observe.procfs import ProcFS, decode_open_flags, fd_kind
 
@@ -151,20 +151,12 @@ def test_messages_exist_in_both_languages_with_the_same_placeholders() -> None:
     assert pick({"en": "a", "ko": "가"}, "ko") == "가" and pick("plain", "ko") == "plain"
 
 
-def test_builtin_lesson_is_valid_and_bilingual() -> None:
-    lesson = backlog_lesson()
-    assert lesson.validate() == []
-    assert all(pick(s.say, "ko") != pick(s.say, "en") for s in lesson.steps)
-
-
-def test_lesson_validation_reports_problems() -> None:
-    bad = Lesson("x", "x", "x", (), ("server",), (
-        Step({"en": "a"}, actor="server", call="lisen", args=(3, 2)),
-        Step({"en": "b", "ko": "나"}, actor="nobody", call="getpid")))
-    problems = bad.validate()
-    assert "step 1: unknown syscall 'lisen' - did you mean 'listen'?" in problems
-    assert "step 1: missing Korean text" in problems
-    assert any(p.startswith("step 2: no actor 'nobody'") for p in problems)
+def test_bundled_lessons_are_valid_and_bilingual() -> None:
+    cat = discover([str(ROOT / "lessons")], search=False)
+    assert cat.problems == [] and {"backlog", "handshake"} <= set(cat.lessons)
+    for lesson in cat.lessons.values():
+        assert set(lesson.languages) == {"en", "ko"}, lesson.id
+        assert all(pick(s.say, "ko") != pick(s.say, "en") for s in lesson.steps), lesson.id
 
 
 def test_expectations_compare_with_what_the_kernel_shows() -> None:

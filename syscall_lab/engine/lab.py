@@ -317,7 +317,8 @@ class Lab:
                            c=r["c"], syscall=r.get("syscall", {}), result=res,
                            blocked=bool(r.get("blocked")),
                            snapshot=Snapshot.from_json(r["snapshot"]),
-                           seq=res.get("seq") if res else None, wire=self._wire(r))
+                           seq=r.get("seq", res.get("seq") if res else None),
+                           wire=self._wire(r))
 
     # -- the end ---------------------------------------------------------------------
     def close(self, timeout: float = 5.0) -> None:

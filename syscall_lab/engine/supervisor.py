@@ -579,7 +579,7 @@ class Supervisor:
         return {"name": name, "nr": nr}
 
     def _finish_step(self, req: dict[str, Any], a: Actor, p: Pending, stuck: str | None) -> None:
-        body: dict[str, Any] = {"actor": a.name, "call": p.call, "args": p.args,
+        body: dict[str, Any] = {"actor": a.name, "call": p.call, "args": p.args, "seq": p.seq,
                                 "syscall": self._syscall_json(p.call)}
         if stuck:
             p.waiter = False
@@ -614,13 +614,13 @@ class Supervisor:
                 self.pump(min(0.05, max(0.0, end - time.monotonic())))
             late = self._late.pop(name, None)
             if late is None:
-                self.reply(req, actor=name, call=p.call, args=p.args, result=None, blocked=True,
-                           c=format_call(p.call, p.args, None), **self.observe(),
+                self.reply(req, actor=name, call=p.call, args=p.args, seq=p.seq, result=None,
+                           blocked=True, c=format_call(p.call, p.args, None), **self.observe(),
                            syscall=self._syscall_json(p.call))
                 return
         p, msg = late
-        self.reply(req, actor=name, call=p.call, args=p.args, result=_public(msg), blocked=False,
-                   c=format_call(p.call, p.args, msg), **self.observe(),
+        self.reply(req, actor=name, call=p.call, args=p.args, seq=p.seq, result=_public(msg),
+                   blocked=False, c=format_call(p.call, p.args, msg), **self.observe(),
                    syscall=self._syscall_json(p.call))
 
     def op_wire(self, req: dict[str, Any]) -> None:

@@ -1,38 +1,145 @@
 """The lesson model: what to do and what to expect, never what to show.
 
-A step either makes an actor perform a call (``actor`` + ``call`` + ``args``), waits for an
-actor's blocked call to return (``wait``), or only watches the kernel for a while (``watch``).
-Its ``expect`` checks are evaluated against the live kernel snapshot taken after the step.
+A step makes an actor perform a call (``actor`` + ``call`` + ``args``), waits for an actor's
+blocked call to return (``wait``), acts on the wire (``wire``), or only watches the kernel for a
+while (``watch``). Its ``expect`` checks are evaluated against the live kernel snapshot taken
+after the step. Lesson files (:mod:`.loader`) load into these types.
 
-The YAML lesson files (their own issue) load into these same types.
+Names (``as: lsock``) are bound while the lesson runs, to what the kernel really returned:
+``lsock`` is whatever fd ``socket()`` gave, never a number the lesson guessed. :class:`Ref`
+marks a use of a name; :class:`Bindings` resolves it.
 """
 
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..engine.lab import StepOutcome, WireView
 from ..engine.snapshot import Snapshot
-from ..engine.vocabulary import normalize_args
+from ..engine.vocabulary import CALLS
 from ..i18n import Text
 from ..net.packets import PacketRecord
 from ..net.rules import FLAG_BITS as _FLAG_BITS
-from ..net.rules import Rule, RuleError, parse_flags
+from ..net.rules import Rule, parse_flags
 
-__all__ = ["CheckResult", "Expect", "Lesson", "Step", "packet_matches"]
+__all__ = ["Ask", "Bindings", "CheckResult", "Expect", "Lesson", "Ref", "Step", "Unbound",
+           "packet_matches"]
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A use of a name a step bound with ``as``: an fd, a forked child, or a value."""
+
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unbound(LookupError):
+    """A name has no value now (its call is still blocked, or failed)."""
+
+
+@dataclass
+class _Binding:
+    kind: str
+    """``fd`` (an fd in ``actor``), ``actor`` (a fork() child named ``actor``) or ``value``."""
+    actor: str | None = None
+    value: Any = None
+    missing: str | None = None
+    """Why there is no value (the call blocked, or failed)."""
+
+
+class Bindings:
+    """What each name of a running lesson stands for, as the kernel returned it."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, _Binding] = {}
+        self._pending: dict[tuple[str, int], tuple[Step, str]] = {}
+
+    def _get(self, name: str) -> _Binding:
+        b = self._names.get(name)
+        if b is None:
+            raise Unbound(f"'{name}' has no value yet")
+        if b.missing:
+            raise Unbound(f"'{name}' has no value: {b.missing}")
+        return b
+
+    def actor(self, name: str) -> str:
+        """The actor ``name`` stands for: itself, or the fork() child a step named so."""
+        b = self._names.get(name)
+        if b is None or b.kind != "actor":
+            return name
+        return self._get(name).actor or name
+
+    def value(self, ref: Ref) -> Any:
+        return self._get(ref.name).value
+
+    def fd(self, ref: Ref) -> tuple[str | None, int]:
+        """(the actor holding it, the fd number) for an fd name; (None, n) for a value."""
+        b = self._get(ref.name)
+        return (b.actor if b.kind == "fd" else None), int(b.value)
+
+    def resolve(self, value: Any) -> Any:
+        return self.value(value) if isinstance(value, Ref) else value
+
+    def outcome(self, step: Step, outcome: StepOutcome, actor: str) -> None:
+        """Bind ``step``'s names to what its call returned (or note that it is blocked)."""
+        if not step.names or not step.call:
+            return
+        if outcome.blocked or outcome.result is None:
+            if outcome.seq is not None:
+                self._pending[(outcome.actor, outcome.seq)] = (step, actor)
+            for n in step.names:
+                self._names[n] = _Binding("value", missing=f"{actor}'s {step.call}() has not "
+                                                           "returned")
+            return
+        self._result(step, actor, outcome.result)
+
+    def late_result(self, actor: str, seq: int | None, result: Mapping[str, Any]) -> None:
+        """A blocked call returned: bind the names its step asked for."""
+        if seq is None:
+            return
+        pending = self._pending.pop((actor, seq), None)
+        if pending is not None:
+            self._result(pending[0], pending[1], result)
+
+    def _result(self, step: Step, actor: str, result: Mapping[str, Any]) -> None:
+        call = step.call or ""
+        returns = CALLS[call].returns if call in CALLS else "int"
+        ret, value = result.get("ret"), result.get("value") or {}
+        if result.get("errno") or ret is None or (isinstance(ret, int) and ret < 0):
+            why = f"{actor}'s {call}() failed with {result.get('errno') or ret}"
+            for n in step.names:
+                self._names[n] = _Binding("value", missing=why)
+            return
+        if returns == "fds":
+            for n, fd in zip(step.names, value.get("fds") or (), strict=False):
+                self._names[n] = _Binding("fd", actor, fd)
+        elif returns == "fd":
+            self._names[step.names[0]] = _Binding("fd", actor, ret)
+        elif call == "fork":
+            self._names[step.names[0]] = _Binding("actor", value.get("child_actor"), ret)
+        else:
+            self._names[step.names[0]] = _Binding("value", None, ret)
+
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
-    ">": operator.gt, "<": operator.lt,
+    ">": operator.gt, "<": operator.lt, "contains": lambda a, b: str(b) in str(a),
 }
 
 FD_FIELDS = ("kind", "target", "state", "local", "remote", "accept_queue", "backlog", "recv_q",
-             "send_q", "retransmits", "proto")
+             "send_q", "retransmits", "proto", "exists")
 PROCESS_FIELDS = ("state", "blocked_in", "syscall", "ppid", "exists")
-RESULT_FIELDS = ("ret", "errno", "blocked")
+RESULT_FIELDS = ("ret", "errno", "blocked", "data")
+SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
+    "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
+    "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
+}
 PACKET_KEYS = ("from", "proto", "flags", "data", "fate", "mark")
 WIRE_ACTIONS = ("rule", "deliver", "drop", "clear")
 
@@ -44,35 +151,49 @@ class CheckResult:
     ok: bool
     actual: Any
     """What the kernel really showed."""
+    note: str | None = None
+    """Why there was nothing to compare (a name with no value yet)."""
 
     def to_json(self) -> dict[str, Any]:
-        return {"expect": self.expect, "ok": self.ok, "actual": self.actual}
+        out = {"expect": self.expect, "ok": self.ok, "actual": self.actual}
+        if self.note:
+            out["note"] = self.note
+        return out
 
 
 @dataclass(frozen=True)
 class Expect:
-    """One check on the live kernel: ``server fd 3 state == LISTEN``."""
+    """One check on the live kernel: ``lsock.state == LISTEN``."""
 
     subject: str
     """``result`` (the step's return), ``fd``, ``process``, ``count`` (sockets in a state),
-    ``packets`` (packets of this step matching ``match``) or ``held`` (packets the wire holds)."""
+    ``packets`` (packets of this step matching ``match``), ``held`` (packets the wire holds),
+    ``value`` (what a name stands for) or ``output`` (what an actor wrote in this step)."""
     field: str
     value: Any
+    """The value expected; a :class:`Ref` compares with what a name stands for."""
     op: str = "=="
     actor: str | None = None
-    fd: int | None = None
+    """An actor, or a name bound to a fork() child. For ``fd`` with a named fd: None (the fd's
+    own process)."""
+    fd: int | Ref | None = None
     where: str | None = None
     """For ``count``: the TCP state whose sockets are counted."""
     match: tuple[tuple[str, Any], ...] = ()
     """For ``packets``: which packets count, e.g. ``(("from", "server"), ("flags", "SYN+ACK"))``;
     keys: from, proto, flags, data, fate (passed, held...), mark (retransmission, dup_ack...)."""
+    name: str | None = None
+    """For ``value``: the name."""
+    source: str | None = None
+    """The check as the lesson file wrote it."""
+    line: int | None = None
+    """Where the lesson file wrote it."""
+    col: int | None = None
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
             raise ValueError(f"unknown comparison '{self.op}'")
-        allowed = {"result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS,
-                   "count": ("state",), "packets": ("count",), "held": ("count",)
-                   }.get(self.subject)
+        allowed = SUBJECT_FIELDS.get(self.subject)
         if allowed is None or self.field not in allowed:
             raise ValueError(f"cannot check {self.subject} {self.field}")
         for key, value in self.match:
@@ -83,6 +204,8 @@ class Expect:
 
     @property
     def text(self) -> str:
+        if self.source:
+            return self.source
         if self.subject == "result":
             return f"{self.field} {self.op} {self.value}"
         if self.subject == "fd":
@@ -94,28 +217,55 @@ class Expect:
             return f"packets ({which or 'any'}) {self.op} {self.value}"
         if self.subject == "held":
             return f"packets held on the wire {self.op} {self.value}"
+        if self.subject == "value":
+            return f"{self.name} {self.op} {self.value}"
+        if self.subject == "output":
+            return f"{self.actor} output {self.op} {self.value!r}"
         return f"sockets in {self.where} {self.op} {self.value}"
 
     def actual(self, outcome: StepOutcome | None, snap: Snapshot,
-               wire: WireView | None = None) -> Any:
+               wire: WireView | None = None, env: Bindings | None = None,
+               events: tuple[Mapping[str, Any], ...] = ()) -> Any:
+        """What the kernel shows for this check. Raises :class:`Unbound` for a name that has
+        no value now."""
+        env = env or Bindings()
         if self.subject == "result":
             if outcome is None:
                 return None
             if self.field == "blocked":
                 return outcome.blocked
+            if self.field == "data":
+                value = (outcome.result or {}).get("value")
+                return value.get("text") if isinstance(value, dict) else None
             return outcome.ret if self.field == "ret" else outcome.errno
+        if self.subject == "value":
+            return env.value(Ref(self.name or ""))
         if self.subject == "count":
             return sum(1 for s in snap.sockets if s.socket.state == self.where)
         if self.subject == "held":
             return len(wire.held) if wire else 0
         if self.subject == "packets":
             return sum(1 for p in (wire.packets if wire else ()) if packet_matches(p, self.match))
-        proc = snap.process(self.actor or "")
+        actor = env.actor(self.actor) if self.actor else None
+        if self.subject == "output":
+            return "".join(str(e.get("data", "")) for e in events
+                           if e.get("event") == "output" and e.get("actor") == actor)
+        fd = self.fd
+        if isinstance(fd, Ref):
+            holder, fd = env.fd(fd)
+            actor = actor or holder
+        proc = snap.process(actor or "")
         if self.subject == "process":
             if self.field == "exists":
                 return proc is not None
-            return None if proc is None else getattr(proc, self.field)
-        entry = proc.fd(self.fd) if proc and self.fd is not None else None
+            if proc is None:
+                return None
+            if self.field == "state" and isinstance(self.value, str) and len(self.value) > 1:
+                return proc.state_name
+            return getattr(proc, self.field)
+        entry = proc.fd(fd) if proc and fd is not None else None
+        if self.field == "exists":
+            return entry is not None
         if entry is None:
             return None
         if self.field in ("kind", "target"):
@@ -123,9 +273,14 @@ class Expect:
         return getattr(entry.socket, self.field) if entry.socket else None
 
     def check(self, outcome: StepOutcome | None, snap: Snapshot,
-              wire: WireView | None = None) -> CheckResult:
-        actual = self.actual(outcome, snap, wire)
-        return CheckResult(self.text, _compare(self.op, actual, self.value), actual)
+              wire: WireView | None = None, env: Bindings | None = None,
+              events: tuple[Mapping[str, Any], ...] = ()) -> CheckResult:
+        try:
+            actual = self.actual(outcome, snap, wire, env, events)
+            wanted = (env or Bindings()).resolve(self.value)
+        except Unbound as exc:
+            return CheckResult(self.text, False, None, str(exc))
+        return CheckResult(self.text, _compare(self.op, actual, wanted), actual)
 
 
 def packet_matches(p: PacketRecord, match: tuple[tuple[str, Any], ...]) -> bool:
@@ -160,11 +315,24 @@ def _compare(op: str, actual: Any, wanted: Any) -> bool:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """A multiple-choice question answered before the step runs."""
+
+    question: Text
+    choices: tuple[Text, ...]
+    answer: int
+    """The right choice, counted from 1."""
+    explain: Text | None = None
+
+
+@dataclass(frozen=True)
 class Step:
     say: Text
     actor: str | None = None
+    """An actor, or a name bound to a fork() child."""
     call: str | None = None
     args: tuple[Any, ...] = ()
+    """The call's arguments as the vocabulary takes them; a :class:`Ref` for a name."""
     wait: float | None = None
     """With ``actor`` and no ``call``: wait up to this many seconds for its blocked call."""
     watch: float | None = None
@@ -174,9 +342,19 @@ class Step:
     """A wire action instead of a call: ``("rule", {...})``, ``("deliver", "all")``,
     ``("drop", [4])`` or ``("clear", None)``."""
     expect: tuple[Expect, ...] = ()
+    names: tuple[str, ...] = ()
+    """``as``: the names given to what the call returns (two for pipe())."""
+    ask: Ask | None = None
+    hint: Text | None = None
+    do: str | None = None
+    """The ``do:`` line as the lesson file wrote it."""
+    line: int | None = None
+    """Where the step starts in its lesson file."""
 
     @property
     def action(self) -> str:
+        if self.do:
+            return self.do
         if self.call:
             return f"{self.actor}.{self.call}({', '.join(map(_arg_text, self.args))})"
         if self.wait is not None:
@@ -186,11 +364,13 @@ class Step:
             if what == "rule":
                 return "wire." + Rule.from_json(arg).describe()
             return f"wire.{what}({'' if arg is None else arg})"
-        return f"watch {self.watch}s"
+        if self.watch is not None:
+            return f"watch {self.watch}s"
+        return ""
 
 
 def _arg_text(a: Any) -> str:
-    return a if isinstance(a, str) else repr(a)
+    return a if isinstance(a, str) else str(a) if isinstance(a, Ref) else repr(a)
 
 
 @dataclass(frozen=True)
@@ -205,43 +385,10 @@ class Lesson:
     level: str = "beginner"
     hosts: tuple[tuple[str, str], ...] = ()
     """For ``mode="wire"``: each actor's host, ``(("server", "server"), ("client", "client"))``."""
+    languages: tuple[str, ...] = ("en",)
+    """The languages every text of the lesson is written in."""
+    path: str | None = None
+    """The file it was loaded from."""
 
     def host_of(self, actor: str) -> str | None:
         return dict(self.hosts).get(actor)
-
-    def validate(self) -> list[str]:
-        """Problems that would stop the lesson from running, one line each."""
-        problems: list[str] = []
-        if self.mode not in ("loopback", "wire"):
-            problems.append(f"network mode '{self.mode}': use loopback or wire")
-        if self.mode == "wire":
-            for actor in self.actors:
-                if self.host_of(actor) not in ("client", "server"):
-                    problems.append(f"actor '{actor}': say which host it runs on "
-                                    "(client or server)")
-        for i, step in enumerate(self.steps, 1):
-            if step.wire is not None:
-                what, arg = step.wire
-                if self.mode != "wire":
-                    problems.append(f"step {i}: wire actions need network: wire")
-                if what not in WIRE_ACTIONS:
-                    problems.append(f"step {i}: unknown wire action '{what}' "
-                                    f"({', '.join(WIRE_ACTIONS)})")
-                elif what == "rule":
-                    try:
-                        Rule.from_json(arg)
-                    except RuleError as exc:
-                        problems.append(f"step {i}: {exc}")
-            if step.actor and step.actor not in self.actors and "." not in step.actor:
-                problems.append(f"step {i}: no actor '{step.actor}' (actors: "
-                                f"{', '.join(self.actors)})")
-            if step.call:
-                try:
-                    normalize_args(step.call, step.args)
-                except ValueError as exc:
-                    problems.append(f"step {i}: {exc}")
-            for lang in ("en", "ko"):
-                if isinstance(step.say, str) or not step.say.get(lang):
-                    problems.append(f"step {i}: missing {'Korean' if lang == 'ko' else 'English'}"
-                                    " text")
-        return problems

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
 from ..engine.snapshot import Change, Snapshot, diff
-from .model import CheckResult, Lesson, Step
+from .model import Bindings, CheckResult, Lesson, Step, Unbound
 
 __all__ = ["StepRecord", "run_lesson"]
 
@@ -55,27 +55,36 @@ def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:
         lab.spawn(actor, lesson.host_of(actor))
     prev = lab.snapshot()
     lab.events()
+    env = Bindings()
     total = len(lesson.steps)
     for i, step in enumerate(lesson.steps, 1):
         outcome: StepOutcome | None = None
         action: ActionOutcome | None = None
         error = None
         try:
-            if step.call and step.actor:
-                outcome = lab.call(step.actor, step.call, *step.args)
-            elif step.wait is not None and step.actor:
-                outcome = lab.wait(step.actor, step.wait)
+            who = env.actor(step.actor) if step.actor else None
+            if step.call and who:
+                args = tuple(env.resolve(a) for a in step.args)
+                outcome = lab.call(who, step.call, *args)
+                env.outcome(step, outcome, who)
+            elif step.wait is not None and who:
+                outcome = lab.wait(who, step.wait)
+                if outcome.result is not None:
+                    env.late_result(outcome.actor, outcome.seq, outcome.result)
             elif step.wire is not None:
                 action = _wire_action(lab, *step.wire)
             elif step.watch:
                 action = lab.pause(step.watch)
-        except CallError as exc:
+        except (CallError, Unbound) as exc:
             error = str(exc)
         done = outcome or action
         snap = done.snapshot if done else lab.snapshot()
         wire = done.wire if done else WireView()
         events = tuple(_without_consumed(lab.events(), outcome, step))
-        checks = tuple(e.check(outcome, snap, wire) for e in step.expect)
+        for e in events:
+            if e.get("event") == "result" and e.get("result"):
+                env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
+        checks = tuple(e.check(outcome, snap, wire, env, events) for e in step.expect)
         yield StepRecord(i, total, step, outcome, snap, tuple(diff(prev, snap)), checks, events,
                          error, wire, action)
         prev = snap

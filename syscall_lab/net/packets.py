@@ -22,7 +22,12 @@ from typing import Any
 
 from .rules import flag_names
 
-__all__ = ["PacketLog", "PacketRecord", "dissect_ip", "warm_up"]
+__all__ = ["FATES", "MARKS", "PacketLog", "PacketRecord", "dissect_ip", "warm_up"]
+
+FATES = ("passed", "held", "delivered", "dropped", "duplicated", "delayed", "reordered", "lost")
+"""What the wire did with a packet (a packet's ``fate``), in the words of lessons and JSON."""
+MARKS = ("retransmission", "fast_retransmission", "dup_ack", "zero_window")
+"""The analysis marks a packet may carry, as Wireshark's TCP analysis names them."""
 
 _scapy_lock = threading.Lock()
 

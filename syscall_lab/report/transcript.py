@@ -10,6 +10,7 @@ import json
 from typing import Any, TextIO
 
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.padding import Padding
 from rich.text import Text
@@ -18,7 +19,7 @@ from ..engine.lab import WireView
 from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
 from ..i18n import field_label, packet_word, pick, t
-from ..lesson.model import Lesson
+from ..lesson.model import Ask, Lesson
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 
@@ -115,7 +116,10 @@ class Transcript:
         title = t("step", lang, n=r.index, total=r.total)
         who = f" · {escape(r.step.actor)}" if r.step.actor else ""
         c.rule(f"{title}{who}", align="left", style="cyan")
-        self._put(escape(pick(r.step.say, lang)), 0)
+        if r.step.say:
+            self.console.print(Markdown(pick(r.step.say, lang)))
+        if r.step.ask is not None:
+            self._ask(r.step.ask)
         if r.outcome is not None:
             o = r.outcome
             line = Text()
@@ -149,11 +153,23 @@ class Transcript:
             if chk.ok:
                 self._put(f"[green]✓ [/]{escape(chk.expect)}")
             else:
-                self._put(f"[bold red]✗ [/]{escape(chk.expect)}  "
-                          f"[red]({escape(t('actual', lang, actual=chk.actual))})[/]")
+                actual = chk.note or t("actual", lang, actual=chk.actual)
+                self._put(f"[bold red]✗ [/]{escape(chk.expect)}  [red]({escape(actual)})[/]")
         total, failed = r.tally
         self.total += total
         self.failed += failed
+
+    def _ask(self, ask: Ask) -> None:
+        """Headless, nobody answers: the question, its choices and the answer, as a quiz
+        sheet with its key."""
+        lang = self.lang
+        self._put(f"[bold]{t('ask', lang)}:[/] {escape(pick(ask.question, lang))}")
+        for n, choice in enumerate(ask.choices, 1):
+            mark = "→" if n == ask.answer else " "
+            self._put(f"{mark} {n}. {escape(pick(choice, lang))}", 4)
+        answer = t("answer", lang, n=ask.answer, choice=pick(ask.choices[ask.answer - 1], lang))
+        explain = f" {pick(ask.explain, lang)}" if ask.explain else ""
+        self._put(escape(answer + explain), 4, "dim")
 
     def _action_text(self, r: StepRecord) -> str:
         a, lang = r.action, self.lang

@@ -1,0 +1,390 @@
+"""The small grammar of a lesson's ``do:`` and ``expect:`` lines, parsed by hand.
+
+``do``::
+
+    server.listen(lsock, 2)               an actor performs one call of the vocabulary
+    client.connect(sock, 10.0.0.2:8080)   addresses are written as they are printed
+    wire.hold(from=server, flags=SYN+ACK) a wire action (hold, drop, delay, ..., deliver, clear)
+    wait client 10s                       wait for client's blocked call to return
+    watch 1.5s                            let time pass, then look again
+
+``expect``::
+
+    lsock.state == LISTEN                 a named fd's socket
+    server.fd[4].state == ESTABLISHED     an fd by number (or by name: server.fd[conn])
+    ret == 3      errno == ECONNREFUSED   the step's result (also: blocked, data)
+    server.blocked_in == accept           a process (also: state, syscall, ppid, exists)
+    count(SYN_RECV) == 1                  sockets of the lab in a TCP state
+    packets(from=server, flags=SYN+ACK, fate=held) == 1
+    wire.held == 1                        packets the wire is holding
+    client.output contains "hello"        what an actor wrote during the step
+
+The parser only builds a tree of names, literals and positions; it never evaluates anything.
+What the names mean (an actor, a named fd, a syscall) is decided by :mod:`.loader`, which
+knows the lesson. Every error carries the character offset it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "Access",
+    "Call",
+    "Comparison",
+    "Expr",
+    "GrammarError",
+    "Keyword",
+    "Literal",
+    "Name",
+    "Symbol",
+    "parse_do",
+    "parse_expect",
+]
+
+OPS = ("==", "!=", ">=", "<=", ">", "<", "contains")
+MAX_LENGTH = 500
+
+
+class GrammarError(ValueError):
+    def __init__(self, offset: int, message: str) -> None:
+        super().__init__(message)
+        self.offset = offset
+        self.message = message
+
+
+_TOKEN = re.compile(r"""
+    (?P<ws>\s+)
+  | (?P<addr>\d{1,3}(?:\.\d{1,3}){3}(?::\d+)?(?![\w.])|\[[0-9A-Fa-f.]*:[0-9A-Fa-f:.]*\](?::\d+)?)
+  | (?P<duration>\d+(?:\.\d+)?(?:ms|s)(?!\w))
+  | (?P<number>\d+(?:\.\d+)?(?![\w.]))
+  | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<op>==|!=|>=|<=|>|<)
+  | (?P<punct>[()\[\],.=|+!-])
+""", re.VERBOSE)
+
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
+
+
+@dataclass(frozen=True)
+class Tok:
+    kind: str
+    text: str
+    start: int
+
+
+def tokenize(text: str) -> list[Tok]:
+    if len(text) > MAX_LENGTH:
+        raise GrammarError(MAX_LENGTH, f"longer than {MAX_LENGTH} characters: one call or one "
+                                       "check a line")
+    out: list[Tok] = []
+    pos = 0
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if m is None:
+            ch = text[pos]
+            if ch in "\"'":
+                raise GrammarError(pos, f"this string has no closing {ch}")
+            if ch == "=":
+                raise GrammarError(pos, "compare with '==' (one '=' names a wire rule's key)")
+            raise GrammarError(pos, f"unexpected '{ch}'")
+        kind = m.lastgroup or ""
+        if kind != "ws":
+            out.append(Tok(kind, m.group(), pos))
+        pos = m.end()
+    out.append(Tok("end", "", len(text)))
+    return out
+
+
+# --- the tree ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Literal:
+    """A number, a quoted string, an address, a duration (seconds), true, false or none."""
+
+    value: Any
+    start: int
+    kind: str = "value"
+    """number, string, addr, duration, bool, none."""
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A bare word or words joined by ``|`` or ``+``: ``LISTEN``, ``SOCK_STREAM|SOCK_NONBLOCK``,
+    ``SYN+!ACK``. Whether a single word is a symbol or a name is for the loader to say."""
+
+    text: str
+    start: int
+
+    @property
+    def word(self) -> str | None:
+        """The word, if this is one plain word (it may then be a name)."""
+        return self.text if re.fullmatch(r"[A-Za-z_]\w*", self.text) else None
+
+
+@dataclass(frozen=True)
+class Name:
+    """``lsock``, ``server``: a word standing first in an expression."""
+
+    text: str
+    start: int
+
+
+@dataclass(frozen=True)
+class Access:
+    """``base.field`` or ``base[index]``."""
+
+    base: Expr
+    field: str | None
+    index: Value | None
+    start: int
+    """Where the field name or the ``[`` is."""
+
+
+@dataclass(frozen=True)
+class Call:
+    """``base(args, key=value)``."""
+
+    base: Expr
+    args: tuple[Value, ...]
+    kwargs: tuple[tuple[str, Value, int], ...]
+    start: int
+    end: int
+
+
+Value = Literal | Symbol | list[Any]
+Expr = Name | Access | Call
+
+
+@dataclass(frozen=True)
+class Keyword:
+    """``wait client 10s`` or ``watch 1.5s``."""
+
+    word: str
+    actor: Name | None
+    seconds: Literal | None
+    start: int
+
+
+@dataclass(frozen=True)
+class Comparison:
+    lhs: Expr
+    op: str
+    rhs: Value | None
+    """None: a bare boolean (``blocked``)."""
+    op_start: int
+
+
+@dataclass
+class _Parser:
+    text: str
+    toks: list[Tok] = field(default_factory=list)
+    i: int = 0
+
+    def __post_init__(self) -> None:
+        self.toks = tokenize(self.text)
+
+    @property
+    def tok(self) -> Tok:
+        return self.toks[self.i]
+
+    def next(self) -> Tok:
+        t = self.toks[self.i]
+        self.i = min(self.i + 1, len(self.toks) - 1)
+        return t
+
+    def at(self, text: str) -> bool:
+        return self.tok.text == text and self.tok.kind in ("punct", "op")
+
+    def expect(self, text: str, what: str) -> Tok:
+        if not self.at(text):
+            raise GrammarError(self.tok.start, f"expected {what}" + self._found())
+        return self.next()
+
+    def _found(self) -> str:
+        return ", found the end" if self.tok.kind == "end" else f", found '{self.tok.text}'"
+
+    def end(self, what: str) -> None:
+        if self.tok.kind != "end":
+            raise GrammarError(self.tok.start, f"unexpected '{self.tok.text}' after {what}")
+
+    # expressions: NAME ( .field | [value] | (args) )*
+    def expr(self) -> Expr:
+        t = self.tok
+        if t.kind != "name":
+            raise GrammarError(t.start, "expected a name like server or lsock" + self._found())
+        self.next()
+        node: Expr = Name(t.text, t.start)
+        while True:
+            if self.at("."):
+                self.next()
+                f = self.tok
+                if f.kind != "name":
+                    raise GrammarError(f.start, "expected a name after '.'" + self._found())
+                self.next()
+                node = Access(node, f.text, None, f.start)
+            elif self.at("["):
+                start = self.next().start
+                index = self.value()
+                self.expect("]", "']'")
+                node = Access(node, None, index, start)
+            elif self.at("("):
+                node = self.call(node)
+            else:
+                return node
+
+    def call(self, base: Expr) -> Call:
+        start = self.expect("(", "'('").start
+        args: list[Value] = []
+        kwargs: list[tuple[str, Value, int]] = []
+        while not self.at(")"):
+            if self.tok.kind == "end":
+                raise GrammarError(self.tok.start, "expected ')' to close the '(' at column "
+                                                   f"{start + 1}")
+            if self.tok.kind == "name" and self.toks[self.i + 1].text == "=":
+                key = self.next()
+                self.next()
+                if any(k == key.text for k, _, _ in kwargs):
+                    raise GrammarError(key.start, f"'{key.text}' is given twice")
+                kwargs.append((key.text, self.value(), key.start))
+            else:
+                if kwargs:
+                    raise GrammarError(self.tok.start, "write plain arguments before key=value "
+                                                       "ones")
+                args.append(self.value())
+            if not self.at(")"):
+                self.expect(",", "',' or ')'")
+        end = self.next().start
+        return Call(base, tuple(args), tuple(kwargs), start, end)
+
+    def value(self) -> Value:
+        t = self.tok
+        if t.kind == "number":
+            self.next()
+            return Literal(float(t.text) if "." in t.text else int(t.text), t.start, "number")
+        if t.kind == "duration":
+            self.next()
+            n = float(t.text[:-2]) / 1000 if t.text.endswith("ms") else float(t.text[:-1])
+            return Literal(n, t.start, "duration")
+        if t.kind == "addr":
+            self.next()
+            return Literal(t.text, t.start, "addr")
+        if t.kind == "string":
+            self.next()
+            return Literal(_unquote(t), t.start, "string")
+        if self.at("-"):
+            self.next()
+            num = self.tok
+            if num.kind != "number":
+                raise GrammarError(num.start, "expected a number after '-'" + self._found())
+            self.next()
+            return Literal(-(float(num.text) if "." in num.text else int(num.text)), t.start,
+                           "number")
+        if self.at("["):
+            self.next()
+            items: list[Any] = []
+            while not self.at("]"):
+                if self.tok.kind == "end":
+                    raise GrammarError(t.start, "this '[' has no closing ']'")
+                items.append(self.value())
+                if not self.at("]"):
+                    self.expect(",", "',' or ']'")
+            self.next()
+            return items
+        if t.kind == "name" or self.at("!"):
+            return self.symbol()
+        raise GrammarError(t.start, "expected a value (a number, a name, \"text\" or an "
+                                    "address like 127.0.0.1:8080)" + self._found())
+
+    def symbol(self) -> Value:
+        start = self.tok.start
+        parts: list[str] = []
+        while True:
+            neg = ""
+            if self.at("!"):
+                self.next()
+                neg = "!"
+            if self.tok.kind != "name":
+                raise GrammarError(self.tok.start, "expected a name" + self._found())
+            parts.append(neg + self.next().text)
+            if not (self.at("|") or self.at("+")):
+                break
+            parts.append(self.next().text)
+        if len(parts) == 1 and parts[0] in ("true", "false", "none"):
+            return Literal(None if parts[0] == "none" else parts[0] == "true", start,
+                           "none" if parts[0] == "none" else "bool")
+        return Symbol("".join(parts), start)
+
+
+def _unquote(t: Tok) -> str:
+    body = t.text[1:-1]
+    out: list[str] = []
+    i = 0
+    while i < len(body):
+        ch = body[i]
+        if ch == "\\" and i + 1 < len(body):
+            nxt = body[i + 1]
+            if nxt not in _ESCAPES:
+                raise GrammarError(t.start + 1 + i, f"unknown escape '\\{nxt}' (use \\n, \\t, "
+                                                    "\\\\, \\\" or \\')")
+            out.append(_ESCAPES[nxt])
+            i += 2
+            continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def parse_do(text: str) -> Expr | Keyword:
+    """A ``do:`` line: a call expression (``server.listen(lsock, 2)``), or a keyword step."""
+    p = _Parser(text)
+    t = p.tok
+    if t.kind == "name" and t.text in ("wait", "watch") and p.toks[1].text not in (".", "("):
+        p.next()
+        actor = None
+        if t.text == "wait":
+            a = p.tok
+            if a.kind != "name":
+                raise GrammarError(a.start, "say whose call to wait for: wait client"
+                                   + p._found())
+            p.next()
+            actor = Name(a.text, a.start)
+        seconds = None
+        if p.tok.kind in ("number", "duration"):
+            v = p.value()
+            assert isinstance(v, Literal)
+            seconds = v
+        elif t.text == "watch":
+            raise GrammarError(p.tok.start, "say how long to watch: watch 1.5s" + p._found())
+        p.end(f"'{t.text}'")
+        return Keyword(t.text, actor, seconds, t.start)
+    if t.kind == "end":
+        raise GrammarError(0, "empty: write a call like server.socket(AF_INET, SOCK_STREAM)")
+    node = p.expr()
+    if p.at("=") and isinstance(node, Name):
+        raise GrammarError(p.tok.start, f"to name what a call returns, write 'as: {node.text}' "
+                                        "beside 'do:'")
+    p.end("the call")
+    return node
+
+
+def parse_expect(text: str) -> Comparison:
+    """An ``expect:`` item: ``lhs op value``, or a bare ``lhs`` meaning ``lhs == true``."""
+    p = _Parser(text)
+    if p.tok.kind == "end":
+        raise GrammarError(0, "empty check: write one like lsock.state == LISTEN")
+    lhs = p.expr()
+    if p.tok.kind == "end":
+        return Comparison(lhs, "==", None, len(text))
+    op = p.tok
+    if op.kind == "op" or (op.kind == "name" and op.text == "contains"):
+        p.next()
+    else:
+        raise GrammarError(op.start, "expected a comparison (==, !=, >=, <=, >, <, contains)"
+                           + p._found())
+    rhs = p.value()
+    p.end("the value")
+    return Comparison(lhs, op.text, rhs, op.start)

@@ -1,0 +1,831 @@
+"""Loading a lesson file: every problem at once, each as ``FILE:LINE:COL: message``.
+
+Three passes over one parse of the file:
+
+1. :mod:`.source` turns the YAML into plain values with the position of each;
+2. the pydantic models of :mod:`.schema` check the shape (keys and types);
+3. this module reads each ``do:`` and ``expect:`` with :mod:`.grammar` and checks what it
+   means against the lesson: the actors and the names steps give, the syscall vocabulary, the
+   lab's addresses and files, the wire's rules, and the languages every text must exist in.
+
+A lesson that passes can do nothing a student at the lab's own prompt could not: every call is
+one of the vocabulary, every address is one of the lab's, every file one the lab may open.
+"""
+
+from __future__ import annotations
+
+import difflib
+import errno as errno_module
+import ipaddress
+import posixpath
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+from ..engine.vocabulary import (
+    CALLS,
+    SYSCALL_NUMBERS,
+    ArgumentError,
+    UnknownCallError,
+    normalize_args,
+)
+from ..engine.vocabulary import lookup as lookup_call
+from ..net.packets import FATES, MARKS
+from ..net.rules import ACTIONS as RULE_ACTIONS
+from ..net.rules import PROTOS, Rule, RuleError, parse_flags
+from ..observe.procfs import STATE_NAMES
+from ..observe.sockdiag import TCP_STATES
+from . import grammar as g
+from .model import FD_FIELDS, PROCESS_FIELDS, Ask, Expect, Lesson, Ref, Step
+from .schema import LANG_NAMES, NAME_PATTERN, LessonFile, keys_of
+from .source import Path, Problem, Source, read_source
+
+__all__ = ["LAB_FILES", "LessonLoadError", "load_file", "load_lesson", "load_text"]
+
+MAX_SECONDS = 120.0
+DEFAULT_WAIT = 10.0
+LOOPBACK_ADDRS = ("127.0.0.1", "::1")
+WIRE_ADDRS = ("10.0.0.1", "10.0.0.2", "127.0.0.1", "::1")
+ANY_ADDRS = ("0.0.0.0", "::")
+LAB_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/hostname",
+             "/etc/os-release", "/proc/version", "/proc/interrupts", "/proc/loadavg",
+             "/proc/uptime", "/proc/cpuinfo", "/proc/stat")
+"""The files a lesson may open: harmless ones every lab has. A lesson never names the
+student's own files (the lab's prompt may; a lesson file from elsewhere may not)."""
+LAB_FILE_PREFIXES = ("/proc/self/",)
+RESERVED = frozenset({"ret", "errno", "blocked", "data", "count", "packets", "wire", "wait",
+                      "watch", "true", "false", "none", "all", "contains"})
+TCP_STATE_NAMES = tuple(TCP_STATES.values())
+RFC_STATES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1", "FIN_WAIT_2": "FIN_WAIT2",
+              "CLOSED": "CLOSE", "SYN-RECEIVED": "SYN_RECV", "TIMED_WAIT": "TIME_WAIT"}
+FD_KINDS = ("socket", "pipe", "file", "tty", "device", "anon_inode", "other")
+WIRE_STEPS = ("deliver", "discard", "clear")
+BOOL_FIELDS = ("blocked", "exists")
+NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
+                 "count", "value")
+TEXT_FIELDS = ("data", "text", "target")
+ADDRESS_FIELDS = ("local", "remote")
+_NAME = re.compile(NAME_PATTERN)
+
+
+class LessonLoadError(Exception):
+    """A lesson file with problems; :attr:`problems` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+def _suggest(word: str, choices: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f" - did you mean '{close[0]}'?" if close else ""
+
+
+def load_file(path: str | FsPath) -> Lesson:
+    """Load the lesson at ``path``. Raises :class:`LessonLoadError` with every problem."""
+    p = str(path)
+    try:
+        raw = FsPath(p).read_bytes()
+    except OSError as exc:
+        raise LessonLoadError([Problem(1, 1, f"cannot read it: {exc.strerror}", p)]) from None
+    return load_text(raw, p)
+
+
+def load_text(raw: bytes | str, path: str = "<lesson>") -> Lesson:
+    result = load_lesson(raw, path)
+    if isinstance(result, list):
+        raise LessonLoadError(result)
+    return result
+
+
+def load_lesson(raw: bytes | str, path: str = "<lesson>") -> Lesson | list[Problem]:
+    """The lesson in ``raw``, or every problem with it (sorted by line and column)."""
+    src = read_source(raw, path)
+    if isinstance(src, list):
+        return src
+    return _Loader(src).run()
+
+
+# ---------------------------------------------------------------------------------------
+
+@dataclass
+class _NameInfo:
+    kind: str
+    """fd (an fd of ``actor``), actor (a fork() child of ``actor``) or value."""
+    actor: str | None
+    step: int
+
+
+@dataclass
+class _Loader:
+    src: Source
+    problems: list[Problem] = field(default_factory=list)
+    languages: tuple[str, ...] = ("en",)
+    mode: str = "loopback"
+    actors: dict[str, str | None] = field(default_factory=dict)
+    names: dict[str, _NameInfo] = field(default_factory=dict)
+    later_names: dict[str, int] = field(default_factory=dict)
+
+    def add(self, path: Path, message: str, key: bool = False, offset: int | None = None
+            ) -> None:
+        self.problems.append(self.src.problem(path, message, key, offset))
+
+    def run(self) -> Lesson | list[Problem]:
+        data = self.src.data
+        if not isinstance(data, dict):
+            self.add((), "a lesson is a mapping with schema, id, title, actors and steps")
+            return self.problems
+        if not self._shape(data):
+            return sorted(set(self.problems))
+        languages = data.get("languages") or ["en"]
+        self.languages = tuple(dict.fromkeys(languages))
+        self.mode = data.get("network", "loopback")
+        self._actors(data["actors"])
+        for key in ("title", "summary"):
+            self._text((key,), data.get(key))
+        raw_steps = data["steps"]
+        for i, raw in enumerate(raw_steps):
+            for n in _as_names(raw.get("as")):
+                self.later_names.setdefault(n, i)
+        steps = [self._step(i, raw) for i, raw in enumerate(raw_steps)]
+        if self.problems:
+            return sorted(set(self.problems))
+        return Lesson(
+            id=data["id"], title=data["title"], summary=data["summary"],
+            topics=tuple(data.get("topics") or ()), actors=tuple(self.actors),
+            steps=tuple(s for s in steps if s is not None), mode=self.mode,
+            level=data.get("level", "beginner"),
+            hosts=tuple((a, h) for a, h in self.actors.items() if h),
+            languages=self.languages, path=self.src.path)
+
+    # -- pass 2: the shape ------------------------------------------------------------------
+    def _shape(self, data: dict[str, Any]) -> bool:
+        """Check the shape; True if enough is well-formed to check the steps too (so that
+        every problem shows at once, not one pass at a time)."""
+        from pydantic import ValidationError
+
+        try:
+            LessonFile.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                self._shape_problem(err)
+            return _usable(data)
+        return True
+
+    def _shape_problem(self, err: Mapping[str, Any]) -> None:
+        loc = tuple(err["loc"])
+        kind = err["type"]
+        name = next((str(x) for x in reversed(loc) if isinstance(x, str)), "value")
+        if kind == "missing":
+            where = "this step" if len(loc) == 3 and loc[0] == "steps" else (
+                "the question" if "ask" in loc else "the lesson")
+            self.add(loc[:-1], f"{where} has no '{name}' (add it)")
+        elif kind == "extra_forbidden":
+            keys = keys_of(loc[:-1])
+            self.add(loc, f"unknown key '{name}'{_suggest(name, keys)} (keys: "
+                          f"{', '.join(keys)})", key=True)
+        elif kind == "literal_error" and loc == ("schema",):
+            self.add(loc, f"this syscall-lab reads lesson schema 1, not {err.get('input')!r}: "
+                          "write schema: 1 (or upgrade syscall-lab for newer lessons)")
+        elif kind == "literal_error":
+            expected = str((err.get("ctx") or {}).get("expected", ""))
+            choices = re.findall(r"'([^']*)'", expected)
+            got = err.get("input")
+            hint = _suggest(str(got), choices) if isinstance(got, str) else ""
+            self.add(loc, f"{name} must be {expected.replace(chr(39), '')}, not {got!r}{hint}")
+        elif kind == "string_pattern_mismatch" and name == "id":
+            self.add(loc, "id must be lowercase letters, digits and '-', starting with a letter "
+                          "(e.g. tcp-handshake)")
+        elif kind in ("too_short", "too_long"):
+            self.add(loc, f"{name}: {err['msg'][0].lower()}{err['msg'][1:]}")
+        else:
+            msg = str(err["msg"])
+            msg = msg[0].lower() + msg[1:] if msg else msg
+            self.add(loc, f"{name}: {msg}")
+
+    # -- texts ------------------------------------------------------------------------------
+    def _text(self, path: Path, value: Any) -> None:
+        """Every text exists in each of the lesson's languages. A plain string counts for
+        all of them only if it has no words to translate: numbers, CAPITALS (LISTEN, SYN_SENT)
+        and `code` in backticks."""
+        if not _is_text(value):
+            return  # missing, or not text: the shape check has said so
+        if isinstance(value, str):
+            have = set(LANG_NAMES) if _neutral(value) else {self.languages[0]}
+        else:
+            have = set(value)
+            for lang, text in value.items():
+                if not text.strip():
+                    self.add((*path, lang), f"the {LANG_NAMES[lang]} text is empty")
+        missing = [lang for lang in self.languages if lang not in have]
+        if missing:
+            key = path[-1] if isinstance(path[-1], str) else "the choice"
+            langs = ", ".join(f"{lang}: ..." for lang in self.languages)
+            tip = f" (write {key}: {{{langs}}})" if isinstance(value, str) else ""
+            for lang in missing:
+                self.add(path, f"missing {LANG_NAMES[lang]} text for {_describe_path(path)}"
+                               + tip)
+
+    # -- actors -----------------------------------------------------------------------------
+    def _actors(self, raw: Any) -> None:
+        entries: list[tuple[Path, str, Any]] = []
+        if isinstance(raw, list):
+            entries = [(("actors", i), name, None) for i, name in enumerate(raw)]
+        else:
+            entries = [(("actors", name), name, spec) for name, spec in raw.items()]
+        for path, name, spec in entries:
+            key = isinstance(raw, dict)
+            if not _NAME.match(name):
+                self.add(path, f"actor name '{name}': lowercase letters, digits and '_', "
+                               "starting with a letter", key=key)
+                continue
+            if name in RESERVED:
+                self.add(path, f"'{name}' is a word of the lesson grammar; name the actor "
+                               "otherwise", key=key)
+                continue
+            host = None
+            if spec is not None:
+                if not isinstance(spec, dict):
+                    self.add(path, f"write {name}: {{host: server}} (or list the actors)")
+                    continue
+                for k in spec:
+                    if k != "host":
+                        self.add((*path, k), f"unknown key '{k}' (an actor has: host)",
+                                 key=True)
+                host = spec.get("host")
+                if host is not None and host not in ("client", "server"):
+                    self.add((*path, "host"), f"host must be client or server, not {host!r}"
+                             f"{_suggest(str(host), ('client', 'server'))}")
+                    host = None
+                elif host is not None and self.mode != "wire":
+                    self.add((*path, "host"), "hosts exist only in a wire lab: add "
+                                              "'network: wire', or remove the host")
+            if (self.mode == "wire" and host is None and spec is None) or \
+                    (self.mode == "wire" and isinstance(spec, dict) and "host" not in spec):
+                self.add(path, f"in a wire lab, say which host '{name}' runs on: "
+                               f"{name}: {{host: server}}", key=key)
+            self.actors[name] = host
+
+    # -- steps ------------------------------------------------------------------------------
+    def _step(self, i: int, raw: dict[str, Any]) -> Step | None:
+        base: Path = ("steps", i)
+        if not any(k in raw for k in ("say", "do", "ask")):
+            self.add(base, f"step {i + 1} has nothing to say, do or ask")
+        self._text((*base, "say"), raw.get("say"))
+        self._text((*base, "hint"), raw.get("hint"))
+        ask = self._ask((*base, "ask"), raw.get("ask"))
+        kw: dict[str, Any] = {}
+        do = raw.get("do")
+        if isinstance(do, str):
+            kw = self._do((*base, "do"), do)
+        names = _as_names(raw.get("as"))
+        if names:
+            self._as(base, kw, names, i)
+        checks: list[Expect] = []
+        expect = raw.get("expect")
+        items = [expect] if isinstance(expect, str) else expect if isinstance(expect, list) else []
+        for j, text in enumerate(items):
+            if not isinstance(text, str):
+                continue
+            path = (*base, "expect") if isinstance(expect, str) else (*base, "expect", j)
+            check = self._expect(path, text, kw)
+            if check is not None:
+                checks.append(check)
+        say = raw.get("say")
+        return Step(say=say if say is not None else "", expect=tuple(checks), names=names,
+                    ask=ask, hint=raw.get("hint"), do=do if isinstance(do, str) else None,
+                    line=self.src.where(base).line, **kw)
+
+    def _ask(self, path: Path, raw: Any) -> Ask | None:
+        if not isinstance(raw, dict):
+            return None
+        self._text((*path, "question"), raw.get("question"))
+        choices = raw.get("choices")
+        if not isinstance(choices, list):
+            return None
+        for j, c in enumerate(choices):
+            self._text((*path, "choices", j), c)
+        self._text((*path, "explain"), raw.get("explain"))
+        answer = raw.get("answer")
+        if isinstance(answer, int) and not 1 <= answer <= len(choices):
+            self.add((*path, "answer"), f"answer is counted from 1: it must be 1 to "
+                                        f"{len(choices)} for {len(choices)} choices")
+        if not isinstance(answer, int) or "question" not in raw:
+            return None
+        return Ask(raw["question"], tuple(choices), answer, raw.get("explain"))
+
+    def _do(self, path: Path, text: str) -> dict[str, Any]:
+        try:
+            node = g.parse_do(text)
+        except g.GrammarError as exc:
+            self.add(path, exc.message, offset=exc.offset)
+            return {}
+        if isinstance(node, g.Keyword):
+            return self._keyword(path, node)
+        if not (isinstance(node, g.Call) and isinstance(node.base, g.Access)
+                and isinstance(node.base.base, g.Name) and node.base.field):
+            self.add(path, "write a call like server.listen(lsock, 2), a wire action like "
+                           "wire.hold(from=server), 'wait client' or 'watch 1s'")
+            return {}
+        who, what = node.base.base, node.base.field
+        if who.text == "wire":
+            return self._wire(path, node, what)
+        if not self._actor_ref(path, who):
+            return {}
+        try:
+            lookup_call(what)
+        except UnknownCallError as exc:
+            self.add(path, str(exc) + " (see 'syscall-lab vocabulary' in the authoring guide)",
+                     offset=node.base.start)
+            return {}
+        if node.kwargs:
+            self.add(path, f"{what}() takes plain arguments, in the order of its C signature: "
+                           f"{CALLS[what].signature}", offset=node.kwargs[0][2])
+            return {}
+        args = [self._arg(path, v, what, k) for k, v in enumerate(node.args)]
+        if any(a is _BAD for a in args):
+            return {}
+        self._check_args(path, what, args, node)
+        return {"actor": who.text, "call": what, "args": tuple(args)}
+
+    def _keyword(self, path: Path, node: g.Keyword) -> dict[str, Any]:
+        seconds = node.seconds.value if node.seconds else DEFAULT_WAIT
+        if not 0 < seconds <= MAX_SECONDS:
+            self.add(path, f"{node.word} for more than 0 and at most {MAX_SECONDS:.0f} seconds",
+                     offset=node.seconds.start if node.seconds else None)
+        if node.word == "watch":
+            return {"watch": float(seconds)}
+        assert node.actor is not None
+        if not self._actor_ref(path, node.actor):
+            return {}
+        return {"actor": node.actor.text, "wait": float(seconds)}
+
+    def _actor_ref(self, path: Path, who: g.Name) -> bool:
+        if who.text in self.actors:
+            return True
+        info = self.names.get(who.text)
+        if info is not None and info.kind == "actor":
+            return True
+        if info is not None:
+            self.add(path, f"'{who.text}' is a {_kind_word(info.kind)}, not a process; calls "
+                           f"are made by an actor ({', '.join(self.actors)})", offset=who.start)
+            return False
+        self._unknown(path, who.text, who.start, "actor")
+        return False
+
+    def _unknown(self, path: Path, word: str, offset: int, what: str) -> None:
+        if word in self.later_names:
+            self.add(path, f"'{word}' is used before any step names it (step "
+                           f"{self.later_names[word] + 1} does, with as: {word})", offset=offset)
+            return
+        known = [*self.actors, *self.names]
+        self.add(path, f"no {what} or name '{word}'{_suggest(word, known)} (actors: "
+                       f"{', '.join(self.actors)}"
+                       + (f"; names: {', '.join(self.names)})" if self.names else ")"),
+                 offset=offset)
+
+    def _arg(self, path: Path, v: g.Value, call: str, k: int) -> Any:
+        if isinstance(v, list):
+            out = [self._arg(path, x, call, k) for x in v]
+            return _BAD if any(x is _BAD for x in out) else out
+        if isinstance(v, g.Literal):
+            return v.value
+        word = v.word
+        if word is not None and word[0].islower() and word not in ("all",):
+            info = self.names.get(word)
+            if info is None:
+                self._unknown(path, word, v.start, "actor")
+                return _BAD
+            if info.kind == "actor" and call != "waitpid":
+                self.add(path, f"'{word}' is a process (fork()'s child); pass a number or an "
+                               "fd name", offset=v.start)
+                return _BAD
+            return Ref(word)
+        return v.text
+
+    def _check_args(self, path: Path, call: str, args: list[Any], node: g.Call) -> None:
+        params = CALLS[call].params
+        for k, (param, a) in enumerate(zip(params, args, strict=False)):
+            if isinstance(a, Ref) and param.kind not in ("fd", "int", "pid", "size"):
+                self.add(path, f"{call}(): {param.name} cannot be a name ('{a.name}')",
+                         offset=_start(node.args[k]))
+                return
+        # names stand for numbers the kernel will give; check the rest with a stand-in
+        probe = [3 if isinstance(a, Ref) else a for a in args]
+        try:
+            normalized = normalize_args(call, probe)
+        except ArgumentError as exc:
+            self.add(path, str(exc), offset=_arg_offset(node, params, str(exc)))
+            return
+        for k, param in enumerate(params[:len(args)]):
+            if param.kind == "addr":
+                problem = self._address(normalized[k], call)
+                if problem:
+                    self.add(path, problem, offset=_start(node.args[k]))
+            if param.kind == "path":
+                problem = _lab_file(normalized[k])
+                if problem:
+                    self.add(path, problem, offset=_start(node.args[k]))
+
+    def _address(self, addr: list[Any], call: str) -> str | None:
+        host = addr[0]
+        allowed = WIRE_ADDRS if self.mode == "wire" else LOOPBACK_ADDRS
+        if host in allowed or (call == "bind" and host in ANY_ADDRS):
+            return None
+        ip = ipaddress.ip_address(host)
+        if self.mode == "loopback" and ip.is_loopback:
+            return None
+        where = ("the wire lab's hosts are client 10.0.0.1 and server 10.0.0.2"
+                 if self.mode == "wire" else "this loopback lab has 127.0.0.1 (and ::1)")
+        return f"{host} is outside the lab: {where}"
+
+    def _wire(self, path: Path, node: g.Call, action: str) -> dict[str, Any]:
+        if self.mode != "wire":
+            self.add(path, "wire actions need a wire: add 'network: wire' to the lesson",
+                     offset=0)
+            return {}
+        if action in WIRE_STEPS:
+            if node.kwargs:
+                self.add(path, f"wire.{action}() takes packet numbers or all",
+                         offset=node.kwargs[0][2])
+                return {}
+            if action == "clear":
+                if node.args:
+                    self.add(path, "wire.clear() takes nothing", offset=node.start)
+                return {"wire": ("clear", None)}
+            which: Any = "all"
+            if node.args:
+                numbers = [a.value for a in node.args
+                           if isinstance(a, g.Literal) and isinstance(a.value, int)]
+                is_all = len(node.args) == 1 and isinstance(node.args[0], g.Symbol) and \
+                    node.args[0].text == "all"
+                if not is_all and len(numbers) != len(node.args):
+                    self.add(path, f"wire.{action}() takes packet numbers or all",
+                             offset=node.start + 1)
+                    return {}
+                which = "all" if is_all else numbers
+            return {"wire": ("deliver" if action == "deliver" else "drop", which)}
+        if action not in RULE_ACTIONS:
+            self.add(path, f"unknown wire action '{action}'"
+                           f"{_suggest(action, (*RULE_ACTIONS, *WIRE_STEPS))} (rules: "
+                           f"{', '.join(RULE_ACTIONS)}; held packets: "
+                           f"{', '.join(WIRE_STEPS)})", offset=node.base.start)
+            return {}
+        if node.args:
+            self.add(path, f"wire.{action}() takes key=value: from=, proto=, flags=, data=, "
+                           "nth=, count=" + (", ms=" if action == "delay" else ""),
+                     offset=_start(node.args[0]))
+            return {}
+        rule: dict[str, Any] = {"action": action}
+        for key, value, _ in node.kwargs:
+            rule[key] = value.value if isinstance(value, g.Literal) else (
+                value.text if isinstance(value, g.Symbol) else value)
+        try:
+            Rule.from_json(rule)
+        except RuleError as exc:
+            msg = str(exc)
+            at = next((o for k, _, o in node.kwargs if f"'{k}'" in msg or msg.startswith(k)),
+                      node.start + 1)
+            self.add(path, msg, offset=at)
+            return {}
+        return {"wire": ("rule", rule)}
+
+    def _as(self, base: Path, kw: Mapping[str, Any], names: tuple[str, ...], i: int) -> None:
+        path = (*base, "as")
+        call = kw.get("call")
+        if not call:
+            if kw or "do" in self.src.data["steps"][i]:
+                self.add(path, "'as' names what a call returns; this step makes no call "
+                               "(put it on the step whose call returns the value)", key=True)
+            return
+        returns = CALLS[call].returns
+        want = 2 if returns == "fds" else 0 if returns == "none" else 1
+        if len(names) != want:
+            self.add(path, f"{call}() returns nothing to name" if want == 0 else
+                     f"{call}() returns two fds: as: [read_end, write_end]" if want == 2 else
+                     f"{call}() returns one value: give one name")
+            return
+        for n in names:
+            if not _NAME.match(n) or n in RESERVED:
+                self.add(path, f"'{n}' cannot be a name: use lowercase letters, digits and "
+                               "'_', and none of " + ", ".join(sorted(RESERVED)))
+                return
+            if n in self.actors:
+                self.add(path, f"'{n}' is already an actor's name")
+                return
+        actor = kw["actor"]
+        holder = self.names[actor].actor if actor in self.names else actor
+        for n in names:
+            kind = "fd" if returns in ("fd", "fds") else "actor" if call == "fork" else "value"
+            self.names[n] = _NameInfo(kind, actor if kind == "fd" else holder, i)
+
+    # -- expect -----------------------------------------------------------------------------
+    def _expect(self, path: Path, text: str, kw: Mapping[str, Any]) -> Expect | None:
+        try:
+            cmp = g.parse_expect(text)
+        except g.GrammarError as exc:
+            self.add(path, exc.message, offset=exc.offset)
+            return None
+        at = self.src.where(path)
+        try:
+            subject = self._subject(cmp.lhs, kw)
+            value = self._rhs(cmp, subject)
+            return Expect(**subject, value=value, op=cmp.op, source=text.strip(),
+                          line=at.line, col=at.col)
+        except _Bad as bad:
+            self.add(path, bad.message, offset=bad.offset)
+            return None
+
+    def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
+        if isinstance(lhs, g.Name):
+            w = lhs.text
+            if w in ("ret", "errno", "blocked", "data"):
+                if "call" not in kw and "wait" not in kw:
+                    raise _Bad(lhs.start, f"'{w}' is what a call returned; this step makes no "
+                                          "call (check the kernel instead, e.g. "
+                                          "lsock.state == LISTEN)")
+                return {"subject": "result", "field": w}
+            if w in self.names and self.names[w].kind != "actor":
+                return {"subject": "value", "field": "value", "name": w}
+            if w in self.actors or w in self.names:
+                raise _Bad(lhs.start, f"say what of '{w}' to check: {w}.state, "
+                                      f"{w}.blocked_in, {w}.fd[3].state...")
+            self._unknown_bad(w, lhs.start)
+        if isinstance(lhs, g.Call) and isinstance(lhs.base, g.Name):
+            return self._function(lhs)
+        if isinstance(lhs, g.Access) and lhs.field is not None:
+            base = lhs.base
+            if isinstance(base, g.Name):
+                return self._dotted(base, lhs.field, lhs.start)
+            if isinstance(base, g.Access) and base.index is not None and \
+                    isinstance(base.base, g.Access) and base.base.field == "fd" and \
+                    isinstance(base.base.base, g.Name):
+                actor = self._process(base.base.base)
+                fd = self._fd_index(base.index)
+                return {"subject": "fd", "field": self._field(lhs.field, FD_FIELDS, lhs.start),
+                        "actor": actor, "fd": fd}
+        if isinstance(lhs, g.Access) and lhs.index is not None:
+            raise _Bad(lhs.start, "say which field of the fd: server.fd[3].state")
+        raise _Bad(0, "a check reads like lsock.state == LISTEN, ret == 0, "
+                      "count(SYN_RECV) == 1 or packets(flags=SYN) == 1")
+
+    def _unknown_bad(self, word: str, offset: int) -> None:
+        if word in self.later_names:
+            raise _Bad(offset, f"'{word}' is used before any step names it (step "
+                               f"{self.later_names[word] + 1} does, with as: {word})")
+        known = [*self.actors, *self.names, "ret", "errno", "blocked", "data", "count",
+                 "packets", "wire"]
+        raise _Bad(offset, f"no actor or name '{word}'{_suggest(word, known)}")
+
+    def _process(self, name: g.Name) -> str:
+        if name.text in self.actors or (name.text in self.names
+                                        and self.names[name.text].kind == "actor"):
+            return name.text
+        if name.text in self.names:
+            raise _Bad(name.start, f"'{name.text}' is a {_kind_word(self.names[name.text].kind)}"
+                                   ", not a process")
+        self._unknown_bad(name.text, name.start)
+        raise AssertionError
+
+    def _fd_index(self, v: g.Value) -> int | Ref:
+        if isinstance(v, g.Literal) and isinstance(v.value, int) and v.value >= 0:
+            return v.value
+        if isinstance(v, g.Symbol) and v.word and v.word in self.names and \
+                self.names[v.word].kind in ("fd", "value"):
+            return Ref(v.word)
+        if isinstance(v, g.Symbol) and v.word:
+            self._unknown_bad(v.word, v.start)
+        raise _Bad(_start(v), "an fd is a number or an fd's name: server.fd[3], server.fd[conn]")
+
+    def _field(self, f: str, allowed: tuple[str, ...], offset: int) -> str:
+        if f not in allowed:
+            raise _Bad(offset, f"no field '{f}'{_suggest(f, allowed)} (fields: "
+                               f"{', '.join(allowed)})")
+        return f
+
+    def _dotted(self, base: g.Name, f: str, offset: int) -> dict[str, Any]:
+        w = base.text
+        if w == "wire":
+            if f != "held":
+                raise _Bad(offset, f"no field 'wire.{f}'{_suggest(f, ('held',))} (wire.held: "
+                                   "how many packets the wire holds)")
+            if self.mode != "wire":
+                raise _Bad(base.start, "wire.held needs a wire: add 'network: wire'")
+            return {"subject": "held", "field": "count"}
+        info = self.names.get(w)
+        if info is not None and info.kind == "fd":
+            return {"subject": "fd", "field": self._field(f, FD_FIELDS, offset), "fd": Ref(w)}
+        if info is not None and info.kind == "value":
+            raise _Bad(base.start, f"'{w}' is a value, not an fd or a process: compare it, "
+                                   f"{w} == 5")
+        actor = self._process(base)
+        if f == "output":
+            return {"subject": "output", "field": "text", "actor": actor}
+        if f == "fd":
+            raise _Bad(offset, f"say which fd: {w}.fd[3].state")
+        return {"subject": "process", "actor": actor,
+                "field": self._field(f, (*PROCESS_FIELDS, "output"), offset)}
+
+    def _function(self, lhs: g.Call) -> dict[str, Any]:
+        assert isinstance(lhs.base, g.Name)
+        fn = lhs.base.text
+        if fn == "count":
+            if len(lhs.args) != 1 or lhs.kwargs or not isinstance(lhs.args[0], g.Symbol):
+                raise _Bad(lhs.start, "count takes one TCP state: count(SYN_RECV)")
+            return {"subject": "count", "field": "state",
+                    "where": _tcp_state(lhs.args[0].text, lhs.args[0].start)}
+        if fn == "packets":
+            if lhs.args:
+                raise _Bad(_start(lhs.args[0]), "packets takes key=value: from=, proto=, "
+                                                "flags=, data=, fate=, mark=")
+            return {"subject": "packets", "field": "count",
+                    "match": tuple(self._packet_key(k, v, o) for k, v, o in lhs.kwargs)}
+        raise _Bad(lhs.base.start, f"no check '{fn}()'{_suggest(fn, ('count', 'packets'))} "
+                                   "(count(STATE), packets(...))")
+
+    def _packet_key(self, key: str, v: g.Value, offset: int) -> tuple[str, Any]:
+        text = v.text if isinstance(v, g.Symbol) else v.value if isinstance(v, g.Literal) \
+            else None
+        choices: dict[str, tuple[str, ...]] = {
+            "from": ("client", "server") if self.mode == "wire" else ("lo",),
+            "proto": tuple(p for p in PROTOS if p != "any"), "fate": FATES, "mark": MARKS}
+        if key == "flags":
+            try:
+                parse_flags(str(text))
+            except RuleError as exc:
+                raise _Bad(_start(v), str(exc)) from None
+            return key, text
+        if key == "data":
+            if not isinstance(text, bool):
+                raise _Bad(_start(v), "data is true (carries bytes) or false")
+            return key, text
+        if key not in choices:
+            raise _Bad(offset, f"cannot match packets by '{key}'"
+                               f"{_suggest(key, (*choices, 'flags', 'data'))} (from, proto, "
+                               "flags, data, fate, mark)")
+        if key == "from" and self.mode != "wire":
+            raise _Bad(offset, "from= needs a wire lab (on loopback every packet is on lo)")
+        if text not in choices[key]:
+            raise _Bad(_start(v), f"{key} is one of {', '.join(choices[key])}, not {text!r}"
+                                  f"{_suggest(str(text), choices[key])}")
+        return key, text
+
+    def _rhs(self, cmp: g.Comparison, subject: Mapping[str, Any]) -> Any:
+        f = subject["field"]
+        kind = subject["subject"]
+        if kind in ("count", "packets", "held"):
+            f = "count"
+        v = cmp.rhs
+        if v is None:
+            if f in BOOL_FIELDS:
+                return True
+            raise _Bad(cmp.op_start, "compare it with something: ... == value")
+        at = _start(v)
+        if cmp.op in (">", "<", ">=", "<=") and f not in NUMBER_FIELDS:
+            raise _Bad(cmp.op_start, f"'{cmp.op}' compares numbers; {f} is not one")
+        if cmp.op == "contains" and f not in (*TEXT_FIELDS, *ADDRESS_FIELDS):
+            raise _Bad(cmp.op_start, f"'contains' looks inside text; {f} is not text")
+        if f in BOOL_FIELDS:
+            if not (isinstance(v, g.Literal) and v.kind == "bool"):
+                raise _Bad(at, f"{f} is true or false")
+            return v.value
+        if f in NUMBER_FIELDS:
+            if isinstance(v, g.Literal) and v.kind == "number" and isinstance(v.value, int):
+                return v.value
+            if isinstance(v, g.Symbol) and v.word and v.word in self.names and \
+                    self.names[v.word].kind in ("fd", "value"):
+                return Ref(v.word)
+            if isinstance(v, g.Symbol) and v.word and v.word[0].islower():
+                self._unknown_bad(v.word, v.start)
+            raise _Bad(at, f"{f} is a whole number")
+        if isinstance(v, g.Literal) and v.kind == "none":
+            return None
+        if f in ADDRESS_FIELDS:
+            if isinstance(v, g.Literal) and v.kind in ("addr", "string"):
+                return str(v.value)
+            raise _Bad(at, f"{f} is an address like 127.0.0.1:8080")
+        if f in TEXT_FIELDS:
+            if isinstance(v, g.Literal) and v.kind == "string":
+                return v.value
+            raise _Bad(at, f"{f} is text: write it in quotes, \"hello\"")
+        if not isinstance(v, g.Symbol):
+            raise _Bad(at, f"{f} is a name like " + {
+                "state": "LISTEN", "errno": "ECONNREFUSED", "kind": "socket",
+                "blocked_in": "accept", "syscall": "accept4", "proto": "tcp"}.get(f, "this"))
+        word = v.text
+        if kind == "fd" and f == "state":
+            return _tcp_state(word, at)
+        if kind == "process" and f == "state":
+            names = (*STATE_NAMES, *STATE_NAMES.values())
+            if word not in names:
+                raise _Bad(at, f"process state is one of {', '.join(STATE_NAMES)} or "
+                               f"{', '.join(STATE_NAMES.values())}{_suggest(word, names)}")
+            return word
+        tables: dict[str, tuple[str, ...]] = {
+            "errno": tuple(errno_module.errorcode.values()), "kind": FD_KINDS,
+            "blocked_in": tuple(CALLS), "proto": ("tcp", "udp", "unix"),
+            "syscall": tuple({n for t in SYSCALL_NUMBERS.values() for n in t}),
+        }
+        table = tables.get(f, ())
+        if word not in table:
+            raise _Bad(at, f"'{word}' is not a {f}{_suggest(word, table)}")
+        return word
+
+
+class _Bad(Exception):
+    def __init__(self, offset: int | None, message: str) -> None:
+        super().__init__(message)
+        self.offset, self.message = offset, message
+
+
+class _BadArg:
+    pass
+
+
+_BAD: Any = _BadArg()
+
+
+def _tcp_state(word: str, at: int | None) -> str:
+    if word in TCP_STATE_NAMES:
+        return word
+    if word.upper() in TCP_STATE_NAMES:
+        raise _Bad(at, f"TCP states are written in capitals: {word.upper()}")
+    linux = RFC_STATES.get(word.upper().replace("-", "_")) or RFC_STATES.get(word.upper())
+    if linux:
+        raise _Bad(at, f"Linux calls {word} '{linux}' (the kernel's name, as ss shows it)")
+    raise _Bad(at, f"unknown TCP state '{word}'{_suggest(word, TCP_STATE_NAMES)} (states: "
+                   f"{', '.join(TCP_STATE_NAMES[:11])})")
+
+
+def _lab_file(path: str) -> str | None:
+    norm = posixpath.normpath(path)
+    if path.startswith("/") and ".." not in path.split("/") and (
+            norm in LAB_FILES or norm.startswith(LAB_FILE_PREFIXES)):
+        return None
+    return (f"'{path}' is outside the lab's files: a lesson may open "
+            f"{', '.join(LAB_FILES[:6])}, ... and /proc/self/* (see the authoring guide)")
+
+
+def _start(v: Any) -> int | None:
+    if isinstance(v, list):
+        return _start(v[0]) if v else None
+    return getattr(v, "start", None)
+
+
+def _arg_offset(node: g.Call, params: Iterable[Any], msg: str) -> int | None:
+    for k, p in enumerate(params):
+        if f": {p.name}" in msg and k < len(node.args):
+            return _start(node.args[k])
+    if "takes" in msg:
+        return node.start
+    return None
+
+
+_CODE = re.compile(r"`[^`]*`")
+_WORD = re.compile(r"[^\W\d_]*[^\W\dA-Z_][^\W\d_]*")
+
+
+def _neutral(text: str) -> bool:
+    """Text with nothing to translate: numbers, symbols, CAPITAL names and `code`."""
+    return _WORD.search(_CODE.sub("", text)) is None
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, str) or (isinstance(value, dict) and bool(value) and all(
+        k in LANG_NAMES and isinstance(v, str) for k, v in value.items()))
+
+
+def _as_names(raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        return (raw,)
+    if isinstance(raw, list):
+        return tuple(x for x in raw if isinstance(x, str))
+    return ()
+
+
+def _usable(data: dict[str, Any]) -> bool:
+    """Whether enough of a malformed file is well-formed to check its steps too."""
+    actors = data.get("actors")
+    languages = data.get("languages", ["en"])
+    return (isinstance(data.get("steps"), list)
+            and all(isinstance(s, dict) for s in data["steps"])
+            and data.get("network", "loopback") in ("loopback", "wire")
+            and isinstance(languages, list) and bool(languages)
+            and all(x in LANG_NAMES for x in languages)
+            and ((isinstance(actors, list) and all(isinstance(a, str) for a in actors))
+                 or (isinstance(actors, dict) and bool(actors))))
+
+
+def _describe_path(path: Path) -> str:
+    if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int):
+        rest = " ".join(str(p) if not isinstance(p, int) else f"#{p + 1}" for p in path[2:])
+        return f"step {path[1] + 1}" + (f" ({rest})" if rest and rest != "say" else "")
+    if len(path) >= 2 and path[0] == "actors":
+        return f"actor {path[1]}"
+    return str(path[0]) if path else "the lesson"
+
+
+def _kind_word(kind: str) -> str:
+    return {"fd": "file descriptor", "value": "value", "actor": "process"}.get(kind, kind)

@@ -1,0 +1,297 @@
+"""Reading a lesson file: YAML text to plain values, with the line and column of each of them.
+
+We build the values ourselves from libyaml's event stream instead of calling ``yaml.load``:
+
+- every value's position is kept, so each problem can be reported as ``FILE:LINE:COL``;
+- scalars follow YAML 1.2's core schema (only ``true``/``false`` are booleans, so ``no`` and
+  ``on`` stay words, and nothing is ever turned into a Python object);
+- duplicate keys are errors, not silently overwritten;
+- nesting, file size and alias expansion are bounded, so no input can hang the loader or
+  exhaust memory (a deeply nested document is quadratic in libyaml, and recursive
+  composers overflow the C stack on it).
+
+Lines and columns are 1-based, as compilers print them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+__all__ = ["MAX_BYTES", "MAX_DEPTH", "Located", "Problem", "Source", "read_source"]
+
+MAX_BYTES = 512 * 1024
+MAX_DEPTH = 32
+MAX_NODES = 100_000
+"""Values a document may hold once its aliases are expanded (a "billion laughs" bound)."""
+
+Path = tuple[str | int, ...]
+
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)\Z")
+_FLOAT = re.compile(r"[-+]?([0-9][0-9_]*)?\.[0-9]+([eE][-+]?[0-9]+)?\Z"
+                    r"|[-+]?[0-9]+[eE][-+]?[0-9]+\Z")
+
+try:  # libyaml when PyYAML was built with it (the wheels are); the pure-Python parser otherwise
+    _Loader: Any = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a lesson file, where it is, and what to write instead."""
+
+    line: int
+    col: int
+    message: str
+    path: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a value starts, and for a one-line scalar, where its text starts."""
+
+    line: int
+    col: int
+    text_col: int | None = None
+    """For a scalar written on one line: the column of its first character of text (after an
+    opening quote), so a problem inside a ``do:`` or ``expect:`` can point at its own column."""
+
+    def at(self, offset: int) -> tuple[int, int]:
+        """The (line, col) of the ``offset``-th character of a one-line scalar's text."""
+        if self.text_col is None:
+            return self.line, self.col
+        return self.line, self.text_col + offset
+
+
+@dataclass
+class Source:
+    """A parsed lesson file: its values and where each one was written."""
+
+    path: str
+    data: Any
+    values: dict[Path, Located]
+    """The position of each value, by its path: ``("steps", 3, "do")``."""
+    keys: dict[Path, Located]
+    """The position of each mapping key, by the path of its value."""
+
+    def where(self, path: Path, key: bool = False) -> Located:
+        """The position of ``path``, or of the nearest enclosing value that has one."""
+        table = self.keys if key else self.values
+        for n in range(len(path), -1, -1):
+            if path[:n] in table:
+                return table[path[:n]]
+            if key and path[:n] in self.values:
+                return self.values[path[:n]]
+        return Located(1, 1)
+
+    def problem(self, path: Path, message: str, key: bool = False, offset: int | None = None
+                ) -> Problem:
+        loc = self.where(path, key)
+        line, col = loc.at(offset) if offset is not None else (loc.line, loc.col)
+        return Problem(line, col, message, self.path)
+
+
+class _Fail(Exception):
+    def __init__(self, line: int, col: int, message: str) -> None:
+        super().__init__(message)
+        self.line, self.col, self.message = line, col, message
+
+
+def _pos(ev: Any) -> tuple[int, int]:
+    mark = ev.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _scalar(ev: Any) -> Any:
+    value: str = ev.value
+    if ev.tag not in (None, "!"):
+        raise _Fail(*_pos(ev),
+                    f"YAML tags like '{ev.tag}' are not used in lessons: write the plain value")
+    if ev.style or not ev.implicit[0]:  # libyaml's plain style is '', PyYAML's None
+        return value  # quoted or block scalar: always text
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.match(value):
+        return int(value.replace("_", ""))
+    if _FLOAT.match(value):
+        return float(value.replace("_", ""))
+    return value
+
+
+def _located(ev: Any) -> Located:
+    line, col = _pos(ev)
+    end = getattr(ev, "end_mark", None)
+    if isinstance(ev, yaml.ScalarEvent) and end is not None and line == end.line + 1:
+        if ev.style in (None, "", "'", '"'):
+            return Located(line, col, col + (1 if ev.style else 0))
+    return Located(line, col)
+
+
+class _Builder:
+    """Turns the event stream into values, iteratively (no recursion, so no stack limit)."""
+
+    def __init__(self) -> None:
+        self.values: dict[Path, Located] = {}
+        self.keys: dict[Path, Located] = {}
+        self.anchors: dict[str, tuple[Any, int]] = {}
+        self.nodes = 0
+        # Each open collection: [container, path, pending key (for mappings), key position,
+        # anchor, key lines seen]
+        self.stack: list[list[Any]] = []
+        self.root: Any = None
+        self.done = False
+
+    def _path(self) -> Path:
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        container, path = top[0], top[1]
+        if isinstance(container, list):
+            return (*path, len(container))
+        return (*path, top[2])
+
+    def _count(self, n: int, ev: Any) -> None:
+        self.nodes += n
+        if self.nodes > MAX_NODES:
+            raise _Fail(*_pos(ev),
+                        f"the file holds more than {MAX_NODES} values (aliases expanded); "
+                        "a lesson is much smaller")
+
+    def _put(self, value: Any, ev: Any, anchor: str | None, size: int = 1) -> None:
+        if anchor:
+            self.anchors[anchor] = (value, size)
+        if not self.stack:
+            self.root = value
+            self.values[()] = _located(ev)
+            return
+        top = self.stack[-1]
+        container = top[0]
+        if isinstance(container, list):
+            self.values[(*top[1], len(container))] = _located(ev)
+            container.append(value)
+            return
+        if top[2] is _NO_KEY:  # this value is a key
+            line, col = _pos(ev)
+            if isinstance(value, (dict, list)) or value is None:
+                raise _Fail(line, col, "a mapping key must be a plain word like 'say'")
+            key = str(value) if not isinstance(value, bool) else str(value).lower()
+            if key in top[5]:
+                raise _Fail(line, col, f"duplicate key '{key}' (first written at line "
+                                       f"{top[5][key]}): remove one of them")
+            top[5][key] = line
+            top[2] = key
+            self.keys[(*top[1], key)] = Located(line, col)
+            return
+        key = top[2]
+        self.values[(*top[1], key)] = _located(ev)
+        container[key] = value
+        top[2] = _NO_KEY
+
+    def feed(self, ev: Any) -> None:
+        if isinstance(ev, yaml.ScalarEvent):
+            self._count(1, ev)
+            self._put(_scalar(ev), ev, ev.anchor)
+        elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if ev.tag not in (None, "!"):
+                raise _Fail(*_pos(ev),
+                            f"YAML tags like '{ev.tag}' are not used in lessons")
+            if len(self.stack) >= MAX_DEPTH:
+                raise _Fail(*_pos(ev),
+                            f"nested more than {MAX_DEPTH} levels deep; a lesson needs a few")
+            self._count(1, ev)
+            if self.stack and isinstance(self.stack[-1][0], dict) and \
+                    self.stack[-1][2] is _NO_KEY:
+                raise _Fail(*_pos(ev),
+                            "a mapping key must be a plain word like 'say'")
+            container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
+            path = self._path()
+            self.values[path] = _located(ev)
+            self.stack.append([container, path, _NO_KEY, None, ev.anchor, {}, self.nodes])
+        elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            container, path, _, _, anchor, _, start = self.stack.pop()
+            if anchor:
+                self.anchors[anchor] = (container, self.nodes - start + 1)
+            if not self.stack:
+                self.root = container
+            else:
+                top = self.stack[-1]
+                if isinstance(top[0], list):
+                    top[0].append(container)
+                else:
+                    top[0][top[2]] = container
+                    top[2] = _NO_KEY
+        elif isinstance(ev, yaml.AliasEvent):
+            if ev.anchor not in self.anchors:
+                raise _Fail(*_pos(ev),
+                            f"alias '*{ev.anchor}' names no anchor written before it")
+            value, size = self.anchors[ev.anchor]
+            self._count(size, ev)
+            self._put(value, ev, None)
+        elif isinstance(ev, yaml.DocumentStartEvent):
+            if self.done:
+                raise _Fail(*_pos(ev),
+                            "a lesson file holds one YAML document: remove the second '---'")
+        elif isinstance(ev, yaml.DocumentEndEvent):
+            self.done = True
+
+
+class _NoKey:
+    pass
+
+
+_NO_KEY: Any = _NoKey()
+
+
+def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
+    """Parse ``raw`` (a lesson file's bytes) into values with positions, or the problems."""
+    if len(raw) > MAX_BYTES:
+        return [Problem(1, 1, f"the file is {len(raw) // 1024} KiB; a lesson is at most "
+                              f"{MAX_BYTES // 1024} KiB", path)]
+    if isinstance(raw, bytes):
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw[:exc.start].count(b"\n") + 1
+            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            return [Problem(line, col, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save "
+                                       "the file as UTF-8", path)]
+    else:
+        text = raw
+    builder = _Builder()
+    try:
+        for ev in yaml.parse(text, Loader=_Loader):
+            builder.feed(ev)
+    except _Fail as exc:
+        return [Problem(exc.line, exc.col, exc.message, path)]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = " ".join(filter(None, [exc.context, exc.problem])) or "not valid YAML"
+        if "mapping values are not allowed" in what:
+            what += " (a ': ' inside a plain value starts a mapping: put the value in quotes)"
+        elif "flow sequence" in what or "flow mapping" in what:
+            what += (" (inside [...], a ',' or a bracket ends the item: write such checks as a "
+                     "block list, one '- item' a line)")
+        elif mark is not None and text[mark.index:mark.index + 1] == "\t":
+            what += " (a tab: indent with spaces)"
+        return [Problem(line, col, f"YAML syntax: {what}", path)]
+    except yaml.YAMLError as exc:  # reader errors: control characters and the like
+        line, col = 1, 1
+        position = getattr(exc, "position", None)
+        if isinstance(position, int):
+            line = text.count("\n", 0, position) + 1
+            col = position - (text.rfind("\n", 0, position) + 1) + 1
+        reason = getattr(exc, "reason", None) or "not valid YAML"
+        return [Problem(line, col, f"YAML syntax: {reason}", path)]
+    return Source(path, builder.root, builder.values, builder.keys)

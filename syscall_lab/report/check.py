@@ -1,0 +1,96 @@
+"""``syscall-lab check``: a CI for lesson authors.
+
+Every file is validated first (all problems, ``FILE:LINE:COL: message``); then each valid lesson
+runs headless on the real kernel, and each check that fails is reported at the line that wrote
+it, with what the kernel actually showed. Exit status: 0 all passed, 1 a check failed, 2 a file
+is invalid or no lab can run here.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from typing import TextIO
+
+from ..engine.lab import Lab, LabEnvironmentError, LabError
+from ..i18n import t
+from ..lesson.catalog import discover, lesson_dirs
+from ..lesson.model import Lesson
+from ..lesson.runner import run_lesson
+
+__all__ = ["check_lessons"]
+
+EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
+                  out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    cat = discover(paths)
+    if not cat.files and not cat.problems:
+        sys.stderr.write("syscall-lab: " + t("no_lessons", lang, dirs=", ".join(
+            map(str, lesson_dirs()))) + "\n")
+        return EXIT_BAD_INPUT
+    for problem in cat.problems:
+        out.write(f"{problem}\n")
+    for path, problems in cat.invalid.items():
+        out.write(t("check_invalid", lang, path=path, n=len(problems)) + "\n")
+    passed = failed = 0
+    for lesson in cat.loaded:
+        checks = sum(len(s.expect) for s in lesson.steps)
+        if not run:
+            out.write(t("check_valid", lang, path=lesson.path, id=lesson.id,
+                        steps=len(lesson.steps), checks=checks) + "\n")
+            passed += 1
+            continue
+        try:
+            ok = _run_one(lesson, lang, out)
+        except LabEnvironmentError as exc:
+            fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
+            sys.stderr.write("syscall-lab: " + t("cannot_run", lang, reason=exc.message) + fix
+                             + "\n")
+            return EXIT_BAD_INPUT
+        passed += ok
+        failed += not ok
+    out.write(t("check_summary", lang, n=len(cat.loaded) + len(cat.invalid), passed=passed,
+                failed=failed, invalid=len(cat.invalid)) + "\n")
+    if cat.problems:
+        return EXIT_BAD_INPUT
+    return EXIT_CHECK_FAILED if failed else EXIT_OK
+
+
+def _run_one(lesson: Lesson, lang: str, out: TextIO) -> bool:
+    """Run ``lesson`` on a fresh lab; report each failed check where the file wrote it."""
+    start = time.monotonic()
+    lines: list[str] = []
+    total = bad = 0
+    lab = Lab(network=lesson.mode)
+    try:
+        for r in run_lesson(lesson, lab):
+            n, f = r.tally
+            total, bad = total + n, bad + f
+            if r.error:
+                lines.append(f"{lesson.path}:{r.step.line or 1}:1: "
+                             + t("check_error_line", lang, n=r.index, error=r.error))
+            for e, c in zip(r.step.expect, r.checks, strict=True):
+                if not c.ok:
+                    actual = c.note or repr(c.actual)
+                    lines.append(f"{lesson.path}:{e.line or r.step.line or 1}:{e.col or 1}: "
+                                 + t("check_failed_line", lang, n=r.index, expect=c.expect,
+                                     actual=actual))
+    except LabError as exc:
+        lines.append(f"{lesson.path}:1:1: " + t("lab_failed", lang, reason=exc.message))
+        bad += 1
+    finally:
+        lab.close()
+    for line in lines:
+        out.write(line + "\n")
+    seconds = time.monotonic() - start
+    if bad:
+        out.write(t("check_fail", lang, path=lesson.path, id=lesson.id, failed=bad,
+                    checks=total) + "\n")
+        return False
+    out.write(t("check_pass", lang, path=lesson.path, id=lesson.id, steps=len(lesson.steps),
+                checks=total, seconds=seconds) + "\n")
+    return True

@@ -34,6 +34,7 @@ from ..engine.vocabulary import (
 from ..engine.vocabulary import lookup as lookup_call
 from ..net.packets import FATES, MARKS
 from ..net.rules import ACTIONS as RULE_ACTIONS
+from ..net.rules import KEYS as RULE_KEYS
 from ..net.rules import PROTOS, Rule, RuleError, parse_flags
 from ..observe.procfs import STATE_NAMES
 from ..observe.sockdiag import TCP_STATES
@@ -264,8 +265,9 @@ class _Loader:
                                               "'network: wire', or remove the host")
             if (self.mode == "wire" and host is None and spec is None) or \
                     (self.mode == "wire" and isinstance(spec, dict) and "host" not in spec):
+                guess = "client" if name.startswith("client") else "server"
                 self.add(path, f"in a wire lab, say which host '{name}' runs on: "
-                               f"{name}: {{host: server}}", key=key)
+                               f"{name}: {{host: {guess}}}", key=key)
             self.actors[name] = host
 
     # -- steps ------------------------------------------------------------------------------
@@ -337,8 +339,8 @@ class _Loader:
         try:
             lookup_call(what)
         except UnknownCallError as exc:
-            self.add(path, str(exc) + " (see 'syscall-lab vocabulary' in the authoring guide)",
-                     offset=node.base.start)
+            listing = "" if "did you mean" in str(exc) else f" (calls: {', '.join(CALLS)})"
+            self.add(path, str(exc) + listing, offset=node.base.start)
             return {}
         if node.kwargs:
             self.add(path, f"{what}() takes plain arguments, in the order of its C signature: "
@@ -368,6 +370,8 @@ class _Loader:
         info = self.names.get(who.text)
         if info is not None and info.kind == "actor":
             return True
+        if info is not None and info.kind == "any":
+            return False  # its own step is wrong, and said so
         if info is not None:
             self.add(path, f"'{who.text}' is a {_kind_word(info.kind)}, not a process; calls "
                            f"are made by an actor ({', '.join(self.actors)})", offset=who.start)
@@ -479,26 +483,45 @@ class _Loader:
                      offset=_start(node.args[0]))
             return {}
         rule: dict[str, Any] = {"action": action}
-        for key, value, _ in node.kwargs:
+        for key, value, at in node.kwargs:
+            if key not in RULE_KEYS or key == "action":
+                keys = [k for k in RULE_KEYS if k != "action"]
+                self.add(path, f"unknown rule key '{key}'{_suggest(key, keys)} (keys: "
+                               f"{', '.join(keys)})", offset=at)
+                return {}
             rule[key] = value.value if isinstance(value, g.Literal) else (
                 value.text if isinstance(value, g.Symbol) else value)
+            if key == "flags":
+                try:
+                    parse_flags(str(rule[key]))
+                except RuleError as exc:
+                    self.add(path, str(exc), offset=_start(value))
+                    return {}
         try:
             Rule.from_json(rule)
         except RuleError as exc:
-            msg = str(exc)
-            at = next((o for k, _, o in node.kwargs if f"'{k}'" in msg or msg.startswith(k)),
+            msg = str(exc).replace("protocol", "proto")
+            at = next((o for k, _, o in node.kwargs if re.search(rf"\b{k}\b", msg)),
                       node.start + 1)
-            self.add(path, msg, offset=at)
+            self.add(path, str(exc), offset=at)
             return {}
         return {"wire": ("rule", rule)}
 
     def _as(self, base: Path, kw: Mapping[str, Any], names: tuple[str, ...], i: int) -> None:
         path = (*base, "as")
         call = kw.get("call")
+        usable = [n for n in names if _NAME.match(n) and n not in RESERVED
+                  and n not in self.actors]
+        for n in names:
+            if n not in usable:
+                self.add(path, f"'{n}' is already an actor's name" if n in self.actors else
+                         f"'{n}' cannot be a name: use lowercase letters, digits and '_', and "
+                         "none of " + ", ".join(sorted(RESERVED)))
         if not call:
-            if kw or "do" in self.src.data["steps"][i]:
+            if kw or "do" not in self.src.data["steps"][i]:  # (a bad 'do' is reported already)
                 self.add(path, "'as' names what a call returns; this step makes no call "
                                "(put it on the step whose call returns the value)", key=True)
+            self._define(usable, "any", None, i)  # so later steps raise no second problem
             return
         returns = CALLS[call].returns
         want = 2 if returns == "fds" else 0 if returns == "none" else 1
@@ -506,20 +529,15 @@ class _Loader:
             self.add(path, f"{call}() returns nothing to name" if want == 0 else
                      f"{call}() returns two fds: as: [read_end, write_end]" if want == 2 else
                      f"{call}() returns one value: give one name")
+            self._define(usable, "any", None, i)
             return
-        for n in names:
-            if not _NAME.match(n) or n in RESERVED:
-                self.add(path, f"'{n}' cannot be a name: use lowercase letters, digits and "
-                               "'_', and none of " + ", ".join(sorted(RESERVED)))
-                return
-            if n in self.actors:
-                self.add(path, f"'{n}' is already an actor's name")
-                return
         actor = kw["actor"]
-        holder = self.names[actor].actor if actor in self.names else actor
+        kind = "fd" if returns in ("fd", "fds") else "actor" if call == "fork" else "value"
+        self._define(usable, kind, actor, i)
+
+    def _define(self, names: Iterable[str], kind: str, actor: str | None, step: int) -> None:
         for n in names:
-            kind = "fd" if returns in ("fd", "fds") else "actor" if call == "fork" else "value"
-            self.names[n] = _NameInfo(kind, actor if kind == "fd" else holder, i)
+            self.names[n] = _NameInfo(kind, actor, step)
 
     # -- expect -----------------------------------------------------------------------------
     def _expect(self, path: Path, text: str, kw: Mapping[str, Any]) -> Expect | None:
@@ -535,7 +553,8 @@ class _Loader:
             return Expect(**subject, value=value, op=cmp.op, source=text.strip(),
                           line=at.line, col=at.col)
         except _Bad as bad:
-            self.add(path, bad.message, offset=bad.offset)
+            if bad.message:
+                self.add(path, bad.message, offset=bad.offset)
             return None
 
     def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
@@ -583,6 +602,8 @@ class _Loader:
         if name.text in self.actors or (name.text in self.names
                                         and self.names[name.text].kind == "actor"):
             return name.text
+        if name.text in self.names and self.names[name.text].kind == "any":
+            raise _Bad(name.start, "")  # its own step is wrong, and said so
         if name.text in self.names:
             raise _Bad(name.start, f"'{name.text}' is a {_kind_word(self.names[name.text].kind)}"
                                    ", not a process")
@@ -593,7 +614,7 @@ class _Loader:
         if isinstance(v, g.Literal) and isinstance(v.value, int) and v.value >= 0:
             return v.value
         if isinstance(v, g.Symbol) and v.word and v.word in self.names and \
-                self.names[v.word].kind in ("fd", "value"):
+                self.names[v.word].kind in ("fd", "value", "any"):
             return Ref(v.word)
         if isinstance(v, g.Symbol) and v.word:
             self._unknown_bad(v.word, v.start)
@@ -615,7 +636,7 @@ class _Loader:
                 raise _Bad(base.start, "wire.held needs a wire: add 'network: wire'")
             return {"subject": "held", "field": "count"}
         info = self.names.get(w)
-        if info is not None and info.kind == "fd":
+        if info is not None and info.kind in ("fd", "any"):
             return {"subject": "fd", "field": self._field(f, FD_FIELDS, offset), "fd": Ref(w)}
         if info is not None and info.kind == "value":
             raise _Bad(base.start, f"'{w}' is a value, not an fd or a process: compare it, "
@@ -695,7 +716,7 @@ class _Loader:
             if isinstance(v, g.Literal) and v.kind == "number" and isinstance(v.value, int):
                 return v.value
             if isinstance(v, g.Symbol) and v.word and v.word in self.names and \
-                    self.names[v.word].kind in ("fd", "value"):
+                    self.names[v.word].kind in ("fd", "value", "any"):
                 return Ref(v.word)
             if isinstance(v, g.Symbol) and v.word and v.word[0].islower():
                 self._unknown_bad(v.word, v.start)

@@ -277,7 +277,11 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(filter(None, [exc.context, exc.problem])) or "not valid YAML"
+        context = exc.context
+        opened = exc.context_mark
+        if context and opened is not None and mark is not None and opened.line != mark.line:
+            context += f" (from line {opened.line + 1}, column {opened.column + 1})"
+        what = " ".join(filter(None, [context, exc.problem])) or "not valid YAML"
         if "mapping values are not allowed" in what:
             what += " (a ': ' inside a plain value starts a mapping: put the value in quotes)"
         elif "flow sequence" in what or "flow mapping" in what:

@@ -104,6 +104,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check_failed_line": {"en": "step {n}: check '{expect}' failed: the kernel shows {actual}", "ko": "{n}단계: 검사 '{expect}' 실패: 커널 값 {actual}"},
     "check_error_line": {"en": "step {n} could not run: {error}", "ko": "{n}단계를 실행할 수 없습니다: {error}"},
     "check_summary": {"en": "{n} lessons: {passed} passed, {failed} failed, {invalid} invalid", "ko": "레슨 {n}개: 통과 {passed}, 실패 {failed}, 잘못됨 {invalid}"},
+    "check_summary_static": {"en": "{n} lessons: {valid} valid, {invalid} invalid", "ko": "레슨 {n}개: 유효 {valid}, 잘못됨 {invalid}"},
     "no_lessons": {"en": "no lesson files found (looked in {dirs})", "ko": "레슨 파일이 없습니다 (찾아본 곳: {dirs})"},
     "pcap_failed": {"en": "cannot write {path}: {reason}", "ko": "{path}에 쓸 수 없습니다: {reason}"},
 }

@@ -10,7 +10,11 @@ import os
 import re
 from pathlib import Path
 
+import jsonschema
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from syscall_lab.lesson.catalog import discover
 from syscall_lab.lesson.loader import load_lesson
@@ -201,10 +205,6 @@ def test_names_for_fork_children_and_pipes() -> None:
 
 
 def test_random_and_mutated_files_only_ever_give_a_lesson_or_located_problems() -> None:
-    hypothesis = pytest.importorskip("hypothesis")
-    from hypothesis import HealthCheck, given, settings
-    from hypothesis import strategies as st
-
     seeds = [BASE, (ROOT / "lessons" / "backlog.yaml").read_text(),
              (ROOT / "lessons" / "handshake.yaml").read_text()]
 
@@ -235,7 +235,6 @@ def test_random_and_mutated_files_only_ever_give_a_lesson_or_located_problems() 
     limit(given(mutated())(check))()
     limit(given(st.text(max_size=300))(check))()
     limit(given(st.binary(max_size=300))(check))()
-    assert hypothesis
 
 
 @pytest.mark.parametrize("text", [
@@ -255,14 +254,11 @@ def test_hostile_files_end_in_one_clear_problem(text: str) -> None:
 
 
 def test_the_json_schema_is_current_and_validates_the_bundled_lessons() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
     r = run_cli("schema")
     assert r.returncode == 0
     schema = json.loads(r.stdout)
     assert (ROOT / "lessons" / "lesson.schema.json").read_text() == r.stdout, \
         "lessons/lesson.schema.json is stale: syscall-lab schema > lessons/lesson.schema.json"
-    import yaml
-
     for f in sorted((ROOT / "lessons").glob("*.yaml")):
         jsonschema.validate(yaml.safe_load(f.read_text()), schema)
         assert f.read_text().startswith("# yaml-language-server: $schema=./lesson.schema.json")
@@ -369,3 +365,11 @@ def test_the_documented_errors_are_the_real_ones() -> None:
     for documented in messages:
         head = re.sub(r"step \d+", "step N", documented.split(" (flags:")[0].rstrip("."))
         assert any(head in re.sub(r"step \d+", "step N", m) for m in real), documented
+
+
+def test_the_readme_example_loads() -> None:
+    readme = (ROOT / "README.md").read_text()
+    body = readme.split("## Writing lessons", 1)[1].split("```yaml\n", 1)[1].split("```", 1)[0]
+    lesson = load_lesson(body, "README.md")
+    assert isinstance(lesson, Lesson), "\n".join(map(str, lesson))
+    assert lesson.steps[2].args == (Ref("lsock"), 2)

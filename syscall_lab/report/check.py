@@ -53,8 +53,13 @@ def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
             return EXIT_BAD_INPUT
         passed += ok
         failed += not ok
-    out.write(t("check_summary", lang, n=len(cat.loaded) + len(cat.invalid), passed=passed,
-                failed=failed, invalid=len(cat.invalid)) + "\n")
+    n = len(cat.loaded) + len(cat.invalid)
+    if run:
+        out.write(t("check_summary", lang, n=n, passed=passed, failed=failed,
+                    invalid=len(cat.invalid)) + "\n")
+    else:
+        out.write(t("check_summary_static", lang, n=n, valid=passed,
+                    invalid=len(cat.invalid)) + "\n")
     if cat.problems:
         return EXIT_BAD_INPUT
     return EXIT_CHECK_FAILED if failed else EXIT_OK

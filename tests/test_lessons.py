@@ -373,3 +373,89 @@ def test_the_readme_example_loads() -> None:
     lesson = load_lesson(body, "README.md")
     assert isinstance(lesson, Lesson), "\n".join(map(str, lesson))
     assert lesson.steps[2].args == (Ref("lsock"), 2)
+
+
+WIRE_BASE = BASE.replace("actors: [server, client]",
+                         "network: wire\nactors: {server: {host: server}, client: {host: client}}")
+
+
+@pytest.mark.parametrize("text,line,col,message", [
+    (BASE.replace("server.listen(lsock, 2)", 'server.open("/proc/self/root/etc/shadow")'), 13, 21,
+     "'/proc/self/root/etc/shadow' is outside the lab's files"),
+    (BASE.replace("server.listen(lsock, 2)", 'server.open("/proc/self/cwd/notes.txt")'), 13, 21,
+     "is outside the lab's files"),
+    (BASE.replace("schema: 1", "schema: " + "9" * 5000), 1, 9, "this syscall-lab reads lesson schema 1"),
+    (BASE.replace("languages: [en, ko]", "languages: [[ko]]"), 5, 13, "languages must be en or ko, not ['ko']"),
+    (WIRE_BASE.replace("server.listen(lsock, 2)", "wire.hold(proto=[tcp])"), 14, 19,
+     "proto= takes one value, not a list"),
+    (WIRE_BASE.replace("server.listen(lsock, 2)", "wire.deliver(-1)"), 14, 22,
+     "wire.deliver() takes packet numbers (1, 2, ...) or all"),
+    (BASE.replace("  - say: {en: Listen., ko: 듣습니다.}\n",
+                  "  - say: {en: Listen., ko: 듣습니다.}\n"
+                  "    ask: {question: Q?, choices: ['1', '2'], answer: '2'}\n"), 13, 54,
+     "answer: input should be a valid integer"),
+    (BASE.replace("do: server.listen(lsock, 2)", 'do: "server.write(1,\\tbogus)"'), 13, 27,
+     "no actor or name 'bogus'"),
+    (BASE.replace("do: server.listen(lsock, 2)", "do: 'server.write(1, ''x'', bogus)'"), 13, 33,
+     "no actor or name 'bogus'"),
+    (BASE.replace("server.listen(lsock, 2)", 'server.connect(lsock, "localhost:80")'), 13, 31,
+     "'localhost' is not an IP address (the lab does no DNS)"),
+    (BASE.replace("server.listen(lsock, 2)", "server.close(client)"), 13, 22,
+     "'client' is a process (an actor), not a value"),
+    (BASE.replace("    as: lsock\n", '    as: "lsock\\n"\n').replace("lsock", "s"), 10, 9,
+     "cannot be a name"),
+    (BASE.replace("  - say: {en: Listen., ko: 듣습니다.}", "  - say: 듣습니다."), 12, 10,
+     "missing English text for step 2"),
+    (BASE.replace("server.listen(lsock, 2)", "client.close(lsock)"), 13, 22,
+     "'lsock' is server's fd; client has an fd table of its own"),
+    (BASE.replace("lsock.state == LISTEN", "client.fd[lsock].state == LISTEN"), 14, 23,
+     "'lsock' is server's fd; client has an fd table of its own"),
+    (BASE.replace("server.socket(AF_INET, SOCK_STREAM)", "server.socket(17, 3, 768)"), 9, 23,
+     "socket(): domain 17 is not one the lab knows (AF_INET, AF_INET6, AF_UNIX)"),
+    (BASE.replace("server.listen(lsock, 2)", "server.listen(lsock, ３)"), 13, 30, "unexpected '３'"),
+    (BASE.replace("{en: Listen., ko: 듣습니다.}", '{en: "\\e]0;pwned\\a", ko: 듣습니다.}'), 12, 15,
+     "control character U+001B in the text"),
+    (BASE.replace("actors: [server, client]", "actors: [server, client, server]"), 6, 26,
+     "actor 'server' is listed twice"),
+    (BASE.replace("    as: lsock\n", "    as: lsock\n    <<: {hint: x}\n"), 11, 5,
+     "YAML merge keys (<<) are not supported"),
+    (BASE.replace("title: {en: Tiny, ko: 작은}", "title: {en: Tiny, ko: 작은\x01}"), 3, 25,
+     "control characters are not allowed"),
+])
+def test_review_findings_stay_fixed(text: str, line: int, col: int, message: str) -> None:
+    p = only(text)
+    assert (p.line, p.col) == (line, col), str(p)
+    assert message.lower() in p.message.lower(), str(p)
+
+
+def test_byte_problems_are_located_in_characters() -> None:
+    p = only(BASE.encode().replace(b"Tiny,", "작은\xff".encode("utf-8", "surrogateescape")
+                                   if False else "작은".encode() + b"\xff,", 1))
+    assert (p.line, p.col) == (3, 15) and "byte 0xff" in p.message
+    p = only(b"\xef\xbb\xbf" + BASE.encode().replace(b"Tiny,", b"Tiny\xfe,", 1))
+    assert (p.line, p.col) == (3, 17) and "byte 0xfe" in p.message
+    assert isinstance(load_lesson(b"\xef\xbb\xbf" + BASE.encode(), "t.yaml"), Lesson)
+    assert isinstance(load_lesson(BASE.replace("\n", "\r\n"), "t.yaml"), Lesson)
+
+
+def test_many_problems_stop_early_instead_of_taking_minutes() -> None:
+    steps = "".join(f"  - do: server.listen(n{i:03d}, 2)\n    expect: [nope{i} == 1]\n"
+                    for i in range(300))
+    text = BASE.split("steps:")[0] + "steps:\n" + steps
+    found = problems(text)  # 600 problems; each of them costs a 'did you mean'
+    assert len(found) == 51 and found[-1].message.startswith("stopped after 50 problems")
+
+
+def test_bindings_of_a_failed_fork_and_a_short_pipe() -> None:
+    from syscall_lab.lesson.model import Bindings, Step, Unbound
+
+    env = Bindings()
+    fork = Step("f", actor="server", call="fork", names=("kid",))
+    env._result(fork, "server", {"ret": -1, "errno": "EAGAIN"})
+    with pytest.raises(Unbound, match="server's fork\\(\\) failed with EAGAIN"):
+        env.actor("kid")
+    pipe = Step("p", actor="server", call="pipe", names=("r", "w"))
+    env._result(pipe, "server", {"ret": 0, "value": {"fds": [3]}})
+    assert env.fd(Ref("r")) == ("server", 3)
+    with pytest.raises(Unbound, match="gave no fd"):
+        env.fd(Ref("w"))

@@ -29,6 +29,7 @@ __all__ = [
     "format_call",
     "lookup",
     "machine_arch",
+    "normalize_arg",
     "normalize_args",
     "syscall_for",
     "syscall_name_by_number",
@@ -289,6 +290,14 @@ def _symbol(value: Any, table: Mapping[str, int], what: str, flags: Mapping[str,
     return total
 
 
+def _known(number: int, table: Mapping[str, int], what: str) -> int:
+    """Numbers are accepted for the table's constants only: the lab's vocabulary is its list
+    of names (no AF_PACKET or netlink sockets by number)."""
+    if number not in table.values():
+        raise ArgumentError(f"{what} {number} is not one the lab knows ({', '.join(table)})")
+    return number
+
+
 def _int(value: Any, what: str, low: int = -(1 << 31), high: int = (1 << 31) - 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
@@ -322,17 +331,28 @@ def parse_addr(value: Any) -> list[Any]:
     return [str(ip), _int(port, "port", 0, 65535)]
 
 
+def normalize_arg(param: Param, value: Any, call: str) -> Any:
+    """One argument of ``call``, checked alone (:func:`normalize_args` checks them together).
+
+    Raises:
+        ArgumentError: it is of the wrong kind.
+    """
+    return _normalize_one(param, value, call)
+
+
 def _normalize_one(param: Param, value: Any, call: str) -> Any:
     what = f"{call}(): {param.name}"
     kind = param.kind
     if kind in ("fd", "int", "pid"):
         return _int(value, what)
     if kind == "domain":
-        return _symbol(value, DOMAINS, f"{what} (address family)")
+        return _known(_symbol(value, DOMAINS, f"{what} (address family)"), DOMAINS, what)
     if kind == "socktype":
-        return _symbol(value, SOCK_TYPES, f"{what} (socket type)", SOCK_FLAGS)
+        number = _symbol(value, SOCK_TYPES, f"{what} (socket type)", SOCK_FLAGS)
+        _known(number & ~sum(SOCK_FLAGS.values()), SOCK_TYPES, what)
+        return number
     if kind == "protocol":
-        return _symbol(value, PROTOCOLS, f"{what} (protocol)")
+        return _known(_symbol(value, PROTOCOLS, f"{what} (protocol)"), PROTOCOLS, what)
     if kind == "level":
         return _symbol(value, LEVELS, f"{what} (option level)")
     if kind == "optname":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from .loader import load_lesson
 from .model import Lesson
-from .source import Problem
+from .source import MAX_BYTES, Problem
 
 __all__ = ["Catalog", "bundled_dir", "discover", "lesson_dirs", "looks_like_path"]
 
@@ -108,7 +108,7 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
         shown = _display(f)
         cat.files.append(shown)
         try:
-            raw = f.read_bytes()
+            raw = _read(f)
         except OSError as exc:
             problem = Problem(1, 1, f"cannot read it: {exc.strerror}", shown)
             cat.problems.append(problem)
@@ -132,6 +132,12 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
         first[result.id] = (shown, line)
         cat.lessons[result.id] = result
     return cat
+
+
+def _read(f: Path) -> bytes:
+    """The file's bytes, or as many as show it is too big to be a lesson."""
+    with f.open("rb") as fh:
+        return fh.read(MAX_BYTES + 1)
 
 
 def _id_line(raw: bytes) -> int:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import difflib
 import errno as errno_module
+import functools
 import ipaddress
 import posixpath
 import re
@@ -29,6 +30,7 @@ from ..engine.vocabulary import (
     SYSCALL_NUMBERS,
     ArgumentError,
     UnknownCallError,
+    normalize_arg,
     normalize_args,
 )
 from ..engine.vocabulary import lookup as lookup_call
@@ -41,21 +43,22 @@ from ..observe.sockdiag import TCP_STATES
 from . import grammar as g
 from .model import FD_FIELDS, PROCESS_FIELDS, Ask, Expect, Lesson, Ref, Step
 from .schema import LANG_NAMES, NAME_PATTERN, LessonFile, keys_of
-from .source import Path, Problem, Source, read_source
+from .source import MAX_BYTES, Path, Problem, Source, read_source
 
 __all__ = ["LAB_FILES", "LessonLoadError", "load_file", "load_lesson", "load_text"]
 
 MAX_SECONDS = 120.0
+MAX_PROBLEMS = 50
 DEFAULT_WAIT = 10.0
 LOOPBACK_ADDRS = ("127.0.0.1", "::1")
 WIRE_ADDRS = ("10.0.0.1", "10.0.0.2", "127.0.0.1", "::1")
 ANY_ADDRS = ("0.0.0.0", "::")
 LAB_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/hostname",
              "/etc/os-release", "/proc/version", "/proc/interrupts", "/proc/loadavg",
-             "/proc/uptime", "/proc/cpuinfo", "/proc/stat")
+             "/proc/uptime", "/proc/cpuinfo", "/proc/stat", "/proc/self/stat",
+             "/proc/self/status", "/proc/self/limits", "/proc/self/io")
 """The files a lesson may open: harmless ones every lab has. A lesson never names the
 student's own files (the lab's prompt may; a lesson file from elsewhere may not)."""
-LAB_FILE_PREFIXES = ("/proc/self/",)
 RESERVED = frozenset({"ret", "errno", "blocked", "data", "count", "packets", "wire", "wait",
                       "watch", "true", "false", "none", "all", "contains"})
 TCP_STATE_NAMES = tuple(TCP_STATES.values())
@@ -80,7 +83,12 @@ class LessonLoadError(Exception):
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return _suggest_cached(word, tuple(choices))
+
+
+@functools.lru_cache(maxsize=1024)
+def _suggest_cached(word: str, choices: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
     return f" - did you mean '{close[0]}'?" if close else ""
 
 
@@ -88,7 +96,8 @@ def load_file(path: str | FsPath) -> Lesson:
     """Load the lesson at ``path``. Raises :class:`LessonLoadError` with every problem."""
     p = str(path)
     try:
-        raw = FsPath(p).read_bytes()
+        with open(p, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # enough to tell a file too big to be a lesson
     except OSError as exc:
         raise LessonLoadError([Problem(1, 1, f"cannot read it: {exc.strerror}", p)]) from None
     return load_text(raw, p)
@@ -132,8 +141,19 @@ class _Loader:
     def add(self, path: Path, message: str, key: bool = False, offset: int | None = None
             ) -> None:
         self.problems.append(self.src.problem(path, message, key, offset))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooMany
 
     def run(self) -> Lesson | list[Problem]:
+        try:
+            return self._run()
+        except _TooMany:
+            last = max(self.problems)
+            return [*sorted(set(self.problems)), Problem(
+                last.line, last.col, f"stopped after {MAX_PROBLEMS} problems; fix these first",
+                self.src.path)]
+
+    def _run(self) -> Lesson | list[Problem]:
         data = self.src.data
         if not isinstance(data, dict):
             self.add((), "a lesson is a mapping with schema, id, title, actors and steps")
@@ -183,6 +203,9 @@ class _Loader:
             where = "this step" if len(loc) == 3 and loc[0] == "steps" else (
                 "the question" if "ask" in loc else "the lesson")
             self.add(loc[:-1], f"{where} has no '{name}' (add it)")
+        elif kind == "extra_forbidden" and name == "<<":
+            self.add(loc, "YAML merge keys (<<) are not supported in lessons: write the keys out",
+                     key=True)
         elif kind == "extra_forbidden":
             keys = keys_of(loc[:-1])
             self.add(loc, f"unknown key '{name}'{_suggest(name, keys)} (keys: "
@@ -199,6 +222,9 @@ class _Loader:
         elif kind == "string_pattern_mismatch" and name == "id":
             self.add(loc, "id must be lowercase letters, digits and '-', starting with a letter "
                           "(e.g. tcp-handshake)")
+        elif kind in ("model_type", "model_attributes_type", "dict_type"):
+            self.add(loc, f"{name} is a mapping of keys (key: value), not "
+                          f"{_type_word(err.get('input'))}")
         elif kind in ("too_short", "too_long"):
             self.add(loc, f"{name}: {err['msg'][0].lower()}{err['msg'][1:]}")
         else:
@@ -213,13 +239,19 @@ class _Loader:
         and `code` in backticks."""
         if not _is_text(value):
             return  # missing, or not text: the shape check has said so
+        texts = [((), value)] if isinstance(value, str) else [((k,), v) for k, v in value.items()]
+        for sub, text in texts:
+            bad = _CONTROL.search(text)
+            if bad:
+                self.add((*path, *sub), f"control character U+{ord(bad.group()):04X} in the text: "
+                                        "remove it (it would reach the student's terminal)")
+            elif not text.strip():
+                lang = f"the {LANG_NAMES[str(sub[0])]} text" if sub else "the text"
+                self.add((*path, *sub), f"{lang} is empty")
         if isinstance(value, str):
-            have = set(LANG_NAMES) if _neutral(value) else {self.languages[0]}
+            have = set(LANG_NAMES) if _neutral(value) else {_language_of(value, self.languages)}
         else:
             have = set(value)
-            for lang, text in value.items():
-                if not text.strip():
-                    self.add((*path, lang), f"the {LANG_NAMES[lang]} text is empty")
         missing = [lang for lang in self.languages if lang not in have]
         if missing:
             key = path[-1] if isinstance(path[-1], str) else "the choice"
@@ -238,7 +270,10 @@ class _Loader:
             entries = [(("actors", name), name, spec) for name, spec in raw.items()]
         for path, name, spec in entries:
             key = isinstance(raw, dict)
-            if not _NAME.match(name):
+            if name in self.actors:
+                self.add(path, f"actor '{name}' is listed twice", key=key)
+                continue
+            if not _NAME.fullmatch(name):
                 self.add(path, f"actor name '{name}': lowercase letters, digits and '_', "
                                "starting with a letter", key=key)
                 continue
@@ -319,6 +354,11 @@ class _Loader:
         return Ask(raw["question"], tuple(choices), answer, raw.get("explain"))
 
     def _do(self, path: Path, text: str) -> dict[str, Any]:
+        ctrl = _CONTROL.search(text)
+        if ctrl:
+            self.add(path, f"control character U+{ord(ctrl.group()):04X}: remove it",
+                     offset=ctrl.start())
+            return {}
         try:
             node = g.parse_do(text)
         except g.GrammarError as exc:
@@ -346,7 +386,7 @@ class _Loader:
             self.add(path, f"{what}() takes plain arguments, in the order of its C signature: "
                            f"{CALLS[what].signature}", offset=node.kwargs[0][2])
             return {}
-        args = [self._arg(path, v, what, k) for k, v in enumerate(node.args)]
+        args = [self._arg(path, v, what, k, who.text) for k, v in enumerate(node.args)]
         if any(a is _BAD for a in args):
             return {}
         self._check_args(path, what, args, node)
@@ -380,19 +420,24 @@ class _Loader:
         return False
 
     def _unknown(self, path: Path, word: str, offset: int, what: str) -> None:
+        if word in self.actors:
+            self.add(path, f"'{word}' is a process (an actor), not a value: pass a number or a "
+                           "name from 'as:'", offset=offset)
+            return
         if word in self.later_names:
             self.add(path, f"'{word}' is used before any step names it (step "
                            f"{self.later_names[word] + 1} does, with as: {word})", offset=offset)
             return
         known = [*self.actors, *self.names]
+        names = ", ".join(list(self.names)[-10:])
         self.add(path, f"no {what} or name '{word}'{_suggest(word, known)} (actors: "
-                       f"{', '.join(self.actors)}"
-                       + (f"; names: {', '.join(self.names)})" if self.names else ")"),
+                       f"{', '.join(list(self.actors)[:10])}"
+                       + (f"; names: {names})" if self.names else ")"),
                  offset=offset)
 
-    def _arg(self, path: Path, v: g.Value, call: str, k: int) -> Any:
+    def _arg(self, path: Path, v: g.Value, call: str, k: int, actor: str) -> Any:
         if isinstance(v, list):
-            out = [self._arg(path, x, call, k) for x in v]
+            out = [self._arg(path, x, call, k, actor) for x in v]
             return _BAD if any(x is _BAD for x in out) else out
         if isinstance(v, g.Literal):
             return v.value
@@ -406,8 +451,28 @@ class _Loader:
                 self.add(path, f"'{word}' is a process (fork()'s child); pass a number or an "
                                "fd name", offset=v.start)
                 return _BAD
+            params = CALLS[call].params
+            if info.kind == "fd" and k < len(params) and params[k].kind == "fd":
+                problem = self._not_owner(word, info, actor)
+                if problem:
+                    self.add(path, problem, offset=v.start)
+                    return _BAD
             return Ref(word)
         return v.text
+
+    def _not_owner(self, name: str, info: _NameInfo, actor: str) -> str | None:
+        """Why ``actor`` cannot use the fd ``name`` (each process has its own fd table: an fd
+        name belongs to the process that got it and to its fork() children)."""
+        seen = actor
+        while True:
+            if seen == info.actor:
+                return None
+            parent = self.names.get(seen)
+            if parent is None or parent.kind != "actor" or parent.actor is None:
+                break
+            seen = parent.actor
+        return (f"'{name}' is {info.actor}'s fd; {actor} has an fd table of its own (fd names "
+                "belong to the process that got them and its fork() children)")
 
     def _check_args(self, path: Path, call: str, args: list[Any], node: g.Call) -> None:
         params = CALLS[call].params
@@ -418,10 +483,17 @@ class _Loader:
                 return
         # names stand for numbers the kernel will give; check the rest with a stand-in
         probe = [3 if isinstance(a, Ref) else a for a in args]
+        if len(probe) <= len(params):
+            for k, (param, a) in enumerate(zip(params, probe, strict=False)):
+                try:
+                    normalize_arg(param, a, call)
+                except ArgumentError as exc:
+                    self.add(path, str(exc), offset=_start(node.args[k]))
+                    return
         try:
             normalized = normalize_args(call, probe)
         except ArgumentError as exc:
-            self.add(path, str(exc), offset=_arg_offset(node, params, str(exc)))
+            self.add(path, str(exc), offset=node.start)
             return
         for k, param in enumerate(params[:len(args)]):
             if param.kind == "addr":
@@ -461,12 +533,12 @@ class _Loader:
                 return {"wire": ("clear", None)}
             which: Any = "all"
             if node.args:
-                numbers = [a.value for a in node.args
-                           if isinstance(a, g.Literal) and isinstance(a.value, int)]
+                numbers = [a.value for a in node.args if isinstance(a, g.Literal)
+                           and isinstance(a.value, int) and a.value >= 1]
                 is_all = len(node.args) == 1 and isinstance(node.args[0], g.Symbol) and \
                     node.args[0].text == "all"
                 if not is_all and len(numbers) != len(node.args):
-                    self.add(path, f"wire.{action}() takes packet numbers or all",
+                    self.add(path, f"wire.{action}() takes packet numbers (1, 2, ...) or all",
                              offset=node.start + 1)
                     return {}
                 which = "all" if is_all else numbers
@@ -489,8 +561,10 @@ class _Loader:
                 self.add(path, f"unknown rule key '{key}'{_suggest(key, keys)} (keys: "
                                f"{', '.join(keys)})", offset=at)
                 return {}
-            rule[key] = value.value if isinstance(value, g.Literal) else (
-                value.text if isinstance(value, g.Symbol) else value)
+            if isinstance(value, list):
+                self.add(path, f"{key}= takes one value, not a list", offset=at)
+                return {}
+            rule[key] = value.value if isinstance(value, g.Literal) else value.text
             if key == "flags":
                 try:
                     parse_flags(str(rule[key]))
@@ -510,13 +584,14 @@ class _Loader:
     def _as(self, base: Path, kw: Mapping[str, Any], names: tuple[str, ...], i: int) -> None:
         path = (*base, "as")
         call = kw.get("call")
-        usable = [n for n in names if _NAME.match(n) and n not in RESERVED
+        usable = [n for n in names if _NAME.fullmatch(n) and n not in RESERVED
                   and n not in self.actors]
         for n in names:
             if n not in usable:
                 self.add(path, f"'{n}' is already an actor's name" if n in self.actors else
-                         f"'{n}' cannot be a name: use lowercase letters, digits and '_', and "
+                         f"{n!r} cannot be a name: use lowercase letters, digits and '_', and "
                          "none of " + ", ".join(sorted(RESERVED)))
+                self._define([n, n.strip()], "any", None, i)  # said once is enough
         if not call:
             if kw or "do" not in self.src.data["steps"][i]:  # (a bad 'do' is reported already)
                 self.add(path, "'as' names what a call returns; this step makes no call "
@@ -541,6 +616,11 @@ class _Loader:
 
     # -- expect -----------------------------------------------------------------------------
     def _expect(self, path: Path, text: str, kw: Mapping[str, Any]) -> Expect | None:
+        ctrl = _CONTROL.search(text)
+        if ctrl:
+            self.add(path, f"control character U+{ord(ctrl.group()):04X}: remove it",
+                     offset=ctrl.start())
+            return None
         try:
             cmp = g.parse_expect(text)
         except g.GrammarError as exc:
@@ -582,7 +662,7 @@ class _Loader:
                     isinstance(base.base, g.Access) and base.base.field == "fd" and \
                     isinstance(base.base.base, g.Name):
                 actor = self._process(base.base.base)
-                fd = self._fd_index(base.index)
+                fd = self._fd_index(base.index, actor)
                 return {"subject": "fd", "field": self._field(lhs.field, FD_FIELDS, lhs.start),
                         "actor": actor, "fd": fd}
         if isinstance(lhs, g.Access) and lhs.index is not None:
@@ -591,6 +671,12 @@ class _Loader:
                       "count(SYN_RECV) == 1 or packets(flags=SYN) == 1")
 
     def _unknown_bad(self, word: str, offset: int) -> None:
+        if word in self.actors:
+            raise _Bad(offset, f"'{word}' is a process (an actor), not an fd or a value")
+        info = self.names.get(word)
+        if info is not None:
+            raise _Bad(offset, "" if info.kind == "any" else
+                       f"'{word}' is a {_kind_word(info.kind)} here, which does not fit")
         if word in self.later_names:
             raise _Bad(offset, f"'{word}' is used before any step names it (step "
                                f"{self.later_names[word] + 1} does, with as: {word})")
@@ -610,11 +696,15 @@ class _Loader:
         self._unknown_bad(name.text, name.start)
         raise AssertionError
 
-    def _fd_index(self, v: g.Value) -> int | Ref:
+    def _fd_index(self, v: g.Value, actor: str) -> int | Ref:
         if isinstance(v, g.Literal) and isinstance(v.value, int) and v.value >= 0:
             return v.value
         if isinstance(v, g.Symbol) and v.word and v.word in self.names and \
                 self.names[v.word].kind in ("fd", "value", "any"):
+            info = self.names[v.word]
+            problem = self._not_owner(v.word, info, actor) if info.kind == "fd" else None
+            if problem:
+                raise _Bad(v.start, problem)
             return Ref(v.word)
         if isinstance(v, g.Symbol) and v.word:
             self._unknown_bad(v.word, v.start)
@@ -715,9 +805,8 @@ class _Loader:
         if f in NUMBER_FIELDS:
             if isinstance(v, g.Literal) and v.kind == "number" and isinstance(v.value, int):
                 return v.value
-            if isinstance(v, g.Symbol) and v.word and v.word in self.names and \
-                    self.names[v.word].kind in ("fd", "value", "any"):
-                return Ref(v.word)
+            if isinstance(v, g.Symbol) and v.word and v.word in self.names:
+                return Ref(v.word)  # an fd's number, a value, or a fork() child's pid
             if isinstance(v, g.Symbol) and v.word and v.word[0].islower():
                 self._unknown_bad(v.word, v.start)
             raise _Bad(at, f"{f} is a whole number")
@@ -755,6 +844,10 @@ class _Loader:
         return word
 
 
+class _TooMany(Exception):
+    pass
+
+
 class _Bad(Exception):
     def __init__(self, offset: int | None, message: str) -> None:
         super().__init__(message)
@@ -782,11 +875,10 @@ def _tcp_state(word: str, at: int | None) -> str:
 
 def _lab_file(path: str) -> str | None:
     norm = posixpath.normpath(path)
-    if path.startswith("/") and ".." not in path.split("/") and (
-            norm in LAB_FILES or norm.startswith(LAB_FILE_PREFIXES)):
+    if path.startswith("/") and ".." not in path.split("/") and norm in LAB_FILES:
         return None
     return (f"'{path}' is outside the lab's files: a lesson may open "
-            f"{', '.join(LAB_FILES[:6])}, ... and /proc/self/* (see the authoring guide)")
+            f"{', '.join(LAB_FILES[:6])}, ... (the list is in the authoring guide)")
 
 
 def _start(v: Any) -> int | None:
@@ -795,16 +887,17 @@ def _start(v: Any) -> int | None:
     return getattr(v, "start", None)
 
 
-def _arg_offset(node: g.Call, params: Iterable[Any], msg: str) -> int | None:
-    for k, p in enumerate(params):
-        if f": {p.name}" in msg and k < len(node.args):
-            return _start(node.args[k])
-    if "takes" in msg:
-        return node.start
-    return None
-
-
 _CODE = re.compile(r"`[^`]*`")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
+
+
+def _language_of(text: str, languages: tuple[str, ...]) -> str:
+    """The language a plain string is written in: Korean if it has Hangul, else English (or
+    the lesson's first language, when it has no English)."""
+    if _HANGUL.search(text):
+        return "ko"
+    return "en" if "en" in languages else languages[0]
 _WORD = re.compile(r"[^\W\d_]*[^\W\dA-Z_][^\W\d_]*")
 
 
@@ -834,7 +927,7 @@ def _usable(data: dict[str, Any]) -> bool:
             and all(isinstance(s, dict) for s in data["steps"])
             and data.get("network", "loopback") in ("loopback", "wire")
             and isinstance(languages, list) and bool(languages)
-            and all(x in LANG_NAMES for x in languages)
+            and all(isinstance(x, str) and x in LANG_NAMES for x in languages)
             and ((isinstance(actors, list) and all(isinstance(a, str) for a in actors))
                  or (isinstance(actors, dict) and bool(actors))))
 
@@ -846,6 +939,13 @@ def _describe_path(path: Path) -> str:
     if len(path) >= 2 and path[0] == "actors":
         return f"actor {path[1]}"
     return str(path[0]) if path else "the lesson"
+
+
+def _type_word(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    return {str: "text", int: "a number", float: "a number", list: "a list",
+            type(None): "empty"}.get(type(value), type(value).__name__)
 
 
 def _kind_word(kind: str) -> str:

@@ -69,7 +69,8 @@ class Bindings:
         return b
 
     def actor(self, name: str) -> str:
-        """The actor ``name`` stands for: itself, or the fork() child a step named so."""
+        """The actor ``name`` stands for: itself, or the fork() child a step named so.
+        Raises :class:`Unbound` if that fork() failed."""
         b = self._names.get(name)
         if b is None or b.kind != "actor":
             return name
@@ -111,14 +112,17 @@ class Bindings:
         call = step.call or ""
         returns = CALLS[call].returns if call in CALLS else "int"
         ret, value = result.get("ret"), result.get("value") or {}
+        kind = "actor" if call == "fork" else "fd" if returns in ("fd", "fds") else "value"
         if result.get("errno") or ret is None or (isinstance(ret, int) and ret < 0):
             why = f"{actor}'s {call}() failed with {result.get('errno') or ret}"
             for n in step.names:
-                self._names[n] = _Binding("value", missing=why)
+                self._names[n] = _Binding(kind, missing=why)
             return
         if returns == "fds":
-            for n, fd in zip(step.names, value.get("fds") or (), strict=False):
-                self._names[n] = _Binding("fd", actor, fd)
+            fds = list(value.get("fds") or ())
+            for i, n in enumerate(step.names):
+                self._names[n] = (_Binding("fd", actor, fds[i]) if i < len(fds) else
+                                  _Binding("fd", missing=f"{actor}'s {call}() gave no fd for it"))
         elif returns == "fd":
             self._names[step.names[0]] = _Binding("fd", actor, ret)
         elif call == "fork":

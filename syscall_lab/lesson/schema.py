@@ -81,7 +81,8 @@ _ACTORS_SCHEMA: dict[str, Any] = {
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # strict: '2' is not 2 and 2.0 is not 2 (a lesson file says what it means)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
 
 
 class AskFile(_Strict):

@@ -62,11 +62,17 @@ class Located:
     text_col: int | None = None
     """For a scalar written on one line: the column of its first character of text (after an
     opening quote), so a problem inside a ``do:`` or ``expect:`` can point at its own column."""
+    source_offsets: tuple[int, ...] | None = None
+    """For a quoted scalar: where each character of its value was written, counted from
+    ``text_col`` (an escape like ``\\t`` is two characters in the file, one in the value)."""
 
     def at(self, offset: int) -> tuple[int, int]:
         """The (line, col) of the ``offset``-th character of a one-line scalar's text."""
         if self.text_col is None:
             return self.line, self.col
+        table = self.source_offsets
+        if table and 0 <= offset < len(table):
+            offset = table[offset]
         return self.line, self.text_col + offset
 
 
@@ -122,26 +128,49 @@ def _scalar(ev: Any) -> Any:
         return True
     if value in ("false", "False", "FALSE"):
         return False
-    if _INT.match(value):
-        return int(value.replace("_", ""))
-    if _FLOAT.match(value):
-        return float(value.replace("_", ""))
+    try:
+        if _INT.match(value):
+            return int(value.replace("_", ""))
+        if _FLOAT.match(value):
+            return float(value.replace("_", ""))
+    except ValueError:  # more digits than Python converts: no lesson means such a number
+        pass
     return value
 
 
-def _located(ev: Any) -> Located:
+def _located(ev: Any, lines: list[str]) -> Located:
     line, col = _pos(ev)
     end = getattr(ev, "end_mark", None)
     if isinstance(ev, yaml.ScalarEvent) and end is not None and line == end.line + 1:
-        if ev.style in (None, "", "'", '"'):
-            return Located(line, col, col + (1 if ev.style else 0))
+        if ev.style in (None, ""):
+            return Located(line, col, col)
+        if ev.style in ("'", '"') and line <= len(lines):
+            raw = lines[line - 1][col:end.column - 1]  # between the quotes
+            return Located(line, col, col + 1, _source_offsets(raw, ev.style))
     return Located(line, col)
+
+
+def _source_offsets(raw: str, style: str) -> tuple[int, ...]:
+    """For each character of a quoted scalar's value, its index in the quoted text."""
+    out: list[int] = []
+    i = 0
+    while i < len(raw):
+        out.append(i)
+        if style == "'" and raw.startswith("''", i):
+            i += 2
+        elif style == '"' and raw[i] == "\\" and i + 1 < len(raw):
+            i += {"x": 4, "u": 6, "U": 10}.get(raw[i + 1], 2)
+        else:
+            i += 1
+    out.append(i)
+    return tuple(out)
 
 
 class _Builder:
     """Turns the event stream into values, iteratively (no recursion, so no stack limit)."""
 
-    def __init__(self) -> None:
+    def __init__(self, text: str) -> None:
+        self.lines = text.split("\n")
         self.values: dict[Path, Located] = {}
         self.keys: dict[Path, Located] = {}
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -173,12 +202,12 @@ class _Builder:
             self.anchors[anchor] = (value, size)
         if not self.stack:
             self.root = value
-            self.values[()] = _located(ev)
+            self.values[()] = _located(ev, self.lines)
             return
         top = self.stack[-1]
         container = top[0]
         if isinstance(container, list):
-            self.values[(*top[1], len(container))] = _located(ev)
+            self.values[(*top[1], len(container))] = _located(ev, self.lines)
             container.append(value)
             return
         if top[2] is _NO_KEY:  # this value is a key
@@ -194,7 +223,7 @@ class _Builder:
             self.keys[(*top[1], key)] = Located(line, col)
             return
         key = top[2]
-        self.values[(*top[1], key)] = _located(ev)
+        self.values[(*top[1], key)] = _located(ev, self.lines)
         container[key] = value
         top[2] = _NO_KEY
 
@@ -216,7 +245,7 @@ class _Builder:
                             "a mapping key must be a plain word like 'say'")
             container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
             path = self._path()
-            self.values[path] = _located(ev)
+            self.values[path] = _located(ev, self.lines)
             self.stack.append([container, path, _NO_KEY, None, ev.anchor, {}, self.nodes])
         elif isinstance(ev, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             container, path, _, _, anchor, _, start = self.stack.pop()
@@ -255,20 +284,23 @@ _NO_KEY: Any = _NoKey()
 
 def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
     """Parse ``raw`` (a lesson file's bytes) into values with positions, or the problems."""
-    if len(raw) > MAX_BYTES:
-        return [Problem(1, 1, f"the file is {len(raw) // 1024} KiB; a lesson is at most "
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
+    if size > MAX_BYTES:
+        return [Problem(1, 1, f"the file is {-(-size // 1024)} KiB; a lesson is at most "
                               f"{MAX_BYTES // 1024} KiB", path)]
     if isinstance(raw, bytes):
+        raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM, as some Windows editors write
         try:
-            text = raw.decode("utf-8-sig")
+            text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
+            line_start = raw.rfind(b"\n", 0, exc.start) + 1
             line = raw[:exc.start].count(b"\n") + 1
-            col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+            col = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
             return [Problem(line, col, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save "
                                        "the file as UTF-8", path)]
     else:
         text = raw
-    builder = _Builder()
+    builder = _Builder(text)
     try:
         for ev in yaml.parse(text, Loader=_Loader):
             builder.feed(ev)
@@ -293,7 +325,8 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         line, col = 1, 1
         position = getattr(exc, "position", None)
-        if isinstance(position, int):
+        if isinstance(position, int):  # libyaml counts bytes of UTF-8
+            position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
             line = text.count("\n", 0, position) + 1
             col = position - (text.rfind("\n", 0, position) + 1) + 1
         reason = getattr(exc, "reason", None) or "not valid YAML"

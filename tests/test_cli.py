@@ -161,6 +161,30 @@ def test_runs_as_a_real_unprivileged_user(unprivileged: tuple[list[str], dict[st
         assert wait_until(lambda: not any(alive(p) for p in pids)), "lab processes outlived the run"
 
 
+def test_an_author_checks_lessons_as_a_real_unprivileged_user(
+        unprivileged: tuple[list[str], dict[str, str]]) -> None:
+    """`check` as a student or instructor runs it: the installed lessons (one on loopback, one
+    on the wire) and a lesson file of their own, found through SYSCALL_LAB_LESSONS."""
+    prefix, env = unprivileged
+    own = Path(tempfile.mkdtemp(prefix="syscall-lab-own-"))
+    try:
+        own.chmod(0o755)
+        mine = own / "mine.yaml"
+        mine.write_text((ROOT / "lessons" / "backlog.yaml").read_text()
+                        .replace("id: backlog", "id: mine").replace("lsock == 3", "lsock == 4"))
+        mine.chmod(0o644)
+        r = subprocess.run([*prefix, "-m", "syscall_lab", "check", "--lang", "en"],
+                           capture_output=True, text=True, cwd="/", timeout=120,
+                           env={**env, "SYSCALL_LAB_LESSONS": str(own)})
+        assert r.returncode == 1, r.stdout + r.stderr  # mine expects fd 4: the kernel gives 3
+        assert "backlog: 21 steps, 55 checks" in r.stdout and "handshake: 10 steps" in r.stdout
+        assert f"{mine}:" in r.stdout and "check 'lsock == 4' failed: the kernel shows 3" \
+            in r.stdout
+        assert r.stdout.rstrip().endswith("3 lessons: 2 passed, 1 failed, 0 invalid")
+    finally:
+        shutil.rmtree(own, ignore_errors=True)
+
+
 def test_wire_lesson_runs_as_a_real_unprivileged_user(
         unprivileged: tuple[list[str], dict[str, str]], tmp_path: Path) -> None:
     """The wire without root: /dev/net/tun is 0600 here, so the lab falls back to veth ports."""

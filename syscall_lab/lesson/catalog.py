@@ -82,8 +82,11 @@ def _files(paths: Iterable[Path], missing: list[Problem], explicit: bool) -> lis
 
 def _display(path: Path) -> str:
     """A path as the user will want to read it: relative to here when it is below here."""
+    here = Path.cwd()
+    if here == Path(here.anchor):  # from /, a relative path reads worse than the absolute one
+        return str(path.resolve())
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
+        return str(path.resolve().relative_to(here))
     except ValueError:
         return str(path)
 

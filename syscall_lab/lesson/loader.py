@@ -353,11 +353,15 @@ class _Loader:
             return None
         return Ask(raw["question"], tuple(choices), answer, raw.get("explain"))
 
-    def _do(self, path: Path, text: str) -> dict[str, Any]:
+    def _has_control(self, path: Path, text: str) -> bool:
         ctrl = _CONTROL.search(text)
         if ctrl:
             self.add(path, f"control character U+{ord(ctrl.group()):04X}: remove it",
                      offset=ctrl.start())
+        return ctrl is not None
+
+    def _do(self, path: Path, text: str) -> dict[str, Any]:
+        if self._has_control(path, text):
             return {}
         try:
             node = g.parse_do(text)
@@ -416,24 +420,34 @@ class _Loader:
             self.add(path, f"'{who.text}' is a {_kind_word(info.kind)}, not a process; calls "
                            f"are made by an actor ({', '.join(self.actors)})", offset=who.start)
             return False
-        self._unknown(path, who.text, who.start, "actor")
+        self._unknown(path, who.text, who.start)
         return False
 
-    def _unknown(self, path: Path, word: str, offset: int, what: str) -> None:
+    def _unknown(self, path: Path, word: str, offset: int) -> None:
+        message = self._why_unknown(word, in_check=False)
+        if message:
+            self.add(path, message, offset=offset)
+
+    def _why_unknown(self, word: str, in_check: bool) -> str:
+        """Why ``word`` cannot stand where it was written ('' when its own step said so)."""
         if word in self.actors:
-            self.add(path, f"'{word}' is a process (an actor), not a value: pass a number or a "
-                           "name from 'as:'", offset=offset)
-            return
+            return (f"'{word}' is a process (an actor), not an fd or a value" if in_check else
+                    f"'{word}' is a process (an actor), not a value: pass a number or a name "
+                    "from 'as:'")
+        info = self.names.get(word)
+        if info is not None:
+            return "" if info.kind == "any" else \
+                f"'{word}' is a {_kind_word(info.kind)} here, which does not fit"
         if word in self.later_names:
-            self.add(path, f"'{word}' is used before any step names it (step "
-                           f"{self.later_names[word] + 1} does, with as: {word})", offset=offset)
-            return
+            return (f"'{word}' is used before any step names it (step "
+                    f"{self.later_names[word] + 1} does, with as: {word})")
         known = [*self.actors, *self.names]
+        if in_check:
+            known += ["ret", "errno", "blocked", "data", "count", "packets", "wire"]
+            return f"no actor or name '{word}'{_suggest(word, known)}"
         names = ", ".join(list(self.names)[-10:])
-        self.add(path, f"no {what} or name '{word}'{_suggest(word, known)} (actors: "
-                       f"{', '.join(list(self.actors)[:10])}"
-                       + (f"; names: {names})" if self.names else ")"),
-                 offset=offset)
+        return (f"no actor or name '{word}'{_suggest(word, known)} (actors: "
+                f"{', '.join(list(self.actors)[:10])}" + (f"; names: {names})" if names else ")"))
 
     def _arg(self, path: Path, v: g.Value, call: str, k: int, actor: str) -> Any:
         if isinstance(v, list):
@@ -445,7 +459,7 @@ class _Loader:
         if word is not None and word[0].islower() and word not in ("all",):
             info = self.names.get(word)
             if info is None:
-                self._unknown(path, word, v.start, "actor")
+                self._unknown(path, word, v.start)
                 return _BAD
             if info.kind == "actor" and call != "waitpid":
                 self.add(path, f"'{word}' is a process (fork()'s child); pass a number or an "
@@ -616,10 +630,7 @@ class _Loader:
 
     # -- expect -----------------------------------------------------------------------------
     def _expect(self, path: Path, text: str, kw: Mapping[str, Any]) -> Expect | None:
-        ctrl = _CONTROL.search(text)
-        if ctrl:
-            self.add(path, f"control character U+{ord(ctrl.group()):04X}: remove it",
-                     offset=ctrl.start())
+        if self._has_control(path, text):
             return None
         try:
             cmp = g.parse_expect(text)
@@ -671,18 +682,7 @@ class _Loader:
                       "count(SYN_RECV) == 1 or packets(flags=SYN) == 1")
 
     def _unknown_bad(self, word: str, offset: int) -> None:
-        if word in self.actors:
-            raise _Bad(offset, f"'{word}' is a process (an actor), not an fd or a value")
-        info = self.names.get(word)
-        if info is not None:
-            raise _Bad(offset, "" if info.kind == "any" else
-                       f"'{word}' is a {_kind_word(info.kind)} here, which does not fit")
-        if word in self.later_names:
-            raise _Bad(offset, f"'{word}' is used before any step names it (step "
-                               f"{self.later_names[word] + 1} does, with as: {word})")
-        known = [*self.actors, *self.names, "ret", "errno", "blocked", "data", "count",
-                 "packets", "wire"]
-        raise _Bad(offset, f"no actor or name '{word}'{_suggest(word, known)}")
+        raise _Bad(offset, self._why_unknown(word, in_check=True))
 
     def _process(self, name: g.Name) -> str:
         if name.text in self.actors or (name.text in self.names

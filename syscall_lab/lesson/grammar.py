@@ -44,7 +44,6 @@ __all__ = [
     "parse_expect",
 ]
 
-OPS = ("==", "!=", ">=", "<=", ">", "<", "contains")
 MAX_LENGTH = 500
 
 
@@ -205,6 +204,12 @@ class _Parser:
             raise GrammarError(self.tok.start, f"expected {what}" + self._found())
         return self.next()
 
+    def take(self, kind: str, what: str) -> Tok:
+        """The next token, which must be of ``kind`` (``what`` says what was expected)."""
+        if self.tok.kind != kind:
+            raise GrammarError(self.tok.start, f"expected {what}" + self._found())
+        return self.next()
+
     def _found(self) -> str:
         return ", found the end" if self.tok.kind == "end" else f", found '{self.tok.text}'"
 
@@ -222,10 +227,7 @@ class _Parser:
         while True:
             if self.at("."):
                 self.next()
-                f = self.tok
-                if f.kind != "name":
-                    raise GrammarError(f.start, "expected a name after '.'" + self._found())
-                self.next()
+                f = self.take("name", "a name after '.'")
                 node = Access(node, f.text, None, f.start)
             elif self.at("["):
                 start = self.next().start
@@ -265,7 +267,7 @@ class _Parser:
         t = self.tok
         if t.kind == "number":
             self.next()
-            return Literal(float(t.text) if "." in t.text else int(t.text), t.start, "number")
+            return Literal(_number(t.text), t.start, "number")
         if t.kind == "duration":
             self.next()
             n = float(t.text[:-2]) / 1000 if t.text.endswith("ms") else float(t.text[:-1])
@@ -278,11 +280,7 @@ class _Parser:
             return Literal(_unquote(t), t.start, "string")
         if self.at("-"):
             self.next()
-            num = self.tok
-            if num.kind != "number":
-                raise GrammarError(num.start, "expected a number after '-'" + self._found())
-            self.next()
-            return Literal(-(float(num.text) if "." in num.text else int(num.text)), t.start,
+            return Literal(-_number(self.take("number", "a number after '-'").text), t.start,
                            "number")
         if self.at("["):
             self.next()
@@ -308,9 +306,7 @@ class _Parser:
             if self.at("!"):
                 self.next()
                 neg = "!"
-            if self.tok.kind != "name":
-                raise GrammarError(self.tok.start, "expected a name" + self._found())
-            parts.append(neg + self.next().text)
+            parts.append(neg + self.take("name", "a name").text)
             if not (self.at("|") or self.at("+")):
                 break
             parts.append(self.next().text)
@@ -318,6 +314,10 @@ class _Parser:
             return Literal(None if parts[0] == "none" else parts[0] == "true", start,
                            "none" if parts[0] == "none" else "bool")
         return Symbol("".join(parts), start)
+
+
+def _number(text: str) -> int | float:
+    return float(text) if "." in text else int(text)
 
 
 def _unquote(t: Tok) -> str:

@@ -145,7 +145,6 @@ SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
 }
 PACKET_KEYS = ("from", "proto", "flags", "data", "fate", "mark")
-WIRE_ACTIONS = ("rule", "deliver", "drop", "clear")
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,28 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
+COMMANDS = ("run", "list", "check", "schema", "doctor")
+THEMES = ("default", "presenter")
+
+
+def _tui_parser() -> _Parser:
+    p = _Parser(prog="syscall-lab",
+                description="Open the lesson picker, or LESSON directly, in the terminal UI.")
+    p.add_argument("lesson", nargs="?", default=None,
+                   help="a lesson's id (see 'syscall-lab list') or its file")
+    p.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
+    p.add_argument("--theme", choices=THEMES, default="default",
+                   help="presenter: high contrast and more room, for recordings")
+    p.add_argument("--version", action="version", version=f"syscall-lab {__version__}")
+    return p
+
+
 def _parser() -> _Parser:
     p = _Parser(prog="syscall-lab",
-                description="Watch the real Linux kernel perform syscalls, one step at a time.")
+                usage="syscall-lab [LESSON] [--lang en|ko] [--theme default|presenter]\n"
+                      "       syscall-lab COMMAND ...",
+                description="Watch the real Linux kernel perform syscalls, one step at a time. "
+                            "Without a command: the terminal UI (the lesson picker, or LESSON).")
     p.add_argument("--version", action="version", version=f"syscall-lab {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run = sub.add_parser("run", help="run a lesson headless and print what the kernel did")
@@ -180,6 +199,26 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_tui(args: argparse.Namespace) -> int:
+    lang = args.lang or default_lang()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _fail(t("needs_terminal", lang))
+    lesson = None
+    if args.lesson is not None:
+        loaded = _load(args.lesson, lang)
+        if isinstance(loaded, int):
+            return loaded
+        lesson = loaded
+    from .tui import make_app
+
+    app = make_app(lesson=lesson, lang=lang, theme=args.theme)
+    try:
+        app.run()
+    finally:
+        app.close_labs()
+    return app.return_code or EXIT_OK
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run_doctor
 
@@ -187,12 +226,18 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first not in COMMANDS and not {"-h", "--help"} & set(argv):
+        args = _tui_parser().parse_args(argv)
+        args.command = "tui"
+    else:
+        args = _parser().parse_args(argv)
     if args.command is None:
-        parser.print_help()
+        _parser().print_help()
         return EXIT_OK
-    handler = {"run": cmd_run, "list": cmd_list, "check": cmd_check, "schema": cmd_schema,
+    handler = {"tui": cmd_tui, "run": cmd_run, "list": cmd_list, "check": cmd_check,
+               "schema": cmd_schema,
                "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)

@@ -24,3 +24,25 @@ def test_tool_is_clean(command: list[str]) -> None:
     r = subprocess.run([str(tool), *command[1:]], capture_output=True, text=True, cwd=ROOT,
                        check=False)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_the_core_and_the_headless_runner_never_load_textual_or_scapy_early() -> None:
+    """As harlequin checks: import the core in a fresh interpreter and look at sys.modules.
+    The headless commands must not pay for Textual, and nothing but the lab pays for scapy."""
+    code = ("import sys\n"
+            "import syscall_lab.engine.lab, syscall_lab.lesson.session, syscall_lab.cli\n"
+            "import syscall_lab.report.transcript\n"
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'textual', 'scapy'}))\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       check=True)
+    assert r.stdout.strip() == "[]", r.stdout
+
+
+def test_the_tui_starts_without_scapy() -> None:
+    """The first frame must not wait for scapy: the TUI's modules do not import it."""
+    code = ("import sys\n"
+            "import syscall_lab.tui\n"
+            "print('scapy' in {m.split('.')[0] for m in sys.modules})\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
+                       check=True)
+    assert r.stdout.strip() == "False", r.stdout

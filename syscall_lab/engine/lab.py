@@ -311,6 +311,11 @@ class Lab:
             out, self._events = self._events, []
         return [e for e in out if e.get("event") not in ("ready",)]
 
+    def pending_events(self) -> list[dict[str, Any]]:
+        """The events :meth:`events` would return now, left in place."""
+        with self._lock:
+            return [e for e in self._events if e.get("event") != "ready"]
+
     def _outcome(self, r: dict[str, Any]) -> StepOutcome:
         res = r.get("result")
         return StepOutcome(actor=r["actor"], call=r["call"], args=tuple(r.get("args", ())),

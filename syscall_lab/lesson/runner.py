@@ -14,7 +14,7 @@ from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
 from ..engine.snapshot import Change, Snapshot, diff
 from .model import Bindings, CheckResult, Lesson, Step, Unbound
 
-__all__ = ["StepRecord", "run_lesson"]
+__all__ = ["LessonRun", "StepRecord", "run_lesson"]
 
 
 @dataclass(frozen=True)
@@ -49,15 +49,37 @@ class StepRecord:
         return len(self.checks) + extra, failed + extra
 
 
-def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:
-    """Spawn the lesson's actors in ``lab`` and perform its steps, one record per step."""
-    for actor in lesson.actors:
-        lab.spawn(actor, lesson.host_of(actor))
-    prev = lab.snapshot()
-    lab.events()
-    env = Bindings()
-    total = len(lesson.steps)
-    for i, step in enumerate(lesson.steps, 1):
+class LessonRun:
+    """A lesson being performed on a lab, one step at a time.
+
+    Creating it spawns the lesson's actors and takes the first snapshot (:attr:`initial`);
+    each :meth:`next_step` performs one step. Call it from one thread at a time.
+    """
+
+    def __init__(self, lesson: Lesson, lab: Lab) -> None:
+        self.lesson = lesson
+        self.lab = lab
+        for actor in lesson.actors:
+            lab.spawn(actor, lesson.host_of(actor))
+        self.initial: Snapshot = lab.snapshot()
+        """What the kernel held before step 1: each actor with fds 0, 1 and 2."""
+        lab.events()
+        self._prev = self.initial
+        self._env = Bindings()
+        self.done = 0
+        """How many steps have run."""
+
+    @property
+    def finished(self) -> bool:
+        return self.done >= len(self.lesson.steps)
+
+    def next_step(self) -> StepRecord | None:
+        """Perform the next step; None when every step has run."""
+        if self.finished:
+            return None
+        lab, env = self.lab, self._env
+        step = self.lesson.steps[self.done]
+        self.done += 1
         outcome: StepOutcome | None = None
         action: ActionOutcome | None = None
         error = None
@@ -85,9 +107,17 @@ def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:
             if e.get("event") == "result" and e.get("result"):
                 env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
         checks = tuple(e.check(outcome, snap, wire, env, events) for e in step.expect)
-        yield StepRecord(i, total, step, outcome, snap, tuple(diff(prev, snap)), checks, events,
-                         error, wire, action)
-        prev = snap
+        record = StepRecord(self.done, len(self.lesson.steps), step, outcome, snap,
+                            tuple(diff(self._prev, snap)), checks, events, error, wire, action)
+        self._prev = snap
+        return record
+
+
+def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:
+    """Spawn the lesson's actors in ``lab`` and perform its steps, one record per step."""
+    run = LessonRun(lesson, lab)
+    while (record := run.next_step()) is not None:
+        yield record
 
 
 def _wire_action(lab: Lab, what: str, arg: Any) -> ActionOutcome:

@@ -23,7 +23,7 @@ from ..lesson.model import Ask, Lesson
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 
-__all__ = ["JsonLines", "Transcript", "describe_change", "step_json"]
+__all__ = ["JsonLines", "Transcript", "action_text", "describe_change", "packet_line", "step_json"]
 
 
 def _fmt(v: Any) -> str:
@@ -88,6 +88,22 @@ def _is_socket_noise(c: Change) -> bool:
     return False
 
 
+def action_text(r: StepRecord, lang: str) -> str:
+    """What a wire action or a watch step did, in one line."""
+    a = r.action
+    assert a is not None
+    if a.action == "pause":
+        return t("watched", lang, seconds=a.detail.get("seconds"))
+    if a.action == "wire.rule":
+        rule = a.detail.get("rule") or {}
+        return t("wire_rule", lang, id=rule.get("id"), rule=r.step.action.split(".", 1)[-1])
+    if a.action == "wire.clear":
+        return t("wire_clear", lang, n=a.detail.get("cleared"))
+    key = "delivered" if a.action == "wire.deliver" else "dropped"
+    which = ", ".join(f"#{n}" for n in a.detail.get(key) or []) or t("none", lang)
+    return t(a.action.replace(".", "_"), lang, which=which)
+
+
 class Transcript:
     """Prints a lesson run for people."""
 
@@ -136,7 +152,7 @@ class Transcript:
                 self._put(escape(t("blocked", lang, actor=o.actor, call=where)) + wchan, 2,
                           "yellow")
         elif r.action is not None:
-            self._put(escape(self._action_text(r)), 2, "bold")
+            self._put(escape(action_text(r, lang)), 2, "bold")
         if r.error:
             self._put(escape(t("step_error", lang, error=r.error)), 2, "bold red")
         for e in r.events:
@@ -170,20 +186,6 @@ class Transcript:
         answer = t("answer", lang, n=ask.answer, choice=pick(ask.choices[ask.answer - 1], lang))
         explain = f" {pick(ask.explain, lang)}" if ask.explain else ""
         self._put(escape(answer + explain), 4, "dim")
-
-    def _action_text(self, r: StepRecord) -> str:
-        a, lang = r.action, self.lang
-        assert a is not None
-        if a.action == "pause":
-            return t("watched", lang, seconds=a.detail.get("seconds"))
-        if a.action == "wire.rule":
-            rule = a.detail.get("rule") or {}
-            return t("wire_rule", lang, id=rule.get("id"), rule=r.step.action.split(".", 1)[-1])
-        if a.action == "wire.clear":
-            return t("wire_clear", lang, n=a.detail.get("cleared"))
-        key = "delivered" if a.action == "wire.deliver" else "dropped"
-        which = ", ".join(f"#{n}" for n in a.detail.get(key) or []) or t("none", lang)
-        return t(a.action.replace(".", "_"), lang, which=which)
 
     def _wire(self, w: WireView) -> None:
         lang = self.lang

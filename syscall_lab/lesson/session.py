@@ -1,0 +1,171 @@
+"""A lesson played interactively: one lab, owned by one thread, driven one request at a time.
+
+The TUI's workers are short-lived threads, but a lab's supervisor dies with the thread that
+started it (``PR_SET_PDEATHSIG``). So a :class:`LessonSession` keeps one long-lived thread, the
+lab's owner, and runs every request there: starting the lab, each step, a look at the kernel
+between steps, a replay. Its public methods block until the owner thread has the answer, so
+call them from a worker, never from the UI thread.
+
+The lab cannot be rewound. Going back one step or resuming a lesson *replays* it: a fresh lab
+performs steps 1..n again, and the records say so (:attr:`SessionState.replayed`).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from ..engine.lab import Lab
+from ..engine.snapshot import Snapshot
+from ..net.packets import PacketRecord
+from .model import Lesson
+from .runner import LessonRun, StepRecord
+
+__all__ = ["LessonSession", "SessionState"]
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """Everything a screen needs after a request: what the kernel holds and how we got here."""
+
+    snapshot: Snapshot
+    """The kernel as read at the end of the request."""
+    initial: Snapshot
+    """The kernel before step 1 (the actors just started)."""
+    records: tuple[StepRecord, ...]
+    """Every step performed on this lab so far, in order."""
+    packets: tuple[PacketRecord, ...]
+    """Every packet the lab has seen so far (their fates as of now)."""
+    pending_events: tuple[dict[str, Any], ...] = ()
+    """What happened since the last step (output, a blocked call returning, an exit); the
+    next step's record will carry them."""
+    replayed: int = 0
+    """How many of ``records`` a replay performed without the student pressing next."""
+    generation: int = 0
+    """Which lab this is (a reset or replay starts a new one)."""
+
+    @property
+    def done(self) -> int:
+        return len(self.records)
+
+    @property
+    def last(self) -> StepRecord | None:
+        return self.records[-1] if self.records else None
+
+
+class LessonSession:
+    """Plays ``lesson`` on a lab of its own. Every method blocks; call from a worker thread."""
+
+    def __init__(self, lesson: Lesson,
+                 on_event: Callable[[dict[str, Any]], None] | None = None,
+                 lab_factory: Callable[..., Lab] = Lab) -> None:
+        """``on_event`` is called on the lab's reader thread for what happens between
+        requests (a blocked call returning, output, an exit): a cue to :meth:`look` again."""
+        self.lesson = lesson
+        self._on_event = on_event
+        self._lab_factory = lab_factory
+        self._owner = ThreadPoolExecutor(1, thread_name_prefix="lab-owner")
+        self._lab: Lab | None = None
+        self._run: LessonRun | None = None
+        self._records: list[StepRecord] = []
+        self._replayed = 0
+        self._generation = 0
+        self._closed = threading.Event()
+
+    # -- requests (blocking) -------------------------------------------------------------
+    def start(self, upto: int = 0) -> SessionState:
+        """Start a fresh lab (ending the old one) and replay steps 1..``upto`` on it."""
+        return self._on_owner(lambda: self._start(upto))
+
+    def step(self) -> SessionState:
+        """Perform the next step (nothing when the lesson is over)."""
+        return self._on_owner(self._step)
+
+    def look(self) -> SessionState:
+        """Read the kernel again without doing anything (packets seen meanwhile included)."""
+        return self._on_owner(self._look)
+
+    def close(self) -> None:
+        """End the lab and the owner thread. Safe to call twice, from any thread."""
+        if self._closed.is_set():
+            return
+        self._closed.set()
+        try:
+            self._owner.submit(self._end_lab).result(timeout=15)
+        except Exception:  # the owner is gone or stuck: the lab dies with its thread anyway
+            pass
+        self._owner.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def lab(self) -> Lab | None:
+        return self._lab
+
+    # -- on the owner thread -------------------------------------------------------------
+    def _on_owner(self, fn: Callable[[], T]) -> T:
+        if self._closed.is_set():
+            raise RuntimeError("the session is closed")
+        return self._owner.submit(fn).result()
+
+    def _start(self, upto: int) -> SessionState:
+        self._end_lab()
+        self._generation += 1
+        generation = self._generation
+        self._lab = self._lab_factory(network=self.lesson.mode,
+                                      on_event=lambda e: self._event(generation, e))
+        self._run = LessonRun(self.lesson, self._lab)
+        self._records = []
+        for _ in range(min(upto, len(self.lesson.steps))):
+            record = self._run.next_step()
+            if record is not None:
+                self._records.append(record)
+        self._replayed = len(self._records)
+        snap = self._records[-1].snapshot if self._records else self._run.initial
+        return self._state(snap)
+
+    def _step(self) -> SessionState:
+        run = self._need_run()
+        record = run.next_step()
+        if record is None:
+            return self._state(self._look_snapshot())
+        self._records.append(record)
+        return self._state(record.snapshot)
+
+    def _look(self) -> SessionState:
+        self._need_run()
+        return self._state(self._look_snapshot())
+
+    def _look_snapshot(self) -> Snapshot:
+        assert self._lab is not None
+        return self._lab.snapshot()
+
+    def _need_run(self) -> LessonRun:
+        if self._run is None:
+            raise RuntimeError("the lab has not started")
+        return self._run
+
+    def _state(self, snap: Snapshot) -> SessionState:
+        assert self._lab is not None
+        assert self._run is not None
+        return SessionState(snapshot=snap, initial=self._run.initial, records=tuple(self._records),
+                            packets=tuple(self._lab.packets),
+                            pending_events=tuple(self._lab.pending_events()),
+                            replayed=self._replayed,
+                            generation=self._generation)
+
+    def _end_lab(self) -> None:
+        lab, self._lab, self._run = self._lab, None, None
+        if lab is not None:
+            lab.close()
+
+    def _event(self, generation: int, event: dict[str, Any]) -> None:
+        # Events of a lab we already ended are of no interest to anyone.
+        if event.get("event") in ("ready", "fatal"):  # start-up: answered by start() itself
+            return
+        if generation == self._generation and self._on_event is not None \
+                and not self._closed.is_set():
+            self._on_event(event)

@@ -1,0 +1,130 @@
+"""The Textual app: screens, themes, the language, and nothing else.
+
+Logic lives in the screens (:mod:`.screens`), the panes (:mod:`.widgets`) and below them in
+the lesson session and the engine. Build it with :func:`make_app`; ``cli.py`` and the tests
+both do.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.theme import Theme
+
+from ..i18n import LANGS
+from ..lesson.catalog import Catalog
+from ..lesson.model import Lesson
+from ..lesson.progress import ProgressStore
+from ..lesson.session import LessonSession
+from .keys import Key
+from .screens import HelpScreen, LessonScreen, PickerScreen
+from .screens.lesson import LESSON_KEYS
+from .screens.picker import PICKER_KEYS
+from .view import Volatile
+
+__all__ = ["THEMES", "SyscallLabApp", "make_app"]
+
+PRESENTER = Theme(
+    name="syscall-lab-presenter", dark=True,
+    primary="#ffd75f", secondary="#5fd7ff", accent="#ff87d7", warning="#ffd700",
+    error="#ff5f5f", success="#5fff87", foreground="#ffffff", background="#000000",
+    surface="#0a0a0a", panel="#1c1c1c",
+)
+THEMES = {"default": "textual-dark", "presenter": PRESENTER.name}
+"""``--theme`` choices and the Textual theme each one uses."""
+
+
+class SyscallLabApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "syscall-lab"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+c", "quit", show=False, priority=True),
+        Binding("q", "quit", show=False),
+        Binding("question_mark", "help", show=False),
+    ]
+
+    def __init__(self, lesson: Lesson | None = None, lang: str = "en", theme: str = "default",
+                 volatile: Volatile | None = None, progress: ProgressStore | None = None,
+                 catalog: Catalog | None = None, lesson_paths: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.start_lesson = lesson
+        self.lang = lang
+        self.theme_choice = theme
+        self.volatile = volatile or Volatile()
+        self.progress = progress or ProgressStore()
+        self.catalog = catalog
+        self.lesson_paths = lesson_paths
+        self.sessions: set[LessonSession] = set()
+        """Every lesson session this app started and has not ended yet."""
+        self._sessions_lock = threading.Lock()
+
+    def on_mount(self) -> None:
+        self.register_theme(PRESENTER)
+        self.theme = THEMES[self.theme_choice]
+        if self.theme_choice == "presenter":
+            self.add_class("presenter")
+        self.push_screen(PickerScreen())
+        if self.start_lesson is not None:
+            self.open_lesson(self.start_lesson)
+
+    # -- lessons -----------------------------------------------------------------------------
+    def load_catalog(self) -> Catalog:
+        """Find every lesson (on a worker thread: the loader takes a while to import)."""
+        from ..lesson.catalog import discover
+
+        catalog = discover(self.lesson_paths, search=True)
+        self.catalog = catalog
+        return catalog
+
+    def open_lesson(self, lesson: Lesson) -> None:
+        saved = self.progress.get(lesson.id)
+        resume = saved.step if saved and 0 < saved.step < len(lesson.steps) else 0
+        self.push_screen(LessonScreen(lesson, resume_at=resume))
+
+    def end_session(self, session: LessonSession) -> None:
+        session.close()
+        with self._sessions_lock:
+            self.sessions.discard(session)
+
+    def close_labs(self) -> None:
+        """End every lab still running (after the app has exited)."""
+        with self._sessions_lock:
+            sessions = list(self.sessions)
+        for session in sessions:
+            self.end_session(session)
+
+    # -- actions -----------------------------------------------------------------------------
+    def action_lessons(self) -> None:
+        if isinstance(self.screen, LessonScreen):
+            self.pop_screen()
+
+    def action_switch_lang(self) -> None:
+        self.lang = LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
+        for screen in self.screen_stack:
+            if isinstance(screen, LessonScreen | PickerScreen):
+                screen.language_changed()
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        keys: tuple[Key, ...] = LESSON_KEYS if isinstance(self.screen, LessonScreen) \
+            else PICKER_KEYS
+        self.push_screen(HelpScreen(keys, self.lang))
+
+
+def make_app(lesson: Lesson | None = None, lang: str = "en", theme: str = "default",
+             mask_volatile: bool = False, progress_path: Path | None = None,
+             catalog: Catalog | None = None,
+             lesson_paths: tuple[str, ...] = ()) -> SyscallLabApp:
+    """The app as ``syscall-lab`` runs it. ``mask_volatile`` prints values that differ from
+    run to run (host pids, inodes, ephemeral ports, times) as dots: for snapshot tests and
+    screenshots."""
+    return SyscallLabApp(lesson=lesson, lang=lang, theme=theme,
+                         volatile=Volatile(mask=mask_volatile),
+                         progress=ProgressStore(progress_path), catalog=catalog,
+                         lesson_paths=lesson_paths)

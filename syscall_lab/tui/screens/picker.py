@@ -1,0 +1,162 @@
+"""The lesson picker: every lesson found, with the student's progress; enter opens one."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from ...i18n import pick, t
+from ...lesson.catalog import Catalog
+from ...lesson.model import Lesson
+from ..keys import Key, install
+
+if TYPE_CHECKING:
+    from ..app import SyscallLabApp
+
+__all__ = ["PICKER_KEYS", "PickerScreen", "lesson_order"]
+
+PICKER_KEYS = (
+    Key("enter", "open", "key_open", display="enter"),
+    Key("l", "app.switch_lang", "key_lang"),
+    Key("question_mark", "app.help", "key_help", display="?"),
+    Key("q", "app.quit", "key_quit"),
+)
+COLUMNS = ("title", "topics", "level", "langs", "progress")
+LEVELS = ("beginner", "intermediate", "advanced")
+
+
+def lesson_order(lesson: Lesson) -> tuple[int, str]:
+    """Beginner lessons first, then by id."""
+    level = LEVELS.index(lesson.level) if lesson.level in LEVELS else len(LEVELS)
+    return level, lesson.id
+
+
+class CatalogLoaded(Message, bubble=False):
+    def __init__(self, catalog: Catalog) -> None:
+        super().__init__()
+        self.catalog = catalog
+
+
+class PickerScreen(Screen[None]):
+    """Reads the lessons in a worker, after the first frame (the loader is slow to import)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lessons: list[Lesson] = []
+
+    @property
+    def lab_app(self) -> SyscallLabApp:
+        from ..app import SyscallLabApp
+
+        assert isinstance(self.app, SyscallLabApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="picker-title")
+        table: DataTable[Text] = DataTable(cursor_type="row", id="lessons")
+        yield table
+        yield Static(id="picker-status")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.relabel()
+        if self.lab_app.catalog is None:
+            self.query_one("#picker-status", Static).update(
+                Text(t("picker_loading", self.lab_app.lang), style="italic"))
+            self._load()
+        else:
+            self._fill()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="catalog",
+          description="Reading the lessons")
+    def _load(self) -> None:
+        catalog = self.lab_app.load_catalog()
+        self.post_message(CatalogLoaded(catalog))
+
+    def on_catalog_loaded(self, message: CatalogLoaded) -> None:
+        self._fill()
+
+    def on_screen_resume(self) -> None:
+        if self.lab_app.catalog is not None:
+            self._fill()
+
+    def relabel(self) -> None:
+        """Every word of this screen in the app's language."""
+        lang = self.lab_app.lang
+        install(self, PICKER_KEYS, lang)
+        title = Text(" syscall-lab ", style="bold reverse")
+        title.append(f"  {t('picker_title', lang)}", style="bold")
+        self.query_one("#picker-title", Static).update(title)
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for key in COLUMNS:
+            table.add_column(t(f"col_{key}", lang), key=key)
+        if self.lab_app.catalog is not None:
+            self._fill()
+
+    def _fill(self) -> None:
+        app, lang = self.lab_app, self.lab_app.lang
+        catalog = app.catalog
+        assert catalog is not None
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        self.lessons = sorted(catalog.lessons.values(), key=lesson_order)
+        for lesson in self.lessons:
+            table.add_row(Text(pick(lesson.title, lang), style="bold"),
+                          Text(", ".join(lesson.topics), style="dim"),
+                          Text(t(f"level_{lesson.level}", lang) if lesson.level in LEVELS
+                               else lesson.level),
+                          Text(" ".join(lesson.languages)),
+                          self._progress(lesson), key=lesson.id)
+        if self.lessons:
+            table.move_cursor(row=min(max(cursor, 0), len(self.lessons) - 1))
+        notes: list[str] = []
+        if catalog.invalid:
+            notes.append(t("picker_problems", lang, n=len(catalog.invalid),
+                           files=", ".join(catalog.invalid)))
+        if catalog.clashes:
+            notes += [t("lesson_clash", lang, name=k, files=", ".join(v))
+                      for k, v in catalog.clashes.items()]
+        if app.progress.problem:
+            notes.append(t("progress_unreadable", lang, problem=app.progress.problem))
+        if not self.lessons and not notes:
+            notes.append(t("no_lessons", lang, dirs="lessons/"))
+        self.query_one("#picker-status", Static).update(
+            Text("\n".join(notes), style="yellow") if notes else "")
+        table.focus()
+
+    def _progress(self, lesson: Lesson) -> Text:
+        lang = self.lab_app.lang
+        p = self.lab_app.progress.get(lesson.id)
+        if p is None or (p.step == 0 and not p.finished):
+            return Text(t("progress_none", lang), style="dim")
+        if p.finished and p.step >= len(lesson.steps):
+            return Text("✓ " + t("progress_done", lang), style="green")
+        mark = "✓ " if p.finished else ""
+        return Text(mark + t("progress_at", lang, n=p.step, total=len(lesson.steps)),
+                    style="cyan")
+
+    @on(DataTable.RowSelected)
+    def _selected(self, event: DataTable.RowSelected) -> None:
+        self._open(str(event.row_key.value))
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if self.lessons and 0 <= table.cursor_row < len(self.lessons):
+            self._open(self.lessons[table.cursor_row].id)
+
+    def _open(self, lesson_id: str) -> None:
+        catalog = self.lab_app.catalog
+        lesson = catalog.lessons.get(lesson_id) if catalog else None
+        if lesson is not None:
+            self.lab_app.open_lesson(lesson)
+
+    def language_changed(self) -> None:  # called by the app
+        self.relabel()

@@ -1,0 +1,75 @@
+"""What every pane is given to draw: the session's state, the language, and how to print
+values that change from run to run.
+
+Panes never ask the lab anything; the lesson screen hands each of them a :class:`View` after
+every request, and they redraw from it. :class:`Volatile` is the one place that knows which
+values differ between two runs of the same lesson (host pids, inodes, ephemeral ports,
+timestamps); snapshot tests and the screenshot script mask them, a student sees them all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..engine.snapshot import Change, Snapshot, diff
+from ..lesson.model import Lesson
+from ..lesson.session import SessionState
+
+__all__ = ["View", "Volatile"]
+
+EPHEMERAL_LOW = 32768
+"""The bottom of Linux's default ``net.ipv4.ip_local_port_range``; ports a client is given."""
+
+_PORT = re.compile(r":(\d{5})\b")
+_INODE = re.compile(r"(socket|pipe):\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Volatile:
+    """Prints values that differ between runs, or masks them (``mask=True``)."""
+
+    mask: bool = False
+
+    def pid(self, pid: int) -> str:
+        return "·····" if self.mask else str(pid)
+
+    def time(self, seconds: float) -> str:
+        return "··.···" if self.mask else f"{seconds:6.3f}"
+
+    def text(self, value: str | None) -> str:
+        """An address, a ``/proc/PID/fd`` target or a line of either: ephemeral ports and
+        inode numbers masked."""
+        if value is None:
+            return "-"
+        if not self.mask:
+            return value
+        value = _PORT.sub(lambda m: ":·····" if int(m.group(1)) >= EPHEMERAL_LOW
+                          else m.group(0), value)
+        return _INODE.sub(lambda m: f"{m.group(1)}:[·····]", value)
+
+
+@dataclass(frozen=True)
+class View:
+    """One moment of a lesson, as every pane draws it."""
+
+    lesson: Lesson
+    state: SessionState
+    lang: str
+    volatile: Volatile = field(default_factory=Volatile)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.state.snapshot
+
+    @property
+    def before(self) -> Snapshot:
+        """The kernel before the last step (what "changed" is measured from)."""
+        records = self.state.records
+        return records[-2].snapshot if len(records) >= 2 else self.state.initial
+
+    def changes(self) -> list[Change]:
+        """What the last step changed, and whatever changed since, up to now."""
+        if not self.state.records:
+            return []
+        return diff(self.before, self.snapshot)

@@ -1,0 +1,130 @@
+"""One process's fd table: a line for the process, a row for each fd, updated in place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from ...engine.snapshot import FdEntry, ProcessState
+from ...i18n import t
+from ..view import View
+
+__all__ = ["FdTable", "fd_cells"]
+
+COLUMNS = ("mark", "fd", "kind", "target", "state", "queues")
+WIDTHS = {"mark": 1, "fd": 3, "kind": 6, "target": 32, "state": 11, "queues": 5}
+"""Fixed: a table that changes its column widths at every step would make the screen jump."""
+
+_MARK = {"fd_opened": ("+", "bold green"), "fd_changed": ("~", "bold yellow"),
+         "fd_closed": ("-", "dim strike")}
+
+
+def fd_cells(f: FdEntry, view: View) -> dict[str, str]:
+    """The text of each column for one fd, as read from the kernel."""
+    s = f.socket
+    vol = view.volatile
+    if s is None:
+        return {"fd": str(f.fd), "kind": f.kind, "target": vol.text(f.target), "state": "",
+                "queues": ""}
+    where = vol.text(s.local) if s.local else s.proto
+    if s.remote and not s.remote.endswith(":0"):
+        where += f" → {vol.text(s.remote)}"
+    elif s.local:
+        where = f"{s.proto} {where}"
+    if s.accept_queue is not None:
+        queues = f"{s.accept_queue}/{s.backlog}"
+    elif s.recv_q is not None:
+        queues = f"{s.recv_q} {s.send_q}"
+    elif s.recv_mem is not None:
+        queues = f"{s.recv_mem}B"
+    else:
+        queues = ""
+    return {"fd": str(f.fd), "kind": f.kind, "target": where, "state": s.state or "",
+            "queues": queues}
+
+
+class FdTable(Vertical):
+    """``server  pid 2 (host 4242) · S sleeping · blocked in accept()`` and its fds."""
+
+    can_focus = False
+
+    def __init__(self, actor: str, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.actor = actor
+        self._latest: tuple[ProcessState, View] | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(classes="proc-line")
+        table: DataTable[Text] = DataTable(cursor_type="none", zebra_stripes=False,
+                                           show_cursor=False)
+        table.can_focus = False
+        yield table
+
+    def on_mount(self) -> None:
+        self._columns(self._latest[1].lang if self._latest else "en")
+        if self._latest is not None:
+            self._apply(*self._latest)
+
+    def _columns(self, lang: str) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        for key in COLUMNS:
+            label = "" if key == "mark" else t(f"col_{key}", lang)
+            table.add_column(label, width=WIDTHS[key], key=key)
+
+    def relabel(self, lang: str) -> None:
+        """Column headings in ``lang``; the rows come back from the next :meth:`show`."""
+        if self.is_mounted:
+            self._columns(lang)
+
+    def show(self, proc: ProcessState, view: View) -> None:
+        self._latest = (proc, view)
+        if self.is_mounted:
+            self._apply(proc, view)
+
+    def _apply(self, proc: ProcessState, view: View) -> None:
+        lang = view.lang
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(proc.actor, style="bold")
+        line.append("  " + t("proc_line", lang, pid=proc.pid,
+                             host_pid=view.volatile.pid(proc.host_pid),
+                             state=f"{proc.state} {proc.state_name}"),
+                    style="red" if proc.state == "Z" else "")
+        if proc.blocked_in:
+            line.append("  · " + t("blocked_short", lang, call=proc.blocked_in),
+                        style="bold yellow")
+        self.query_one(".proc-line", Static).update(line)
+
+        changes = {c.fd: c for c in view.changes() if c.actor == proc.actor and c.fd is not None}
+        table = self.query_one(DataTable)
+        rows: dict[int, tuple[dict[str, str], str | None]] = {}
+        for f in proc.user_fds:
+            change = changes.get(f.fd)
+            rows[f.fd] = (fd_cells(f, view), change.what if change else None)
+        for fd, c in changes.items():
+            if c.what == "fd_closed" and fd not in rows and not c.before.get("kind") == "lab":
+                rows[fd] = ({"fd": str(fd), "kind": str(c.before.get("kind", "")),
+                             "target": view.volatile.text(c.before.get("target")),
+                             "state": t("fd_closed_mark", lang), "queues": ""}, "fd_closed")
+        present = {int(k.value) for k in table.rows if k.value is not None}
+        for gone in present - rows.keys():
+            table.remove_row(str(gone))
+        added = False
+        for fd, (cells, what) in rows.items():
+            mark, style = _MARK.get(what or "", ("", ""))
+            values = {"mark": Text(mark, style=style),
+                      **{k: Text(v, style=style) for k, v in cells.items()}}
+            if fd in present:
+                for key, value in values.items():
+                    old = table.get_cell(str(fd), key)
+                    if (old.plain, old.style) != (value.plain, value.style):
+                        table.update_cell(str(fd), key, value)
+            else:
+                table.add_row(*(values[k] for k in COLUMNS), key=str(fd))
+                added = True
+        if added:
+            table.sort("fd", key=lambda cell: int(cell.plain))

@@ -1,0 +1,127 @@
+"""The lesson itself: the step that just ran (its text, its call as C writes it, the kernel's
+answer, the checks) and what comes next."""
+
+from __future__ import annotations
+
+from rich.console import Group, RenderableType
+from rich.markdown import Markdown
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...engine.vocabulary import CALLS, machine_arch
+from ...i18n import pick, t
+from ...lesson.model import Ask, Step
+from ...lesson.runner import StepRecord
+from ...report.transcript import action_text
+from ..view import View
+
+__all__ = ["LessonPane"]
+
+
+class LessonPane(VerticalScroll):
+    """Scrolls when the step's text is longer than the pane."""
+
+    can_focus = False
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(id="lesson-body")
+
+    def show(self, view: View, notice: str | None = None, hint: bool = False) -> None:
+        lang, lesson, state = view.lang, view.lesson, view.state
+        parts: list[RenderableType] = []
+        if notice:
+            parts.append(Text(notice, style="bold cyan"))
+        record = state.last
+        if record is None:
+            parts.append(Text(pick(lesson.summary, lang), style="italic"))
+        else:
+            parts += _ran(record, view)
+        nxt = lesson.steps[state.done] if state.done < len(lesson.steps) else None
+        if nxt is not None:
+            parts.append(_next(nxt, state.done + 1, lang))
+        else:
+            checks = sum(len(r.checks) + (1 if r.error else 0) for r in state.records)
+            failed = sum(r.tally[1] for r in state.records)
+            parts.append(Text("\n" + t("lesson_over", lang, passed=checks - failed, n=checks),
+                              style="bold green" if not failed else "bold red"))
+        if hint:
+            parts.append(_hint(nxt, record.step if record else None, lang))
+        self.query_one("#lesson-body", Static).update(Group(*parts))
+        self.scroll_home(animate=False)
+
+
+def _ran(r: StepRecord, view: View) -> list[RenderableType]:
+    lang = view.lang
+    out: list[RenderableType] = [Markdown(pick(r.step.say, lang))]
+    call = Text()
+    if r.outcome is not None:
+        o = r.outcome
+        call.append(f"{o.actor}: ", style="bold")
+        call.append(view.volatile.text(o.c),
+                    style="bold red" if o.errno else "bold yellow" if o.blocked else "bold green")
+        proto = CALLS[o.call].signature if o.call in CALLS else ""
+        nr = o.syscall.get("nr")
+        if nr is not None:
+            proto += "   " + t("syscall_nr", lang, name=o.syscall.get("name"), nr=nr,
+                                arch=machine_arch())
+        call.append("\n  " + proto, style="dim")
+        if o.blocked:
+            proc = r.snapshot.process(o.actor)
+            where = proc.blocked_in if proc and proc.blocked_in else o.call
+            call.append("\n  " + t("blocked", lang, actor=o.actor, call=where), style="yellow")
+    elif r.action is not None:
+        call.append(action_text(r, lang), style="bold")
+    if r.error:
+        call.append("\n" + t("step_error", lang, error=r.error), style="bold red")
+    if call.plain:
+        out.append(call)
+    if r.step.ask is not None:
+        out.append(_answered(r.step.ask, lang))
+    for c in r.checks:
+        line = Text()
+        if c.ok:
+            line.append("✓ ", style="bold green")
+            line.append(c.expect)
+        else:
+            line.append("✗ ", style="bold red")
+            line.append(c.expect, style="bold")
+            line.append(f"  ({c.note or t('actual', lang, actual=c.actual)})", style="red")
+        out.append(line)
+    return out
+
+
+def _answered(ask: Ask, lang: str) -> Text:
+    text = Text()
+    text.append(f"{t('ask', lang)}: ", style="bold")
+    text.append(pick(ask.question, lang))
+    answer = t("answer", lang, n=ask.answer, choice=pick(ask.choices[ask.answer - 1], lang))
+    text.append(f"\n  {answer}", style="green")
+    if ask.explain:
+        text.append(f" {pick(ask.explain, lang)}", style="dim")
+    return text
+
+
+def _next(step: Step, n: int, lang: str) -> Text:
+    text = Text("\n")
+    text.append(f"{t('next_step', lang, n=n)}: ", style="bold cyan")
+    if step.actor and step.call:
+        text.append(f"{step.actor}: ", style="bold")
+        text.append((step.do or step.action).split(".", 1)[-1])
+    else:
+        text.append(step.do or step.action)
+    text.append(f"   {t('press_next', lang)}", style="dim")
+    if step.ask is not None:
+        text.append(f"\n{t('think', lang)}: ", style="bold magenta")
+        text.append(pick(step.ask.question, lang))
+        for i, choice in enumerate(step.ask.choices, 1):
+            text.append(f"\n  {i}. {pick(choice, lang)}")
+    return text
+
+
+def _hint(upcoming: Step | None, current: Step | None, lang: str) -> Text:
+    text = Text("\n")
+    hint = (upcoming.hint if upcoming and upcoming.hint else current.hint if current else None)
+    text.append(f"{t('hint', lang)}: ", style="bold yellow")
+    text.append(pick(hint, lang) if hint else t("no_hint", lang))
+    return text

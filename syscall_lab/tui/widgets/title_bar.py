@@ -1,0 +1,22 @@
+"""The top line: the lesson, where the student is in it, and what the lab is doing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+__all__ = ["TitleBar"]
+
+
+class TitleBar(Static):
+    """``syscall-lab · The listen backlog · Step 3 of 21 · lab ready``."""
+
+    def show(self, title: str, where: str, status: str, busy: bool = False) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(" syscall-lab ", style="bold reverse")
+        line.append(f" {title}", style="bold")
+        if where:
+            line.append(f"  ·  {where}")
+        if status:
+            line.append(f"  ·  {status}", style="italic" if busy else "dim")
+        self.update(line)

@@ -1,0 +1,271 @@
+"""The TUI driven with Textual's Pilot against a real lab: every binding, the picker, the
+messages between the screen and the engine, errors, and that quitting leaves nothing behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+from textual.widgets import DataTable, Footer, Static, TabbedContent
+
+from syscall_lab.lesson.progress import ProgressStore
+from syscall_lab.tui.messages import KernelStirred
+from syscall_lab.tui.screens import ErrorScreen, HelpScreen, LessonScreen, PickerScreen
+from syscall_lab.tui.widgets import FdTable, LessonPane, PacketList, QueuesPane, SyscallLog
+
+from .conftest import ROOT, alive, wait_until
+from .tui_support import Messages, app_for, press_steps, settled, until
+
+pytestmark = pytest.mark.kernel
+
+WIDE, NARROW = (120, 36), (80, 24)
+
+
+def _text(widget: Static) -> str:
+    """The plain text a Static shows now."""
+    from rich.console import Console
+
+    content = widget.content
+    if isinstance(content, Text):
+        return content.plain
+    if isinstance(content, str):
+        return content
+    with open(os.devnull, "w") as devnull:
+        console = Console(width=200, record=True, file=devnull)
+        console.print(content)
+    return console.export_text()
+
+
+def _body(screen: LessonScreen, selector: str) -> str:
+    return _text(screen.query_one(selector, Static))
+
+
+def _fd_rows(screen: LessonScreen, actor: str) -> dict[str, list[str]]:
+    table = next(t for t in screen.query(FdTable) if t.actor == actor).query_one(DataTable)
+    return {str(k.value): [c.plain for c in table.get_row(k)] for k in table.rows}
+
+
+async def test_picker_lists_the_lessons_with_progress_and_opens_one(tmp_path: Path) -> None:
+    ProgressStore(tmp_path / "progress.json").save("handshake", 4, 10)
+    app = app_for(tmp_path)
+    async with app.run_test(size=WIDE) as pilot:
+        picker = app.screen
+        assert isinstance(picker, PickerScreen)
+        table = picker.query_one(DataTable)
+        rows = {str(k.value): [c.plain for c in table.get_row(k)] for k in table.rows}
+        assert next(iter(rows)) == "backlog"  # the first lesson: socket, bind, listen, accept
+        assert rows["backlog"][0].startswith("The listen backlog")
+        assert "listen" in rows["backlog"][1] and rows["backlog"][2] == "beginner"
+        assert rows["backlog"][3] == "en ko" and rows["backlog"][4] == "new"
+        assert rows["handshake"][4] == "step 4/10"
+        await pilot.press("down", "up", "enter")
+        screen = await settled(pilot, app)
+        assert screen.lesson.id == "backlog" and screen.state is not None
+        assert screen.state.done == 0
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen), what="the picker")
+        # opening the handshake lesson resumes at step 4, replayed on a fresh lab
+        await pilot.press("down", "enter")
+        screen = await settled(pilot, app)
+        assert screen.lesson.id == "handshake"
+        assert screen.state is not None and screen.state.done == 4 and screen.state.replayed == 4
+        assert "Resumed at step 4" in _body(screen, "#lesson-body")
+
+
+async def test_next_keys_run_real_steps_and_every_pane_follows(tmp_path: Path) -> None:
+    messages = Messages()
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE, message_hook=messages) as pilot:
+        screen = await settled(pilot, app)
+        # fds 0, 1, 2 before anything ran: what the kernel gave the actor, not the lesson
+        assert set(_fd_rows(screen, "server")) == {"0", "1", "2"}
+        for key in ("space", "enter", "n"):  # socket(), bind(), listen()
+            done = screen.state.done
+            await pilot.press(key)
+            await until(pilot, lambda done=done: screen.state.done == done + 1 and not screen.busy)
+        assert messages.causes[:4] == ["start", "step", "step", "step"]
+        rows = _fd_rows(screen, "server")
+        assert rows["3"][1:3] == ["3", "socket"] and rows["3"][4] == "LISTEN"
+        assert rows["3"][0] == "~"  # changed by this step (CLOSE -> LISTEN)
+        assert rows["3"][5] == "0/2"
+        log = screen.query_one(SyscallLog)
+        assert [line.text for line in log.lines][-1].endswith("server   listen(3, 2) = 0")
+        assert "[ 50]" in log.lines[-1].text or os.uname().machine != "x86_64"
+        assert "accept queue 0/3" in _body(screen, "#queues-body")
+        body = _body(screen, "#lesson-body")
+        assert "server: listen(3, 2) = 0" in body and "✓ lsock.state == LISTEN" in body
+        assert "int listen(int sockfd, int backlog);" in body
+        # a client connects: its SYN is on lo, the connection waits in no fd
+        await press_steps(pilot, app, 2)
+        assert "accept queue 1/3" in _body(screen, "#queues-body")
+        assert "waits in the accept queue" in _body(screen, "#queues-body")
+        packets = screen.query_one(PacketList)
+        flags = [packets.get_row(k)[3].plain.strip() for k in packets.rows]
+        assert flags[:3] == ["SYN", "SYN,ACK", "ACK"]
+        last = messages.updates[-1].state
+        assert [p.flags for p in last.packets][:3] == [("SYN",), ("SYN", "ACK"), ("ACK",)]
+        assert app.progress.get("backlog").step == 5  # saved for next time
+
+
+async def test_presses_while_the_kernel_works_are_queued_not_lost(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE) as pilot:
+        await settled(pilot, app)
+        await pilot.press("space", "space", "space", "space")
+        screen = await settled(pilot, app)
+        assert screen.state.done == 4
+
+
+async def test_hint_back_reset_and_language(tmp_path: Path) -> None:
+    messages = Messages()
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE, message_hook=messages) as pilot:
+        screen = await press_steps(pilot, app, 3)
+        await pilot.press("h")
+        await pilot.pause()
+        assert screen.hint and "Hint:" in _body(screen, "#lesson-body")
+        await pilot.press("h")
+        await pilot.pause()
+        assert "Hint:" not in _body(screen, "#lesson-body")
+        generation = screen.state.generation
+        await pilot.press("b")
+        await until(pilot, lambda: screen.state.generation > generation and not screen.busy)
+        assert messages.causes[-1] == "back"
+        assert screen.state.done == 2 and screen.state.replayed == 2
+        assert "replayed steps 1-2" in _text(screen.query_one("#title", Static))
+        assert "the kernel cannot be rewound" in _body(screen, "#lesson-body")
+        assert _fd_rows(screen, "server")["3"][4] == "CLOSE"  # listen() not yet run again
+        await pilot.press("r")
+        await until(pilot, lambda: messages.causes[-1] == "reset" and not screen.busy)
+        assert screen.state.done == 0 and screen.state.generation == generation + 2
+        assert "3" not in _fd_rows(screen, "server")
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "ko"
+        assert "실습 환경" in _text(screen.query_one("#title", Static))
+        footer = " ".join(active.binding.description
+                          for active in screen.active_bindings.values() if active.binding.show)
+        assert "다음" in footer and "Next" not in footer
+        assert screen.query_one("#fds").border_title == "파일 디스크립터"
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "en"
+
+
+async def test_help_lists_every_key_and_escape_goes_back_to_the_picker(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE) as pilot:
+        await settled(pilot, app)
+        await pilot.press("question_mark")
+        await until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        text = " ".join(_text(s) for s in app.screen.query(Static))
+        for word in ("space", "Hint", "Back (replay)", "Reset", "Lessons", "Quit", "rewound"):
+            assert word in text
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, LessonScreen))
+        await pilot.press("escape")
+        await until(pilot, lambda: isinstance(app.screen, PickerScreen))
+
+
+async def test_narrow_terminal_puts_the_kernel_panes_in_tabs(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await press_steps(pilot, app, 3)
+        tabs = screen.query_one(TabbedContent)
+        assert tabs.active == "tab-fds"
+        await pilot.click("#tabs Tab#--content-tab-tab-queues")  # the mouse works on tabs
+        await until(pilot, lambda: tabs.active == "tab-queues")
+        assert "accept queue 0/3" in _body(screen, "#queues-body")
+        await pilot.resize_terminal(*WIDE)
+        await until(pilot, lambda: screen.wide and not screen.query(TabbedContent))
+        assert _fd_rows(screen, "server")["3"][4] == "LISTEN"  # redrawn from the same state
+        assert screen.query_one(Footer)
+
+
+async def test_a_lab_that_dies_shows_the_reason_and_a_fresh_one_works(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await press_steps(pilot, app, 1)
+        lab = screen.session.lab
+        os.kill(lab.supervisor_pid, signal.SIGKILL)  # the lab really dies
+        assert wait_until(lambda: not lab.alive)
+        await pilot.press("space")
+        await until(pilot, lambda: isinstance(app.screen, ErrorScreen), what="the error modal")
+        text = " ".join(_text(s) for s in app.screen.query(Static))
+        assert "the lab failed" in text and "stopped unexpectedly" in text
+        assert "r: start a fresh lab" in text
+        await pilot.press("r")
+        await until(pilot, lambda: isinstance(app.screen, LessonScreen))
+        screen = await settled(pilot, app)
+        assert screen.state.done == 0 and screen.session.lab.alive
+        await press_steps(pilot, app, 1)
+        assert _fd_rows(screen, "server")["3"][2] == "socket"
+
+
+async def test_between_steps_the_screen_looks_only_when_the_lab_stirs(tmp_path: Path) -> None:
+    messages = Messages()
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE, message_hook=messages) as pilot:
+        screen = await press_steps(pilot, app, 1)
+        await pilot.pause(0.3)
+        assert "look" not in messages.causes  # idle: nothing asked of the kernel
+        for _ in range(20):  # a burst of events: at most a look per 100 ms
+            screen.post_message(KernelStirred())
+        await until(pilot, lambda: "look" in messages.causes and not screen.busy)
+        await pilot.pause(0.3)
+        assert 1 <= messages.causes.count("look") <= 3
+
+
+@pytest.mark.parametrize("key", ["q", "ctrl+c"])
+async def test_quit_keys_end_the_lab(tmp_path: Path, key: str) -> None:
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await press_steps(pilot, app, 1)
+        supervisor = screen.session.lab.supervisor_pid
+        await pilot.press(key)
+        await until(pilot, lambda: app.return_code is not None, timeout=5, what="the exit")
+    app.close_labs()
+    assert wait_until(lambda: not alive(supervisor)), f"{key}: the lab outlived the app"
+    assert not app.sessions
+
+
+def test_quitting_the_real_program_leaves_nothing(tmp_path: Path) -> None:
+    """SIGKILL of the whole app: the supervisor dies with it (PDEATHSIG), and so does all."""
+    script = (
+        "import asyncio, sys\n"
+        "from pathlib import Path\n"
+        "from tests.tui_support import app_for, settled\n"
+        "async def main():\n"
+        "    app = app_for(Path(sys.argv[1]), lesson='backlog')\n"
+        "    async with app.run_test(size=(120, 36)) as pilot:\n"
+        "        screen = await settled(pilot, app)\n"
+        "        print(screen.session.lab.supervisor_pid, flush=True)\n"
+        "        await asyncio.sleep(60)\n"
+        "asyncio.run(main())\n")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(tmp_path)], cwd=ROOT,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    supervisor = int(proc.stdout.readline())
+    assert alive(supervisor)
+    proc.kill()
+    proc.wait(10)
+    assert wait_until(lambda: not alive(supervisor))
+
+
+async def test_picker_and_lesson_list_korean_when_asked(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lang="ko")
+    async with app.run_test(size=WIDE) as pilot:
+        table = app.screen.query_one(DataTable)
+        first = table.get_row(next(iter(table.rows)))
+        assert first[0].plain.startswith("listen 백로그") and first[2].plain == "입문"
+        await pilot.press("enter")
+        screen = await press_steps(pilot, app, 1)
+        assert "커널" in _body(screen, "#lesson-body")
+        assert isinstance(screen.query_one(LessonPane), LessonPane)
+        assert "LISTEN 중인 소켓이 없습니다" in _body(screen, "#queues-body")
+        assert screen.query_one(QueuesPane)

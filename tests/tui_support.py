@@ -1,0 +1,83 @@
+"""Driving the TUI in tests: an app on the bundled lessons with its own progress file, and
+waiting (by polling the app's state, never by sleeping a fixed time) for the lab to answer."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.message import Message
+from textual.pilot import Pilot
+
+from syscall_lab.lesson.catalog import Catalog, bundled_dir, discover
+from syscall_lab.tui import SyscallLabApp, make_app
+from syscall_lab.tui.messages import SessionUpdated
+from syscall_lab.tui.screens import LessonScreen
+
+_CATALOG: Catalog | None = None
+
+
+def bundled_catalog() -> Catalog:
+    """The lessons installed with the package, and no others (the picker's rows are fixed)."""
+    global _CATALOG
+    if _CATALOG is None:
+        _CATALOG = discover([str(bundled_dir())], search=False)
+    return _CATALOG
+
+
+def app_for(tmp: Path, lang: str = "en", lesson: str | None = None,
+            mask: bool = True) -> SyscallLabApp:
+    catalog = bundled_catalog()
+    return make_app(lesson=catalog.lessons[lesson] if lesson else None, lang=lang,
+                    mask_volatile=mask, progress_path=tmp / "progress.json", catalog=catalog)
+
+
+async def until(pilot: Pilot[int], cond: Callable[[], object], timeout: float = 20.0,
+                what: str = "the condition") -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.02)
+
+
+def lesson_screen(app: SyscallLabApp) -> LessonScreen:
+    screen = app.screen
+    assert isinstance(screen, LessonScreen), f"on {type(screen).__name__}, not the lesson"
+    return screen
+
+
+async def settled(pilot: Pilot[int], app: SyscallLabApp) -> LessonScreen:
+    """Wait until the lesson screen has drawn the lab's last answer and asks nothing more."""
+    screen = lesson_screen(app)
+    await until(pilot, lambda: screen.state is not None and not screen.busy
+                and not screen._queued, what="the lab's answer")
+    await pilot.pause()
+    return screen
+
+
+async def press_steps(pilot: Pilot[int], app: SyscallLabApp, n: int) -> LessonScreen:
+    """Press space ``n`` times, each after the previous step has been drawn."""
+    screen = await settled(pilot, app)
+    for _ in range(n):
+        done = screen.state.done if screen.state else 0
+        await pilot.press("space")
+        await until(pilot, lambda done=done: screen.state is not None
+                    and screen.state.done > done and not screen.busy, what="the step")
+    return await settled(pilot, app)
+
+
+class Messages:
+    """A ``message_hook`` that keeps every :class:`SessionUpdated` the screens received."""
+
+    def __init__(self) -> None:
+        self.updates: list[SessionUpdated] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, SessionUpdated):
+            self.updates.append(message)
+
+    @property
+    def causes(self) -> list[str]:
+        return [m.cause for m in self.updates]

@@ -34,6 +34,19 @@ COMMANDS = ("run", "list", "check", "schema", "doctor")
 THEMES = ("default", "presenter")
 
 
+def _first_word(argv: Sequence[str]) -> str | None:
+    """The first argument that is not an option or an option's value."""
+    skip = False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a in ("--lang", "--theme"):
+            skip = True
+        elif not a.startswith("-"):
+            return a
+    return None
+
+
 def _tui_parser() -> _Parser:
     p = _Parser(prog="syscall-lab",
                 description="Open the lesson picker, or LESSON directly, in the terminal UI.")
@@ -200,18 +213,21 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    from .lesson.catalog import looks_like_path
+
     lang = args.lang or default_lang()
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return _fail(t("needs_terminal", lang))
     lesson = None
-    if args.lesson is not None:
+    if args.lesson is not None:  # a bad lesson is reported before the screen is taken over
         loaded = _load(args.lesson, lang)
         if isinstance(loaded, int):
             return loaded
         lesson = loaded
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _fail(t("needs_terminal", lang))
     from .tui import make_app
 
-    app = make_app(lesson=lesson, lang=lang, theme=args.theme)
+    paths = (args.lesson,) if args.lesson and looks_like_path(args.lesson) else ()
+    app = make_app(lesson=lesson, lang=lang, theme=args.theme, lesson_paths=paths)
     try:
         app.run()
     finally:
@@ -227,8 +243,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    first = next((a for a in argv if not a.startswith("-")), None)
-    if first not in COMMANDS and not {"-h", "--help"} & set(argv):
+    first = _first_word(argv)
+    if first not in COMMANDS and not (first is None and {"-h", "--help"} & set(argv)):
         args = _tui_parser().parse_args(argv)
         args.command = "tui"
     else:

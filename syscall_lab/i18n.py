@@ -185,6 +185,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "resumed": {"en": "Resumed at step {n}: steps 1-{n} were replayed on a fresh lab.", "ko": "{n}단계에서 이어 갑니다: 새 실습 환경에서 1-{n}단계를 다시 실행했습니다."},
     "went_back": {"en": "Back to step {n}: a fresh lab replayed steps 1-{n} (the kernel cannot be rewound).", "ko": "{n}단계로 돌아갔습니다: 새 실습 환경에서 1-{n}단계를 다시 실행했습니다 (커널은 되감을 수 없습니다)."},
     "was_reset": {"en": "A fresh lab: nothing has run yet.", "ko": "새 실습 환경: 아직 아무것도 실행하지 않았습니다."},
+    "internal_error": {"en": "internal error: {error} (this is a bug; please report it)", "ko": "내부 오류: {error} (버그입니다. 알려 주세요)"},
     "needs_terminal": {"en": "the lesson screen needs a terminal; for a transcript use 'syscall-lab run LESSON'", "ko": "레슨 화면은 터미널에서만 열립니다; 기록으로 보려면 'syscall-lab run LESSON'을 쓰세요"},
 }
 

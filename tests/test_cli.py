@@ -69,7 +69,10 @@ def test_json_lines_follow_the_contract() -> None:
 @pytest.mark.parametrize("args,needle", [
     (("run", "nope"), "no lesson 'nope'"),
     (("run",), "required: lesson"),
-    (("frobnicate",), "invalid choice"),
+    (("frobnicate",), "no lesson 'frobnicate'"),  # not a command: the TUI's lesson
+    (("--theme", "loud"), "invalid choice"),
+    (("--lang", "ko", "list", "--lang", "xx"), "invalid choice"),  # 'list' is the command
+    (("backlog",), "needs a terminal"),  # the TUI, not on a terminal: one line, exit 2
     (("run", "backlog", "--lang", "fr"), "invalid choice"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], needle: str) -> None:

@@ -3,6 +3,7 @@ messages between the screen and the engine, errors, and that quitting leaves not
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -60,9 +61,9 @@ async def test_picker_lists_the_lessons_with_progress_and_opens_one(tmp_path: Pa
         rows = {str(k.value): [c.plain for c in table.get_row(k)] for k in table.rows}
         assert next(iter(rows)) == "backlog"  # the first lesson: socket, bind, listen, accept
         assert rows["backlog"][0].startswith("The listen backlog")
-        assert "listen" in rows["backlog"][1] and rows["backlog"][2] == "beginner"
-        assert rows["backlog"][3] == "en ko" and rows["backlog"][4] == "new"
-        assert rows["handshake"][4] == "step 4/10"
+        assert "listen" in rows["backlog"][4] and rows["backlog"][2] == "beginner"
+        assert rows["backlog"][3] == "en ko" and rows["backlog"][1] == "new"
+        assert rows["handshake"][1] == "step 4/10"
         await pilot.press("down", "up", "enter")
         screen = await settled(pilot, app)
         assert screen.lesson.id == "backlog" and screen.state is not None
@@ -269,3 +270,45 @@ async def test_picker_and_lesson_list_korean_when_asked(tmp_path: Path) -> None:
         assert isinstance(screen.query_one(LessonPane), LessonPane)
         assert "LISTEN 중인 소켓이 없습니다" in _body(screen, "#queues-body")
         assert screen.query_one(QueuesPane)
+
+
+async def test_reset_and_back_pressed_while_the_kernel_works_wait_their_turn(tmp_path: Path) -> None:
+    messages = Messages()
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE, message_hook=messages) as pilot:
+        screen = await press_steps(pilot, app, 3)
+        await pilot.press("space", "r")  # the reset waits for the step in flight
+        screen = await settled(pilot, app)
+        assert messages.causes[-2:] == ["step", "reset"] or messages.causes[-1] == "reset"
+        assert screen.state.done == 0 and not screen.notice == "went_back"
+        await pilot.press("space", "b")  # back from step 1: the start, said as a reset
+        screen = await settled(pilot, app)
+        assert screen.state.done == 0 and "steps 1-0" not in _body(screen, "#lesson-body")
+
+
+async def test_a_look_between_steps_keeps_its_packets_for_the_next_record(tmp_path: Path) -> None:
+    """What the next step's packets(...) checks count must not depend on the screen looking."""
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await press_steps(pilot, app, 13)  # the queue full, two clients in SYN_SENT
+        session = screen.session
+        await asyncio.sleep(1.5)  # their kernels resend the SYN on a timer, between steps
+        await asyncio.to_thread(session.look)  # the screen looks, as it would on an event
+        carried = set(session._run._carried) if session._run else set()
+        assert carried, "the look saw the retransmitted SYNs"
+        screen = await press_steps(pilot, app, 1)
+        assert carried <= {p.n for p in screen.state.last.wire.packets}
+
+
+def test_a_broken_progress_file_is_set_aside(tmp_path: Path) -> None:
+    path = tmp_path / "progress.json"
+    path.write_text('{"lessons": {"backlog": {"step": Infinity, "total": 21}}}')
+    store = ProgressStore(path)
+    assert store.get("backlog") is None and store.problem
+    assert (tmp_path / "progress.json.bad").exists() and not path.exists()
+    store.save("backlog", 2, 21)
+    assert ProgressStore(path).get("backlog").step == 2
+    path.unlink()
+    path.mkdir()  # cannot be replaced: the save fails, says why, and leaves no temporary file
+    store.save("backlog", 3, 21)
+    assert store.problem and not list(tmp_path.glob(".progress-*"))

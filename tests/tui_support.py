@@ -51,8 +51,14 @@ def lesson_screen(app: SyscallLabApp) -> LessonScreen:
 async def settled(pilot: Pilot[int], app: SyscallLabApp) -> LessonScreen:
     """Wait until the lesson screen has drawn the lab's last answer and asks nothing more."""
     screen = lesson_screen(app)
-    await until(pilot, lambda: screen.state is not None and not screen.busy
-                and not screen._queued, what="the lab's answer")
+
+    def quiet() -> bool:
+        return (screen.state is not None and not screen.busy and not screen._queued
+                and not screen._stirred and screen._look_timer is None)
+
+    await until(pilot, quiet, what="the lab's answer")
+    await pilot.pause(0.2)  # an event the lab sends late (a call returning) gets its look
+    await until(pilot, quiet, what="the lab's answer")
     await pilot.pause()
     return screen
 

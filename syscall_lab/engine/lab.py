@@ -251,9 +251,13 @@ class Lab:
 
     def snapshot(self) -> Snapshot:
         """What the kernel holds now (packets seen meanwhile go to :attr:`packets`)."""
+        return self.look()[0]
+
+    def look(self) -> tuple[Snapshot, WireView]:
+        """What the kernel holds now, and the packets seen since the last report."""
         reply = self.request("snapshot")
-        self._wire(reply)
-        return Snapshot.from_json(reply["snapshot"])
+        wire = self._wire(reply)
+        return Snapshot.from_json(reply["snapshot"]), wire
 
     def wire_rule(self, rule: dict[str, Any] | Rule) -> ActionOutcome:
         """Add a wire rule (see :mod:`syscall_lab.net.rules`). Raises :class:`CallError` with

@@ -72,7 +72,11 @@ def _files(paths: Iterable[Path], missing: list[Problem], explicit: bool) -> lis
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
+            try:
+                out += sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
+            except OSError as exc:  # one unreadable directory must not hide the others
+                missing.append(Problem(1, 1, f"cannot read this directory: {exc.strerror}",
+                                       str(p)))
         elif p.is_file():
             out.append(p)
         elif explicit:

@@ -2,12 +2,14 @@
 
 One small JSON file per user: ``$XDG_STATE_HOME/syscall-lab/progress.json`` (by default
 ``~/.local/state/syscall-lab/progress.json``). It is written whole to a temporary file and
-renamed, so a crash never leaves half a file. A file we cannot read is set aside, not fatal:
+renamed, so a crash never leaves half a file. A file we cannot read is set aside
+(``progress.json.bad``), not fatal:
 progress is a convenience, never a reason a lesson will not open.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -53,8 +55,12 @@ class ProgressStore:
                     for k, v in raw.get("lessons", {}).items()}
         except FileNotFoundError:
             return {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
             self.problem = f"{self.path}: {exc}"
+            try:  # kept for whoever wants to look, out of the way of the next save
+                os.replace(self.path, self.path.with_name(self.path.name + ".bad"))
+            except OSError:
+                pass
             return {}
 
     def get(self, lesson_id: str) -> LessonProgress | None:
@@ -72,6 +78,7 @@ class ProgressStore:
 
     def _write(self) -> None:
         body = {"version": 1, "lessons": {k: asdict(v) for k, v in self._data.items()}}
+        tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".progress-")
@@ -80,3 +87,6 @@ class ProgressStore:
             os.replace(tmp, self.path)
         except OSError as exc:
             self.problem = f"{self.path}: {exc.strerror or exc}"
+            if tmp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)

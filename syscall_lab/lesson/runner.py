@@ -7,11 +7,12 @@ runner itself prints nothing.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
 from ..engine.snapshot import Change, Snapshot, diff
+from ..net.packets import PacketRecord
 from .model import Bindings, CheckResult, Lesson, Step, Unbound
 
 __all__ = ["LessonRun", "StepRecord", "run_lesson"]
@@ -66,8 +67,17 @@ class LessonRun:
         lab.events()
         self._prev = self.initial
         self._env = Bindings()
+        self._carried: dict[int, PacketRecord] = {}
         self.done = 0
         """How many steps have run."""
+
+    def look(self) -> Snapshot:
+        """Read the kernel between steps. The packets this look is told about still belong to
+        the next step's record (its ``packets(...)`` checks count them), so they are kept."""
+        snap, wire = self.lab.look()
+        for p in wire.packets:
+            self._carried[p.n] = p
+        return snap
 
     @property
     def finished(self) -> bool:
@@ -102,6 +112,11 @@ class LessonRun:
         done = outcome or action
         snap = done.snapshot if done else lab.snapshot()
         wire = done.wire if done else WireView()
+        if self._carried:
+            fresh = {p.n: p for p in wire.packets}
+            merged = {**self._carried, **fresh}
+            wire = replace(wire, packets=tuple(merged[n] for n in sorted(merged)))
+            self._carried = {}
         events = tuple(_without_consumed(lab.events(), outcome, step))
         for e in events:
             if e.get("event") == "result" and e.get("result"):

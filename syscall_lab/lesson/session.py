@@ -140,8 +140,7 @@ class LessonSession:
         return self._state(self._look_snapshot())
 
     def _look_snapshot(self) -> Snapshot:
-        assert self._lab is not None
-        return self._lab.snapshot()
+        return self._need_run().look()
 
     def _need_run(self) -> LessonRun:
         if self._run is None:

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.theme import Theme
 
 from ..i18n import LANGS
-from ..lesson.catalog import Catalog
-from ..lesson.model import Lesson
 from ..lesson.progress import ProgressStore
-from ..lesson.session import LessonSession
 from .keys import Key
-from .screens import HelpScreen, LessonScreen, PickerScreen
-from .screens.lesson import LESSON_KEYS
-from .screens.picker import PICKER_KEYS
+from .screens.help import HelpScreen
+from .screens.picker import PICKER_KEYS, PickerScreen
 from .view import Volatile
+
+if TYPE_CHECKING:  # the loader imports pydantic: not before the first frame
+    from ..lesson.catalog import Catalog
+    from ..lesson.model import Lesson
+    from ..lesson.session import LessonSession
 
 __all__ = ["THEMES", "SyscallLabApp", "make_app"]
 
@@ -82,6 +83,8 @@ class SyscallLabApp(App[int]):
         return catalog
 
     def open_lesson(self, lesson: Lesson) -> None:
+        from .screens.lesson import LessonScreen
+
         saved = self.progress.get(lesson.id)
         resume = saved.step if saved and 0 < saved.step < len(lesson.steps) else 0
         self.push_screen(LessonScreen(lesson, resume_at=resume))
@@ -100,16 +103,22 @@ class SyscallLabApp(App[int]):
 
     # -- actions -----------------------------------------------------------------------------
     def action_lessons(self) -> None:
+        from .screens.lesson import LessonScreen
+
         if isinstance(self.screen, LessonScreen):
             self.pop_screen()
 
     def action_switch_lang(self) -> None:
+        from .screens.lesson import LessonScreen
+
         self.lang = LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
         for screen in self.screen_stack:
             if isinstance(screen, LessonScreen | PickerScreen):
                 screen.language_changed()
 
     def action_help(self) -> None:
+        from .screens.lesson import LESSON_KEYS, LessonScreen
+
         if isinstance(self.screen, HelpScreen):
             return
         keys: tuple[Key, ...] = LESSON_KEYS if isinstance(self.screen, LessonScreen) \

@@ -3,8 +3,9 @@ values that change from run to run.
 
 Panes never ask the lab anything; the lesson screen hands each of them a :class:`View` after
 every request, and they redraw from it. :class:`Volatile` is the one place that knows which
-values differ between two runs of the same lesson (host pids, inodes, ephemeral ports,
-timestamps); snapshot tests and the screenshot script mask them, a student sees them all.
+values differ between two runs of the same lesson (host pids, inodes, ephemeral ports, pty
+numbers, timestamps); snapshot tests and the screenshot script mask them, a student sees them
+all.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ EPHEMERAL_LOW = 32768
 
 _PORT = re.compile(r":(\d{5})\b")
 _INODE = re.compile(r"(socket|pipe):\[(\d+)\]")
+_PTY = re.compile(r"/dev/pts/\d+")
+_HTONS = re.compile(r"htons\((\d+)\)")
 
 
 @dataclass(frozen=True)
@@ -38,14 +41,17 @@ class Volatile:
         return "··.···" if self.mask else f"{seconds:6.3f}"
 
     def text(self, value: str | None) -> str:
-        """An address, a ``/proc/PID/fd`` target or a line of either: ephemeral ports and
-        inode numbers masked."""
+        """An address, a ``/proc/PID/fd`` target or a line of either: ephemeral ports, inode
+        and pty numbers masked."""
         if value is None:
             return "-"
         if not self.mask:
             return value
         value = _PORT.sub(lambda m: ":·····" if int(m.group(1)) >= EPHEMERAL_LOW
                           else m.group(0), value)
+        value = _HTONS.sub(lambda m: "htons(·····)" if int(m.group(1)) >= EPHEMERAL_LOW
+                           else m.group(0), value)  # a peer's port as strace prints it
+        value = _PTY.sub("/dev/pts/·", value)  # the host's pty numbers: other labs take some
         return _INODE.sub(lambda m: f"{m.group(1)}:[·····]", value)
 
 

@@ -24,8 +24,7 @@ def explain(error: BaseException, lang: str) -> tuple[str, str | None]:
         return t("error_env", lang, reason=error.message), fix
     if isinstance(error, LabError):
         return t("lab_failed", lang, reason=error.message), error.fix or t("doctor_hint", lang)
-    return (f"internal error: {type(error).__name__}: {error} (this is a bug; please report it)",
-            None)
+    return t("internal_error", lang, error=f"{type(error).__name__}: {error}"), None
 
 
 class ErrorScreen(ModalScreen[str]):

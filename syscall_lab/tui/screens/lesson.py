@@ -81,6 +81,9 @@ class LessonScreen(Screen[None]):
         self.drawn = 0
         """How many updates have been drawn (tests and the benchmark wait on it)."""
         self._queued = 0
+        """Next presses waiting for the request in flight (one request at a time)."""
+        self._then: str | None = None
+        """A reset or back pressed while a request was in flight: done right after it."""
         self._stirred = False
         self._last_look = 0.0
         self._look_timer: Any = None
@@ -223,7 +226,7 @@ class LessonScreen(Screen[None]):
     def _look_now(self) -> None:
         self._look_timer = None
         if self.busy or self._error:
-            self._stirred = True
+            self._stirred = not self._error
             return
         self._last_look = time.monotonic()
         self._ask("look")
@@ -235,6 +238,8 @@ class LessonScreen(Screen[None]):
         self.state = message.state
         if message.cause in ("step", "start"):
             self.notice = None
+        elif message.cause == "back" and message.state.done == 0:
+            self.notice = "was_reset"
         elif message.cause != "look":
             self.notice = {"back": "went_back", "resume": "resumed",
                            "reset": "was_reset"}.get(message.cause)
@@ -242,11 +247,17 @@ class LessonScreen(Screen[None]):
             self.lab_app.progress.save(self.lesson.id, message.state.done,
                                        len(self.lesson.steps))
         self._draw()
-        if self._queued and message.cause == "step" and self.state.done < len(self.lesson.steps):
+        then, self._then = self._then, None
+        if then == "reset":
+            self.action_reset()
+        elif then == "back":
+            self.action_back()
+        elif self._queued and self.state.done < len(self.lesson.steps):
             self._queued -= 1
             self._ask("step")
         elif self._stirred:
             self._stirred = False
+            self._queued = 0
             self._look_soon()
         else:
             self._queued = 0
@@ -257,6 +268,7 @@ class LessonScreen(Screen[None]):
             return
         self.busy = False
         self._queued = 0
+        self._then = None
         self._error = True
         self._draw()
         error = event.worker.error or RuntimeError("unknown")
@@ -288,10 +300,17 @@ class LessonScreen(Screen[None]):
     def action_reset(self) -> None:
         self.hint = False
         self._queued = 0
+        if self.busy:  # one request at a time: after the one in flight
+            self._then = "reset"
+            return
         self._ask("reset", 0)
 
     def action_back(self) -> None:
-        if self.state is None or self.busy or self.state.done == 0:
+        self._queued = 0
+        if self.busy:
+            self._then = "back"
+            return
+        if self.state is None or self.state.done == 0:
             return
         self.hint = False
         self._ask("back", self.state.done - 1)

@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from ...i18n import pick, t
-from ...lesson.catalog import Catalog
-from ...lesson.model import Lesson
 from ..keys import Key, install
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the loader imports pydantic: not before the first frame
+    from ...lesson.catalog import Catalog
+    from ...lesson.model import Lesson
     from ..app import SyscallLabApp
 
 __all__ = ["PICKER_KEYS", "PickerScreen", "lesson_order"]
@@ -27,7 +28,9 @@ PICKER_KEYS = (
     Key("question_mark", "app.help", "key_help", display="?"),
     Key("q", "app.quit", "key_quit"),
 )
-COLUMNS = ("title", "topics", "level", "langs", "progress")
+COLUMNS = ("title", "progress", "level", "langs", "topics")
+WIDTHS = {"progress": 12, "level": 8, "langs": 6, "topics": 22}
+"""The title takes what is left (at least 24 columns) and wraps onto a second line if need be."""
 LEVELS = ("beginner", "intermediate", "advanced")
 
 
@@ -69,7 +72,7 @@ class PickerScreen(Screen[None]):
         if self.lab_app.catalog is None:
             self.query_one("#picker-status", Static).update(
                 Text(t("picker_loading", self.lab_app.lang), style="italic"))
-            self._load()
+            self.call_after_refresh(self._load)  # the first frame before the loader
         else:
             self._fill()
 
@@ -81,6 +84,16 @@ class PickerScreen(Screen[None]):
 
     def on_catalog_loaded(self, message: CatalogLoaded) -> None:
         self._fill()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "catalog" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.query_one("#picker-status", Static).update(Text(
+                t("internal_error", self.lab_app.lang, error=f"{type(error).__name__}: {error}"),
+                style="bold red"))
+
+    def on_resize(self) -> None:
+        self.relabel()  # the title column takes the width there is
 
     def on_screen_resume(self) -> None:
         if self.lab_app.catalog is not None:
@@ -95,8 +108,10 @@ class PickerScreen(Screen[None]):
         self.query_one("#picker-title", Static).update(title)
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        rest = self.app.size.width - 6 - sum(WIDTHS.values()) - 2 * len(COLUMNS)
         for key in COLUMNS:
-            table.add_column(t(f"col_{key}", lang), key=key)
+            table.add_column(t(f"col_{key}", lang), width=WIDTHS.get(key, max(24, rest)),
+                             key=key)
         if self.lab_app.catalog is not None:
             self._fill()
 
@@ -109,12 +124,13 @@ class PickerScreen(Screen[None]):
         table.clear()
         self.lessons = sorted(catalog.lessons.values(), key=lesson_order)
         for lesson in self.lessons:
-            table.add_row(Text(pick(lesson.title, lang), style="bold"),
-                          Text(", ".join(lesson.topics), style="dim"),
-                          Text(t(f"level_{lesson.level}", lang) if lesson.level in LEVELS
-                               else lesson.level),
-                          Text(" ".join(lesson.languages)),
-                          self._progress(lesson), key=lesson.id)
+            cells = {"title": Text(pick(lesson.title, lang), style="bold"),
+                     "topics": Text(", ".join(lesson.topics), style="dim"),
+                     "level": Text(t(f"level_{lesson.level}", lang) if lesson.level in LEVELS
+                                   else lesson.level),
+                     "langs": Text(" ".join(lesson.languages)),
+                     "progress": self._progress(lesson)}
+            table.add_row(*(cells[k] for k in COLUMNS), key=lesson.id, height=None)
         if self.lessons:
             table.move_cursor(row=min(max(cursor, 0), len(self.lessons) - 1))
         notes: list[str] = []

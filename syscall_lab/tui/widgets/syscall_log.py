@@ -35,21 +35,29 @@ class SyscallLog(RichLog):
         super().__init__(wrap=True, min_width=20, markup=False, highlight=False, auto_scroll=True,
                          **kw)
         self._shown = (-1, 0, "")
+        self._logged: set[tuple[str, int]] = set()
+        """(actor, seq) of the calls already logged: a call that returned during one step
+        and is then waited for in the next is one call."""
 
     def show(self, view: View) -> None:
         state = view.state
         generation, count, lang = self._shown
         if generation != state.generation or count > state.done or lang != view.lang:
             self.clear()
+            self._logged = set()
             count = 0
         for r in state.records[count:]:
             o = r.outcome
-            if o is not None:
+            if o is not None and not (o.seq is not None and not o.blocked
+                                      and (o.actor, o.seq) in self._logged):
                 self.write(log_line(o.actor, o.c, o.call, o.syscall.get("nr"), view,
                                     failed=bool(o.errno), blocked=o.blocked))
             for e in r.events:
                 if e.get("event") == "result" and e.get("c"):
                     self.write(_late(e, view))
+                    seq = (e.get("result") or {}).get("seq")
+                    if seq is not None:
+                        self._logged.add((str(e.get("actor")), int(seq)))
         self._shown = (state.generation, state.done, view.lang)
 
 

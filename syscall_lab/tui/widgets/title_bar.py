@@ -9,14 +9,15 @@ __all__ = ["TitleBar"]
 
 
 class TitleBar(Static):
-    """``syscall-lab · The listen backlog · Step 3 of 21 · lab ready``."""
+    """``syscall-lab  Step 3 of 21 · lab ready · The listen backlog``."""
 
     def show(self, title: str, where: str, status: str, busy: bool = False) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(" syscall-lab ", style="bold reverse")
-        line.append(f" {title}", style="bold")
-        if where:
-            line.append(f"  ·  {where}")
+        if where:  # where and status first: a narrow terminal cuts the title, not them
+            line.append(f" {where}  ·")
         if status:
-            line.append(f"  ·  {status}", style="italic" if busy else "dim")
+            line.append(f" {status}", style="italic" if busy else "dim")
+            line.append("  ·")
+        line.append(f" {title}", style="bold")
         self.update(line)

@@ -1,0 +1,138 @@
+"""End to end, like a person: the installed ``syscall-lab`` in a real terminal (tmux), keys
+pressed, the screen read back as text. Then quit three ways and find nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .conftest import alive, assert_nothing_left, need_tool, wait_until
+
+pytestmark = pytest.mark.kernel
+
+PROGRAM = Path(sys.executable).parent / "syscall-lab"  # the console script pip installed
+
+
+class Terminal:
+    """A tmux window running one command, read and typed into as a person would. The command
+    gets ``env`` and nothing else (no COLUMNS or LINES inherited from the test run)."""
+
+    def __init__(self, tmux: str, command: list[str], env: dict[str, str],
+                 size: tuple[int, int] = (160, 48)) -> None:
+        self.tmux = tmux
+        self.name = f"syscall-lab-e2e-{uuid.uuid4().hex[:8]}"
+        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
+        subprocess.run([tmux, "new-session", "-d", "-s", self.name, "-x", str(size[0]),
+                        "-y", str(size[1]), f"env -i {exports} {' '.join(map(_quote, command))}"],
+                       check=True)
+        # A detached session may keep the server's default size: set ours for certain.
+        subprocess.run([tmux, "resize-window", "-t", self.name, "-x", str(size[0]),
+                        "-y", str(size[1])], check=True)
+
+    def screen(self) -> str:
+        r = subprocess.run([self.tmux, "capture-pane", "-p", "-t", self.name],
+                           capture_output=True, text=True, check=False)
+        return r.stdout
+
+    def wait_for(self, pattern: str, timeout: float = 20.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            text = self.screen()
+            if re.search(pattern, text):
+                return text
+            time.sleep(0.05)
+        raise AssertionError(f"never saw {pattern!r}; the screen was:\n{self.screen()}")
+
+    def keys(self, *keys: str) -> None:
+        subprocess.run([self.tmux, "send-keys", "-t", self.name, *keys], check=True)
+
+    def pid(self) -> int:
+        r = subprocess.run([self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
+                           capture_output=True, text=True, check=True)
+        return int(r.stdout.split()[0])
+
+    def running(self) -> bool:
+        return subprocess.run([self.tmux, "has-session", "-t", self.name],
+                              capture_output=True, check=False).returncode == 0
+
+    def close(self) -> None:
+        subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True,
+                       check=False)
+
+
+def _quote(s: str) -> str:
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+def _descendants(pid: int) -> set[int]:
+    out: set[int] = set()
+    todo = [pid]
+    while todo:
+        p = todo.pop()
+        for task in Path(f"/proc/{p}/task").glob("*"):
+            try:
+                kids = (task / "children").read_text().split()
+            except OSError:
+                continue
+            for k in map(int, kids):
+                if k not in out:
+                    out.add(k)
+                    todo.append(k)
+    return out
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    tmux = need_tool("tmux")
+    assert PROGRAM.exists(), f"{PROGRAM} is missing: pip install -e '.[test]'"
+    env = {"TERM": "xterm-256color", "SYSCALL_LAB_LANG": "en", "LANG": "C.UTF-8",
+           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
+    term = Terminal(tmux, [str(PROGRAM)], env)
+    yield term
+    term.close()
+
+
+@pytest.mark.parametrize("how", ["q", "ctrl-c", "sigkill"])
+def test_a_student_runs_the_first_lesson_and_quits(terminal: Terminal, how: str) -> None:
+    size = subprocess.run([terminal.tmux, "display", "-p", "-t", terminal.name,
+                           "#{window_width}x#{window_height}"], capture_output=True, text=True,
+                          check=True).stdout.strip()
+    assert size == "160x48", size
+    terminal.wait_for(r"Pick a lesson")
+    terminal.wait_for(r"The listen backlog")
+    terminal.keys("Enter")  # the first lesson
+    terminal.wait_for(r"lab ready")
+    for n in range(1, 6):  # socket(), bind(), listen(), client socket(), connect()
+        terminal.keys("Space")
+        terminal.wait_for(rf"Step {n} of 21")
+    screen = terminal.wait_for(r"accept queue 1/3")
+    assert re.search(r"\b3\s+socket\s+tcp 127\.0\.0\.1:8080\s+LISTEN\s+1/2", screen), screen
+    assert re.search(r"server\s+pid 2 \(host \d+\)", screen), screen
+    assert re.search(r"\bSYN\b", screen) and re.search(r"SYN,ACK", screen), screen
+    assert "connect(3, " in screen and "= 0" in screen
+
+    app = terminal.pid()
+    lab = _descendants(app)
+    supervisor = next(p for p in lab
+                      if "syscall_lab.engine.supervisor" in Path(f"/proc/{p}/cmdline").read_bytes()
+                      .decode(errors="replace"))
+    netns = os.stat(f"/proc/{supervisor}/ns/net").st_ino
+    assert len(lab) >= 8  # the supervisor, the lab's init and six actors
+    if how == "q":
+        terminal.keys("q")
+    elif how == "ctrl-c":
+        terminal.keys("C-c")
+    else:
+        os.kill(app, signal.SIGKILL)
+    assert wait_until(lambda: not alive(app), timeout=10), f"{how}: the app did not end"
+    assert_nothing_left(lab | {app}, netns)

@@ -23,7 +23,8 @@ from ..lesson.model import Ask, Lesson
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 
-__all__ = ["JsonLines", "Transcript", "action_text", "describe_change", "packet_line", "step_json"]
+__all__ = ["FATE_STYLE", "JsonLines", "Transcript", "action_text", "describe_change", "packet_line",
+           "step_json"]
 
 
 def _fmt(v: Any) -> str:
@@ -228,7 +229,7 @@ class Transcript:
             c.print(t("summary_ok", self.lang, n=self.total), style="bold green")
 
 
-_FATE_STYLE = {"held": "bold yellow", "dropped": "bold red", "lost": "bold red",
+FATE_STYLE = {"held": "bold yellow", "dropped": "bold red", "lost": "bold red",
                "delivered": "green", "delayed": "cyan", "duplicated": "magenta",
                "reordered": "magenta"}
 
@@ -245,7 +246,7 @@ def packet_line(p: PacketRecord, lang: str) -> Text:
     for m in p.marks:
         line.append(f"  [{packet_word(m, lang)}]", style="bold magenta")
     if p.fate != "passed":
-        line.append(f"  {packet_word(p.fate, lang)}", style=_FATE_STYLE.get(p.fate, ""))
+        line.append(f"  {packet_word(p.fate, lang)}", style=FATE_STYLE.get(p.fate, ""))
     return line
 
 

@@ -10,6 +10,7 @@ from textual.widgets import DataTable
 
 from ...i18n import packet_word, t
 from ...net.packets import PacketRecord
+from ...report.transcript import FATE_STYLE
 from ..view import View
 
 __all__ = ["PacketList", "packet_cells"]
@@ -19,9 +20,6 @@ WIDTHS = {"no": 4, "time": 7, "path": 23, "flags": 9, "seq": 5, "ack": 5, "len":
           "fate": 14}
 """Each with its leading space: the table has no cell padding, to fit beside the lesson at 120
 columns."""
-_FATE_STYLE = {"held": "bold yellow", "dropped": "bold red", "lost": "bold red",
-               "delivered": "green", "delayed": "cyan", "duplicated": "magenta",
-               "reordered": "magenta"}
 
 
 def _end(address: str, host: str | None, view: View) -> str:
@@ -44,7 +42,7 @@ def packet_cells(p: PacketRecord, view: View) -> dict[str, Text]:
             "seq": Text("" if p.seq is None else str(p.seq)),
             "ack": Text("" if p.ack is None else str(p.ack)),
             "len": Text(str(p.length)),
-            "fate": Text(" ".join(fate), style=_FATE_STYLE.get(p.fate, "magenta"))}
+            "fate": Text(" ".join(fate), style=FATE_STYLE.get(p.fate, "magenta"))}
     for cell in cells.values():
         cell.pad_left(1)
     return cells

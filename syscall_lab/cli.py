@@ -30,7 +30,7 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-COMMANDS = ("run", "list", "check", "schema", "doctor")
+COMMANDS = ("run", "list", "check", "schema", "doctor", "sandbox")
 THEMES = ("default", "presenter")
 
 
@@ -85,6 +85,13 @@ def _parser() -> _Parser:
                      help="only validate the files; do not run them")
     chk.add_argument("--lang", choices=LANGS, default=None)
     sub.add_parser("schema", help="print the JSON Schema of lesson files (for editors)")
+    box = sub.add_parser("sandbox", help="an empty lab with a server and a client: type steps "
+                                         "in the lesson grammar and watch the kernel")
+    box.add_argument("--network", choices=("wire", "loopback"), default="wire",
+                     help="wire (default): two hosts and a wire you can hold packets on; "
+                          "loopback: one host")
+    box.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
+    box.add_argument("--theme", choices=THEMES, default="default")
     sub.add_parser("doctor", help="check that this machine can run a lab")
     return p
 
@@ -235,6 +242,22 @@ def cmd_tui(args: argparse.Namespace) -> int:
     return app.return_code or EXIT_OK
 
 
+def cmd_sandbox(args: argparse.Namespace) -> int:
+    from .lesson.loader import sandbox_lesson
+
+    lang = args.lang or default_lang()
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        return _fail(t("needs_terminal", lang))
+    from .tui import make_app
+
+    app = make_app(lesson=sandbox_lesson(args.network), lang=lang, theme=args.theme)
+    try:
+        app.run()
+    finally:
+        app.close_labs()
+    return app.return_code or EXIT_OK
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run_doctor
 
@@ -253,7 +276,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _parser().print_help()
         return EXIT_OK
     handler = {"tui": cmd_tui, "run": cmd_run, "list": cmd_list, "check": cmd_check,
-               "schema": cmd_schema,
+               "schema": cmd_schema, "sandbox": cmd_sandbox,
                "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)

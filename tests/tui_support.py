@@ -63,14 +63,28 @@ async def settled(pilot: Pilot[int], app: SyscallLabApp) -> LessonScreen:
     return screen
 
 
+async def step(pilot: Pilot[int], screen: LessonScreen, key: str = "space",
+               choice: int | None = None) -> None:
+    """Press ``key`` to run the next step; a step with a question first shows it, and is
+    then answered with ``choice`` (default: the lesson's answer) to let it run."""
+    done = screen.state.done if screen.state else 0
+    await pilot.press(key)
+    await until(pilot, lambda: screen.asking or (screen.state is not None
+                and screen.state.done > done and not screen.busy), what="the step or its ask")
+    if screen.asking:
+        ask = screen.lesson.steps[done].ask
+        assert ask is not None
+        await pilot.press(str(choice or ask.answer))
+        await until(pilot, lambda: screen.state is not None and screen.state.done > done
+                    and not screen.busy, what="the step after its answer")
+
+
 async def press_steps(pilot: Pilot[int], app: SyscallLabApp, n: int) -> LessonScreen:
-    """Press space ``n`` times, each after the previous step has been drawn."""
+    """Press space ``n`` times, each after the previous step has been drawn (answering each
+    question with the lesson's answer)."""
     screen = await settled(pilot, app)
     for _ in range(n):
-        done = screen.state.done if screen.state else 0
-        await pilot.press("space")
-        await until(pilot, lambda done=done: screen.state is not None
-                    and screen.state.done > done and not screen.busy, what="the step")
+        await step(pilot, screen)
     return await settled(pilot, app)
 
 

@@ -49,6 +49,10 @@ class CallError(LabError):
         self.kind = kind
 
 
+_CUES = ("ready", "packets")
+"""Events that are cues to the UI, not things a step did (they go to ``on_event`` only)."""
+
+
 @dataclass(frozen=True)
 class WireView:
     """What crossed the wire (or ``lo``) during a step, and what the wire holds after it."""
@@ -179,8 +183,9 @@ class Lab:
             elif ev == "fatal":
                 self._fatal = msg
                 self._ready.set()
-            with self._lock:
-                self._events.append(msg)
+            if ev != "packets":  # a cue only: nothing a step's record carries
+                with self._lock:
+                    self._events.append(msg)
             if self._on_event is not None:
                 try:
                     self._on_event(msg)
@@ -313,12 +318,12 @@ class Lab:
         """The events (output, late results, exits) since the last call; clears them."""
         with self._lock:
             out, self._events = self._events, []
-        return [e for e in out if e.get("event") not in ("ready",)]
+        return [e for e in out if e.get("event") not in _CUES]
 
     def pending_events(self) -> list[dict[str, Any]]:
         """The events :meth:`events` would return now, left in place."""
         with self._lock:
-            return [e for e in self._events if e.get("event") != "ready"]
+            return [e for e in self._events if e.get("event") not in _CUES]
 
     def _outcome(self, r: dict[str, Any]) -> StepOutcome:
         res = r.get("result")

@@ -113,6 +113,9 @@ WIRE_QUIET_S = 0.005
 to what the step did cross it within microseconds; this is many times that)."""
 WIRE_SETTLE_MAX_S = 0.1
 """...but a steady stream (a bulk transfer) is not waited out longer than this."""
+PACKETS_CUE_S = 0.1
+"""At most this often the supervisor tells the UI that packets crossed unasked (a ``packets``
+event): between steps, a screen looks on it, and no report grows past the wire's limit."""
 
 
 class Supervisor:
@@ -135,6 +138,7 @@ class Supervisor:
         self._late: dict[str, tuple[Pending, dict[str, Any]]] = {}
         """Calls that returned after their step reported them blocked, by actor."""
         self.stdin_open = True
+        self._packets_noted = 0.0
         self.arch = machine_arch()
         os.set_blocking(0, False)
         self.sel.register(0, selectors.EVENT_READ, ("stdin", None))
@@ -166,6 +170,9 @@ class Supervisor:
         if due is not None:
             wait = max(0.0, due - time.monotonic())
             timeout = wait if timeout is None else min(timeout, wait)
+        if self.wire is not None and self.wire.unreported:
+            wait = max(0.0, self._packets_noted + PACKETS_CUE_S - time.monotonic())
+            timeout = wait if timeout is None else min(timeout, wait)
         for key, _ in self.sel.select(timeout):
             kind, who = key.data
             if kind == "wire":
@@ -180,6 +187,18 @@ class Supervisor:
         if due is not None and self.wire is not None:
             self.wire.run_timers()
         self._reap()
+        self._cue_packets()
+
+    def _cue_packets(self) -> None:
+        """Tell the UI that packets crossed since it last asked (at most every
+        :data:`PACKETS_CUE_S`), so that a screen between steps looks while traffic flows."""
+        wire = self.wire
+        if wire is None or not wire.unreported:
+            return
+        now = time.monotonic()
+        if now - self._packets_noted >= PACKETS_CUE_S:
+            self._packets_noted = now
+            self.emit({"event": "packets", "count": wire.unreported, "t": now - self.t0})
 
     def run(self) -> NoReturn:
         while True:

@@ -43,9 +43,10 @@ from ..observe.sockdiag import TCP_STATES
 from . import grammar as g
 from .model import FD_FIELDS, PROCESS_FIELDS, Ask, Expect, Lesson, Ref, Step
 from .schema import LANG_NAMES, NAME_PATTERN, LessonFile, keys_of
-from .source import MAX_BYTES, Path, Problem, Source, read_source
+from .source import MAX_BYTES, Located, Path, Problem, Source, read_source
 
-__all__ = ["LAB_FILES", "LessonLoadError", "load_file", "load_lesson", "load_text"]
+__all__ = ["LAB_FILES", "LessonLoadError", "compile_step", "load_file", "load_lesson",
+           "load_text", "sandbox_lesson"]
 
 MAX_SECONDS = 120.0
 MAX_PROBLEMS = 50
@@ -116,6 +117,80 @@ def load_lesson(raw: bytes | str, path: str = "<lesson>") -> Lesson | list[Probl
     if isinstance(src, list):
         return src
     return _Loader(src).run()
+
+
+_TYPED_NAMES = re.compile(r"\s*([a-z_][a-z0-9_]*(?:\s*,\s*[a-z_][a-z0-9_]*)?)\s*=(?!=)\s*")
+_TYPED_ACTOR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\s*:(?!:)\s*")
+SANDBOX = "<sandbox>"
+"""The path problems with a typed step are reported at."""
+
+
+def compile_step(lesson: Lesson, before: Iterable[Step], text: str) -> Step | list[Problem]:
+    """A step typed at the sandbox prompt, checked exactly as a lesson file's ``do:`` is.
+
+    ``text`` is a ``do:`` line (``server.listen(lsock, 2)``, ``wire.hold(flags=SYN+ACK)``,
+    ``wait client``, ``watch 1s``), optionally naming what the call returns the way a lesson
+    does with ``as:`` (``lsock = server.socket(AF_INET, SOCK_STREAM, 0)``; two names for
+    ``pipe()``); ``server: listen(lsock, 2)`` is short for ``server.listen(lsock, 2)``.
+    ``before`` are the steps already performed on the lab, in order: the names they gave are
+    known. Problems are ``<sandbox>:1:COL`` with COL counted in ``text``.
+    """
+    names: tuple[str, ...] = ()
+    start = 0
+    m = _TYPED_NAMES.match(text)
+    if m:
+        names = tuple(n.strip() for n in m.group(1).split(","))
+        start = m.end()
+    body = text[start:].rstrip()
+    m = _TYPED_ACTOR.match(body)
+    moved_at, moved_by = 0, 0  # the shorthand's text lies this far right of the do line's
+    if m:
+        do = f"{m.group(1)}.{body[m.end():]}"
+        moved_at, moved_by = len(m.group(1)) + 1, m.end() - len(m.group(1)) - 1
+    else:
+        do = body
+    offsets = tuple(i + (moved_by if moved_at and i >= moved_at else 0)
+                    for i in range(len(do) + 1))
+    located = Located(1, 1, text_col=1 + start, source_offsets=offsets)
+    if not do.strip():
+        return [Problem(1, 1 + start, "type a step: server.listen(lsock, 2), wire.hold(flags="
+                                      "SYN+ACK), wait client, watch 1s", SANDBOX)]
+    step_raw: dict[str, Any] = {"do": do}
+    if names:
+        step_raw["as"] = list(names)
+    src = Source(SANDBOX, {"steps": [step_raw]}, {("steps", 0, "do"): located,
+                                                   ("steps", 0): Located(1, 1)}, {})
+    loader = _Loader(src, languages=lesson.languages, mode=lesson.mode,
+                     actors={a: lesson.host_of(a) for a in lesson.actors})
+    for i, done in enumerate(before):
+        if done.names and done.call and done.actor:
+            loader._as(("steps", i), {"actor": done.actor, "call": done.call}, done.names, i)
+    loader.problems.clear()  # only the typed line's own problems
+    kw: dict[str, Any] = {}
+    try:
+        kw = loader._do(("steps", 0, "do"), do)
+        if names:
+            loader._as(("steps", 0), kw, names, 0)
+    except _TooMany:
+        pass
+    if loader.problems or not kw:
+        return sorted(set(loader.problems)) or [Problem(1, 1, "not a step", SANDBOX)]
+    return Step(say="", names=names, do=do, **kw)
+
+
+def sandbox_lesson(network: str = "wire") -> Lesson:
+    """An empty lab with a server and a client (on their own hosts in a wire lab), and no
+    steps: what ``syscall-lab sandbox`` opens."""
+    hosts = (("server", "server"), ("client", "client")) if network == "wire" else ()
+    return Lesson(id="sandbox", title={"en": "Sandbox", "ko": "샌드박스"},
+                  summary={"en": "An empty lab: a server and a client, nothing done yet. Press "
+                                 ": and type steps in the lesson grammar, e.g. "
+                                 "lsock = server.socket(AF_INET, SOCK_STREAM, 0).",
+                           "ko": "빈 실습실입니다. 서버와 클라이언트가 있고 아직 아무것도 하지 "
+                                 "않았습니다. : 를 누르고 레슨 문법으로 단계를 입력하세요. 예: "
+                                 "lsock = server.socket(AF_INET, SOCK_STREAM, 0)"},
+                  topics=("sandbox",), actors=("server", "client"), steps=(), mode=network,
+                  hosts=hosts, languages=("en", "ko"))
 
 
 # ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import json
 import os
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 __all__ = ["LessonProgress", "ProgressStore", "state_dir"]
@@ -36,6 +36,15 @@ class LessonProgress:
     """Whether every step has run at least once."""
     updated: float = 0.0
     """When (Unix time)."""
+    answers: dict[str, list[int]] = field(default_factory=dict)
+    """Predict, then run: for each step with a question (by its number, as text), the choice
+    the student made and the right one, ``{"4": [2, 2]}``."""
+
+    @property
+    def score(self) -> tuple[int, int]:
+        """(answered right, answered)."""
+        return sum(1 for got, right in self.answers.values() if got == right), \
+            len(self.answers)
 
 
 class ProgressStore:
@@ -51,7 +60,9 @@ class ProgressStore:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
             return {k: LessonProgress(int(v["step"]), int(v["total"]), bool(v.get("finished")),
-                                      float(v.get("updated", 0.0)))
+                                      float(v.get("updated", 0.0)),
+                                      {str(n): [int(a[0]), int(a[1])]
+                                       for n, a in (v.get("answers") or {}).items()})
                     for k, v in raw.get("lessons", {}).items()}
         except FileNotFoundError:
             return {}
@@ -69,7 +80,16 @@ class ProgressStore:
     def save(self, lesson_id: str, step: int, total: int) -> None:
         old = self._data.get(lesson_id)
         finished = step >= total or bool(old and old.finished)
-        self._data[lesson_id] = LessonProgress(step, total, finished, time.time())
+        answers = dict(old.answers) if old else {}
+        self._data[lesson_id] = LessonProgress(step, total, finished, time.time(), answers)
+        self._write()
+
+    def answer(self, lesson_id: str, step: int, total: int, chosen: int, right: int) -> None:
+        """Keep the student's answer to step ``step``'s question (the last answer counts)."""
+        old = self._data.get(lesson_id) or LessonProgress(step - 1, total)
+        answers = {**old.answers, str(step): [chosen, right]}
+        self._data[lesson_id] = LessonProgress(old.step, total, old.finished, time.time(),
+                                               answers)
         self._write()
 
     def forget(self, lesson_id: str) -> None:

@@ -37,6 +37,9 @@ class StepRecord:
     """The packets of this step and what the wire holds after it."""
     action: ActionOutcome | None = None
     """For a wire action or a watch step: what the lab did."""
+    typed: bool = False
+    """A step the student typed at the sandbox prompt (``index`` is then the lesson step it
+    came after), not one of the lesson's."""
 
     @property
     def ok(self) -> bool:
@@ -68,6 +71,8 @@ class LessonRun:
         self._prev = self.initial
         self._env = Bindings()
         self._carried: dict[int, PacketRecord] = {}
+        self.wire = WireView()
+        """What the wire holds and its rules, as of the last step or look."""
         self.done = 0
         """How many steps have run."""
 
@@ -75,6 +80,7 @@ class LessonRun:
         """Read the kernel between steps. The packets this look is told about still belong to
         the next step's record (its ``packets(...)`` checks count them), so they are kept."""
         snap, wire = self.lab.look()
+        self.wire = replace(self.wire, held=wire.held, rules=wire.rules)
         for p in wire.packets:
             self._carried[p.n] = p
         return snap
@@ -84,12 +90,19 @@ class LessonRun:
         return self.done >= len(self.lesson.steps)
 
     def next_step(self) -> StepRecord | None:
-        """Perform the next step; None when every step has run."""
+        """Perform the lesson's next step; None when every step has run."""
         if self.finished:
             return None
-        lab, env = self.lab, self._env
-        step = self.lesson.steps[self.done]
         self.done += 1
+        return self._perform(self.lesson.steps[self.done - 1], typed=False)
+
+    def perform(self, step: Step) -> StepRecord:
+        """Perform a step that is not the lesson's (typed at the sandbox prompt), on the same
+        lab and with the same names; the lesson's own next step stays next."""
+        return self._perform(step, typed=True)
+
+    def _perform(self, step: Step, typed: bool) -> StepRecord:
+        lab, env = self.lab, self._env
         outcome: StepOutcome | None = None
         action: ActionOutcome | None = None
         error = None
@@ -111,7 +124,8 @@ class LessonRun:
             error = str(exc)
         done = outcome or action
         snap = done.snapshot if done else lab.snapshot()
-        wire = done.wire if done else WireView()
+        wire = done.wire if done else WireView(held=self.wire.held, rules=self.wire.rules)
+        self.wire = replace(self.wire, held=wire.held, rules=wire.rules)
         if self._carried:
             fresh = {p.n: p for p in wire.packets}
             merged = {**self._carried, **fresh}
@@ -123,7 +137,8 @@ class LessonRun:
                 env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
         checks = tuple(e.check(outcome, snap, wire, env, events) for e in step.expect)
         record = StepRecord(self.done, len(self.lesson.steps), step, outcome, snap,
-                            tuple(diff(self._prev, snap)), checks, events, error, wire, action)
+                            tuple(diff(self._prev, snap)), checks, events, error, wire, action,
+                            typed)
         self._prev = snap
         return record
 

@@ -6,8 +6,12 @@ lab's owner, and runs every request there: starting the lab, each step, a look a
 between steps, a replay. Its public methods block until the owner thread has the answer, so
 call them from a worker, never from the UI thread.
 
+Besides the lesson's own steps, a student may type steps at the sandbox prompt
+(:meth:`LessonSession.perform`); they run on the same lab, between the lesson's steps.
+
 The lab cannot be rewound. Going back one step or resuming a lesson *replays* it: a fresh lab
-performs steps 1..n again, and the records say so (:attr:`SessionState.replayed`).
+performs what was done before again (the lesson's steps and typed ones, in their order), and
+the records say so (:attr:`SessionState.replayed`).
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ from typing import Any, TypeVar
 
 from ..engine.lab import Lab
 from ..engine.snapshot import Snapshot
+from ..engine.trace import SocketTrace, Tracer
 from ..net.packets import PacketRecord
-from .model import Lesson
+from .model import Lesson, Step
 from .runner import LessonRun, StepRecord
 
 __all__ = ["LessonSession", "SessionState"]
@@ -48,10 +53,17 @@ class SessionState:
     """How many of ``records`` a replay performed without the student pressing next."""
     generation: int = 0
     """Which lab this is (a reset or replay starts a new one)."""
+    traces: tuple[SocketTrace, ...] = ()
+    """Every TCP socket of the lab and the states the lab's reads saw it in."""
+    wire_held: tuple[int, ...] = ()
+    """The packets the wire holds now."""
+    wire_rules: tuple[dict[str, Any], ...] = ()
+    """The wire's rules, with how many packets each has matched."""
 
     @property
     def done(self) -> int:
-        return len(self.records)
+        """How many of the lesson's own steps have run (typed steps not counted)."""
+        return sum(1 for r in self.records if not r.typed)
 
     @property
     def last(self) -> StepRecord | None:
@@ -73,6 +85,7 @@ class LessonSession:
         self._lab: Lab | None = None
         self._run: LessonRun | None = None
         self._records: list[StepRecord] = []
+        self._tracer = Tracer()
         self._replayed = 0
         self._generation = 0
         self._closed = threading.Event()
@@ -80,11 +93,20 @@ class LessonSession:
     # -- requests (blocking) -------------------------------------------------------------
     def start(self, upto: int = 0) -> SessionState:
         """Start a fresh lab (ending the old one) and replay steps 1..``upto`` on it."""
-        return self._on_owner(lambda: self._start(upto))
+        return self._on_owner(lambda: self._replay([None] * upto))
+
+    def back(self) -> SessionState:
+        """Undo the last thing done (a lesson step or a typed one) by replaying the rest on a
+        fresh lab."""
+        return self._on_owner(lambda: self._replay(self._history()[:-1]))
 
     def step(self) -> SessionState:
         """Perform the next step (nothing when the lesson is over)."""
         return self._on_owner(self._step)
+
+    def perform(self, step: Step) -> SessionState:
+        """Perform a step that is not the lesson's (typed at the sandbox prompt)."""
+        return self._on_owner(lambda: self._perform(step))
 
     def look(self) -> SessionState:
         """Read the kernel again without doing anything (packets seen meanwhile included)."""
@@ -105,13 +127,24 @@ class LessonSession:
     def lab(self) -> Lab | None:
         return self._lab
 
+    def packet_bytes(self, n: int) -> bytes | None:
+        """The bytes of packet ``n`` of the current lab, as captured (any thread: a read of
+        what the lab has already recorded)."""
+        lab = self._lab
+        got = lab.packets.raw.get(n) if lab is not None else None
+        return got[1] if got else None
+
     # -- on the owner thread -------------------------------------------------------------
     def _on_owner(self, fn: Callable[[], T]) -> T:
         if self._closed.is_set():
             raise RuntimeError("the session is closed")
         return self._owner.submit(fn).result()
 
-    def _start(self, upto: int) -> SessionState:
+    def _history(self) -> list[Step | None]:
+        """What was done so far: None for a lesson step, the step itself for a typed one."""
+        return [r.step if r.typed else None for r in self._records]
+
+    def _replay(self, history: list[Step | None]) -> SessionState:
         self._end_lab()
         self._generation += 1
         generation = self._generation
@@ -119,28 +152,32 @@ class LessonSession:
                                       on_event=lambda e: self._event(generation, e))
         self._run = LessonRun(self.lesson, self._lab)
         self._records = []
-        for _ in range(min(upto, len(self.lesson.steps))):
-            record = self._run.next_step()
+        self._tracer = Tracer()
+        self._tracer.add(self._run.initial, 0)
+        for typed in history:
+            record = self._run.next_step() if typed is None else self._run.perform(typed)
             if record is not None:
-                self._records.append(record)
+                self._keep(record)
         self._replayed = len(self._records)
         snap = self._records[-1].snapshot if self._records else self._run.initial
         return self._state(snap)
 
-    def _step(self) -> SessionState:
-        run = self._need_run()
-        record = run.next_step()
-        if record is None:
-            return self._state(self._look_snapshot())
+    def _keep(self, record: StepRecord) -> SessionState:
         self._records.append(record)
+        self._tracer.add(record.snapshot, len(self._records))
         return self._state(record.snapshot)
 
-    def _look(self) -> SessionState:
-        self._need_run()
-        return self._state(self._look_snapshot())
+    def _step(self) -> SessionState:
+        record = self._need_run().next_step()
+        return self._look() if record is None else self._keep(record)
 
-    def _look_snapshot(self) -> Snapshot:
-        return self._need_run().look()
+    def _perform(self, step: Step) -> SessionState:
+        return self._keep(self._need_run().perform(step))
+
+    def _look(self) -> SessionState:
+        snap = self._need_run().look()
+        self._tracer.add(snap, len(self._records))
+        return self._state(snap)
 
     def _need_run(self) -> LessonRun:
         if self._run is None:
@@ -154,7 +191,8 @@ class LessonSession:
                             packets=tuple(self._lab.packets),
                             pending_events=tuple(self._lab.pending_events()),
                             replayed=self._replayed,
-                            generation=self._generation)
+                            generation=self._generation, traces=self._tracer.traces,
+                            wire_held=self._run.wire.held, wire_rules=self._run.wire.rules)
 
     def _end_lab(self) -> None:
         lab, self._lab, self._run = self._lab, None, None

@@ -14,6 +14,7 @@ thread so that it is ready by the time the first packet arrives.
 from __future__ import annotations
 
 import base64
+import bisect
 import dataclasses
 import threading
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from typing import Any
 
 from .rules import flag_names
 
-__all__ = ["FATES", "MARKS", "PacketLog", "PacketRecord", "dissect_ip", "warm_up"]
+__all__ = ["FATES", "MARKS", "PacketLog", "PacketRecord", "describe", "dissect_ip", "warm_up"]
 
 FATES = ("passed", "held", "delivered", "dropped", "duplicated", "delayed", "reordered", "lost")
 """What the wire did with a packet (a packet's ``fate``), in the words of lessons and JSON."""
@@ -204,6 +205,8 @@ class PacketLog:
 
     def __init__(self) -> None:
         self.records: dict[int, PacketRecord] = {}
+        self._order: list[int] = []
+        """Every packet number, kept sorted as packets arrive (almost always at the end)."""
         self.raw: dict[int, tuple[float, bytes]] = {}
         """``n -> (t, bytes)``: what a pcap file is written from."""
         self._flows: dict[tuple[str, str], _Direction] = {}
@@ -216,6 +219,11 @@ class PacketLog:
         for p in report.get("packets", ()):
             fates = tuple((str(f), float(t)) for f, t in p.get("fates", ()))
             old = self.records.get(p["n"])
+            if old is None:
+                if not self._order or p["n"] > self._order[-1]:
+                    self._order.append(p["n"])
+                else:
+                    bisect.insort(self._order, p["n"])
             if old is not None:
                 rec = dataclasses.replace(old, fate=p["fate"], fates=fates)
             else:
@@ -230,7 +238,8 @@ class PacketLog:
         return out
 
     def __iter__(self) -> Iterator[PacketRecord]:
-        return iter(sorted(self.records.values(), key=lambda r: r.n))
+        records = self.records
+        return (records[n] for n in list(self._order))
 
     def __len__(self) -> int:
         return len(self.records)
@@ -289,3 +298,25 @@ class PacketLog:
             base, flags=tuple(flag_names(bits)), seq=seq, ack=ack, seq_abs=d["seq_abs"],
             ack_abs=d["ack_abs"] if bits & 0x10 else None, window=window,
             window_raw=d["window"], options=opts, marks=tuple(marks), dup_ack=dup)
+
+
+def describe(data: bytes) -> tuple[list[tuple[str, list[tuple[str, str]]]], str]:
+    """One packet as a packet-detail view shows it: each layer scapy decodes with its fields
+    (``[("IP", [("version", "4"), ...]), ("TCP", [...])]``), and a hex dump of its bytes."""
+    inet = _scapy()
+    from scapy.utils import hexdump
+
+    layers: list[tuple[str, list[tuple[str, str]]]] = []
+    layer = inet.IP(data)
+    while layer is not None and layer.name not in ("NoPayload",):
+        fields = []
+        for f in layer.fields_desc:
+            value = layer.getfieldval(f.name)
+            shown = str(f.i2repr(layer, value))
+            if isinstance(value, int) and shown != str(value) and not shown.startswith("0x"):
+                shown = f"{value} ({shown})"  # a port's number, then scapy's name for it
+            fields.append((f.name, shown))
+        layers.append((layer.name, fields))
+        nxt = layer.payload
+        layer = nxt if nxt is not None and nxt.__class__.__name__ != "NoPayload" else None
+    return layers, str(hexdump(data, dump=True))

@@ -112,6 +112,8 @@ class Wire:
         self.write_errors = 0
         self.last_packet = 0.0
         """Monotonic time of the last packet read: the wire is quiet when this is old."""
+        self.unreported = 0
+        """Packets recorded since the last :meth:`report`."""
 
     @property
     def forwarding(self) -> bool:
@@ -144,6 +146,7 @@ class Wire:
 
     def _record(self, t: float, source: str | None, data: bytes, fate: str) -> Captured:
         self.n += 1
+        self.unreported += 1
         rel = t - self.t0
         c = Captured(self.n, rel, source, data, fate, [(fate, rel)])
         self._mark(c)
@@ -288,6 +291,7 @@ class Wire:
                 self.lost["lo"] = self.lost.get("lo", 0) + lost
         packets = [c.to_json() for c in self._changed.values()]
         self._changed = {}
+        self.unreported = 0
         out: dict[str, Any] = {"packets": packets, "held": sorted(self.held),
                                "rules": [r.to_json() for r in self.rules]}
         if self.omitted:

@@ -60,6 +60,8 @@ class SyscallLabApp(App[int]):
         self.progress = progress or ProgressStore()
         self.catalog = catalog
         self.lesson_paths = lesson_paths
+        self.sandbox_history: list[str] = []
+        """Lines typed at the sandbox prompt in this run of the app (up/down recalls them)."""
         self.sessions: set[LessonSession] = set()
         """Every lesson session this app started and has not ended yet."""
         self._sessions_lock = threading.Lock()

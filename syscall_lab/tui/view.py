@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ..engine.snapshot import Change, Snapshot, diff
 from ..lesson.model import Lesson
+from ..lesson.runner import StepRecord
 from ..lesson.session import SessionState
 
 __all__ = ["View", "Volatile"]
@@ -63,6 +64,9 @@ class View:
     state: SessionState
     lang: str
     volatile: Volatile = field(default_factory=Volatile)
+    focus: int | None = None
+    """The step the student selected in the syscall log (a 1-based index into the records):
+    every pane highlights what that step caused. None: the latest step."""
 
     @property
     def snapshot(self) -> Snapshot:
@@ -74,8 +78,19 @@ class View:
         records = self.state.records
         return records[-2].snapshot if len(records) >= 2 else self.state.initial
 
+    @property
+    def focused_record(self) -> StepRecord | None:
+        records = self.state.records
+        if self.focus is None or not 1 <= self.focus <= len(records):
+            return None
+        return records[self.focus - 1]
+
     def changes(self) -> list[Change]:
-        """What the last step changed, and whatever changed since, up to now."""
+        """What the last step changed, and whatever changed since, up to now; with a step in
+        focus, what that step changed."""
         if not self.state.records:
             return []
+        focused = self.focused_record
+        if focused is not None:
+            return list(focused.changes)
         return diff(self.before, self.snapshot)

@@ -23,7 +23,7 @@ from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from ...i18n import pick, t
-from ...lesson.model import Lesson
+from ...lesson.model import Lesson, Step
 from ...lesson.session import LessonSession, SessionState
 from ..keys import Key, install
 from ..messages import KernelStirred, SessionUpdated
@@ -31,11 +31,17 @@ from ..view import View
 from ..widgets import (
     Consoles,
     FdTables,
+    HeldTable,
+    Ladder,
+    LadderPane,
     LessonPane,
     PacketList,
     QueuesPane,
+    SandboxPrompt,
+    StateDiagram,
     SyscallLog,
     TitleBar,
+    WirePane,
 )
 from .error import ErrorScreen
 
@@ -46,6 +52,10 @@ __all__ = ["LESSON_KEYS", "LOOK_INTERVAL", "LessonScreen", "is_wide"]
 
 LESSON_KEYS = (
     Key("space,enter,n", "next", "key_next", display="space"),
+    Key("1", "answer(1)", "key_answer", display="1-9"),
+    *(Key(str(n), f"answer({n})", "key_answer", show=False) for n in range(2, 10)),
+    Key("colon", "sandbox", "key_sandbox", display=":"),
+    Key("v", "next_view", "key_view"),
     Key("h", "hint", "key_hint"),
     Key("b", "back", "key_back"),
     Key("r", "reset", "key_reset"),
@@ -59,7 +69,10 @@ LOOK_INTERVAL = 0.1
 
 # Each pane: its widget id and its title's message id.
 PANES = (("fds", "pane_fds"), ("queues", "pane_queues"), ("log", "pane_log"),
-         ("packets", "pane_packets"), ("console", "pane_console"))
+         ("console", "pane_console"))
+VIEWS = (("ladder", "pane_ladder"), ("packets", "pane_packets"), ("states", "pane_states"),
+         ("wire", "pane_wire"))
+"""The views of the conversation on the wire: tabs in one pane (``v`` goes to the next)."""
 
 
 def is_wide(width: int, height: int) -> bool:
@@ -68,6 +81,9 @@ def is_wide(width: int, height: int) -> bool:
 
 
 class LessonScreen(Screen[None]):
+    AUTO_FOCUS = ""
+    """Keys go to the screen until the student selects a pane (the log, the ladder)."""
+
     def __init__(self, lesson: Lesson, resume_at: int = 0) -> None:
         super().__init__()
         self.lesson = lesson
@@ -88,6 +104,13 @@ class LessonScreen(Screen[None]):
         self._last_look = 0.0
         self._look_timer: Any = None
         self._error = False
+        self.focus_step: int | None = None
+        """The step selected in the syscall log (a 1-based record index): panes highlight
+        what it caused. None: the latest."""
+        self.asking = False
+        """The next step has a question and the student has not answered it yet."""
+        self.answers: dict[int, int] = {}
+        """Predict, then run: step number -> the choice the student made."""
 
     @property
     def lab_app(self) -> SyscallLabApp:
@@ -103,8 +126,9 @@ class LessonScreen(Screen[None]):
         yield TitleBar(id="title")
         panes: dict[str, Widget] = {
             "fds": FdTables(id="fds"), "queues": QueuesPane(id="queues"),
-            "log": SyscallLog(id="log"), "packets": PacketList(id="packets"),
-            "console": Consoles(id="console")}
+            "log": SyscallLog(id="log"), "console": Consoles(id="console"),
+            "ladder": LadderPane(id="ladder-pane"), "packets": PacketList(id="packets"),
+            "states": StateDiagram(id="states"), "wire": WirePane(id="wire")}
         if self.wide:
             with Horizontal(id="body"):
                 with Vertical(id="left"):
@@ -114,16 +138,24 @@ class LessonScreen(Screen[None]):
                 with Vertical(id="right"):
                     yield panes["fds"]
                     yield panes["queues"]
-                    yield panes["packets"]
+                    with TabbedContent(id="views"):
+                        for key, label in VIEWS:
+                            with TabPane(t(label, lang), id=f"tab-{key}"):
+                                yield panes[key]
         else:
             yield LessonPane(id="lesson")
-            with TabbedContent(id="tabs"):
-                for key, label in PANES:
+            with TabbedContent(id="views"):
+                for key, label in (*PANES[:1], *VIEWS[:1], *PANES[1:], *VIEWS[1:]):
                     with TabPane(t(label, lang), id=f"tab-{key}"):
                         yield panes[key]
+        yield SandboxPrompt(self._sandbox_words, self.lab_app.sandbox_history, id="sandbox")
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        saved = self.lab_app.progress.get(self.lesson.id)
+        if saved is not None and self.resume_at:
+            self.answers = {int(n): a[0] for n, a in saved.answers.items()
+                            if int(n) <= self.resume_at}
         self._label()
         self.session = LessonSession(self.lesson, on_event=self._lab_event)
         self.lab_app.sessions.add(self.session)
@@ -147,10 +179,9 @@ class LessonScreen(Screen[None]):
         for key, label in PANES:
             pane = self.query_one(f"#{key}")
             pane.border_title = t(label, lang) if self.wide else None
-        if not self.wide:
-            tabs = self.query_one(TabbedContent)
-            for key, label in PANES:
-                tabs.get_tab(f"tab-{key}").label = t(label, lang)
+        tabs = self.query_one("#views", TabbedContent)
+        for key, label in (VIEWS if self.wide else (*VIEWS, *PANES)):
+            tabs.get_tab(f"tab-{key}").label = t(label, lang)
         self.query_one(FdTables).relabel(lang)
 
     def language_changed(self) -> None:  # called by the app
@@ -161,7 +192,8 @@ class LessonScreen(Screen[None]):
     def _view(self) -> View | None:
         if self.state is None:
             return None
-        return View(self.lesson, self.state, self.lab_app.lang, self.lab_app.volatile)
+        return View(self.lesson, self.state, self.lab_app.lang, self.lab_app.volatile,
+                    self.focus_step)
 
     def _draw(self) -> None:
         lang = self.lab_app.lang
@@ -180,27 +212,35 @@ class LessonScreen(Screen[None]):
                       else t("lab_ready", lang))
             self.query_one(TitleBar).show(title, where, status, busy=self.busy)
             notice = t(self.notice, lang, n=state.replayed) if self.notice else None
-            self.query_one(LessonPane).show(view, notice, self.hint)
+            self.query_one(LessonPane).show(view, notice, self.hint, self.answers, self.asking)
             self.query_one(FdTables).show(view)
             self.query_one(QueuesPane).show(view)
             self.query_one(SyscallLog).show(view)
             self.query_one(PacketList).show(view)
+            self.query_one(LadderPane).show(view)
+            self.query_one(StateDiagram).show(view)
+            self.query_one(WirePane).show(view)
             self.query_one(Consoles).show(view)
         self.drawn += 1
 
     # -- talking to the lab ----------------------------------------------------------------
-    def _ask(self, cause: str, upto: int = 0) -> None:
+    def _ask(self, cause: str, upto: int = 0, step: Step | None = None) -> None:
         self.busy = True
-        self._request(cause, upto)
+        self._request(cause, upto, step)
 
     @work(thread=True, exit_on_error=False, group="lab", description="Talking to the lab")
-    def _request(self, cause: str, upto: int) -> None:
+    def _request(self, cause: str, upto: int, step: Step | None = None) -> None:
         session = self.session
         assert session is not None
         if cause == "step":
             state = session.step()
         elif cause == "look":
             state = session.look()
+        elif cause == "typed":
+            assert step is not None
+            state = session.perform(step)
+        elif cause == "back":
+            state = session.back()
         else:
             state = session.start(upto)
         self.post_message(SessionUpdated(state, cause))
@@ -236,14 +276,16 @@ class LessonScreen(Screen[None]):
             return
         self.busy = False
         self.state = message.state
-        if message.cause in ("step", "start"):
+        if message.cause != "look":
+            self.focus_step = None
+        if message.cause in ("step", "start", "typed"):
             self.notice = None
         elif message.cause == "back" and message.state.done == 0:
             self.notice = "was_reset"
         elif message.cause != "look":
             self.notice = {"back": "went_back", "resume": "resumed",
                            "reset": "was_reset"}.get(message.cause)
-        if message.cause != "look":
+        if message.cause not in ("look", "typed") and self.lesson.steps:
             self.lab_app.progress.save(self.lesson.id, message.state.done,
                                        len(self.lesson.steps))
         self._draw()
@@ -254,7 +296,9 @@ class LessonScreen(Screen[None]):
             self.action_back()
         elif self._queued and self.state.done < len(self.lesson.steps):
             self._queued -= 1
-            self._ask("step")
+            self.action_next()  # a question on the way stops the queue and is asked
+            if self.asking:
+                self._queued = 0
         elif self._stirred:
             self._stirred = False
             self._queued = 0
@@ -288,10 +332,99 @@ class LessonScreen(Screen[None]):
         if self.state is None or self.busy:
             self._queued += 1  # pressed while the kernel works: run it right after
             return
-        if self.state.done >= len(self.lesson.steps):
+        done = self.state.done
+        if done >= len(self.lesson.steps):
+            return
+        if self.lesson.steps[done].ask is not None and done + 1 not in self.answers:
+            self.asking = True  # predict, then run: the question first
+            self._draw()
             return
         self.hint = False
         self._ask("step")
+
+    def action_answer(self, choice: int) -> None:
+        """The student's prediction for the next step's question; then the step runs."""
+        if self.state is None or self.busy:
+            return
+        done = self.state.done
+        ask = self.lesson.steps[done].ask if done < len(self.lesson.steps) else None
+        if ask is None or done + 1 in self.answers or not 1 <= choice <= len(ask.choices):
+            return
+        self.answers[done + 1] = choice
+        self.asking = False
+        self.lab_app.progress.answer(self.lesson.id, done + 1, len(self.lesson.steps), choice,
+                                     ask.answer)
+        self.hint = False
+        self._ask("step")
+
+    def action_sandbox(self) -> None:
+        self.query_one(SandboxPrompt).open(self.lab_app.lang)
+
+    def action_next_view(self) -> None:
+        tabs = self.query_one("#views", TabbedContent)
+        panes = [p.id for p in tabs.query(TabPane) if p.id]
+        if panes:
+            at = panes.index(tabs.active) if tabs.active in panes else -1
+            tabs.active = panes[(at + 1) % len(panes)]
+
+    def _sandbox_words(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        actors = tuple(self.lesson.actors)
+        names: list[str] = []
+        for r in self.state.records if self.state else ():
+            names += r.step.names
+        if self.state is not None:
+            actors += tuple(p.actor for p in self.state.snapshot.processes
+                            if p.actor not in actors)
+        return actors, tuple(dict.fromkeys(names))
+
+    def perform_typed(self, text: str) -> bool:
+        """Check a step typed in the lesson grammar and, if it is right, perform it. Returns
+        whether it will run (a wrong one is reported under the prompt and changes nothing)."""
+        from ...lesson.loader import compile_step
+
+        prompt = self.query_one(SandboxPrompt)
+        done = [r.step for r in self.state.records] if self.state else []
+        got = compile_step(self.lesson, done, text)
+        if isinstance(got, list):
+            prompt.note(got, text)
+            return False
+        if self.state is None or self.busy or self._error:
+            prompt.note(None, text)
+            self.notify(t("sandbox_busy", self.lab_app.lang), severity="warning")
+            return False
+        prompt.accepted(text)
+        self._ask("typed", step=got)
+        return True
+
+    def on_sandbox_prompt_submitted(self, message: SandboxPrompt.Submitted) -> None:
+        self.perform_typed(message.text)
+
+    def on_held_table_act(self, message: HeldTable.Act) -> None:
+        self.perform_typed(message.do)
+
+    # -- cross-links ------------------------------------------------------------------------
+    def on_syscall_log_step_selected(self, message: SyscallLog.StepSelected) -> None:
+        self.focus_step = message.step
+        self._draw()
+
+    def on_ladder_selected(self, message: Ladder.Selected) -> None:
+        if message.n is None or self.state is None:
+            return
+        step = next((i for i, r in enumerate(self.state.records, 1)
+                     if any(p.n == message.n for p in r.wire.packets)), None)
+        self.focus_step = step
+        self.query_one(SyscallLog).select_step(step)
+        self._draw()
+
+    def on_ladder_opened(self, message: Ladder.Opened) -> None:
+        from .packet import PacketScreen
+
+        if self.state is None or self.session is None:
+            return
+        record = next((p for p in self.state.packets if p.n == message.n), None)
+        if record is not None:
+            self.app.push_screen(PacketScreen(record, self.session.packet_bytes(message.n),
+                                              self.lab_app.lang, self.lab_app.volatile))
 
     def action_hint(self) -> None:
         self.hint = not self.hint
@@ -299,6 +432,8 @@ class LessonScreen(Screen[None]):
 
     def action_reset(self) -> None:
         self.hint = False
+        self.asking = False
+        self.answers = {}
         self._queued = 0
         if self.busy:  # one request at a time: after the one in flight
             self._then = "reset"
@@ -307,13 +442,17 @@ class LessonScreen(Screen[None]):
 
     def action_back(self) -> None:
         self._queued = 0
+        self.asking = False
         if self.busy:
             self._then = "back"
             return
-        if self.state is None or self.state.done == 0:
+        if self.state is None or not self.state.records:
             return
         self.hint = False
-        self._ask("back", self.state.done - 1)
+        last = self.state.records[-1]
+        if not last.typed:
+            self.answers.pop(last.index, None)  # its question may be answered again
+        self._ask("back")
 
     def on_unmount(self) -> None:
         session, self.session = self.session, None

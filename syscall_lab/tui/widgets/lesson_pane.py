@@ -27,7 +27,11 @@ class LessonPane(VerticalScroll):
     def compose(self):  # type: ignore[no-untyped-def]
         yield Static(id="lesson-body")
 
-    def show(self, view: View, notice: str | None = None, hint: bool = False) -> None:
+    def show(self, view: View, notice: str | None = None, hint: bool = False,
+             answers: dict[int, int] | None = None, asking: bool = False) -> None:
+        """``answers``: the student's choice for each step's question, by step number;
+        ``asking``: next was pressed before the next step's question was answered."""
+        answers = answers or {}
         lang, lesson, state = view.lang, view.lesson, view.state
         parts: list[RenderableType] = []
         if notice:
@@ -36,24 +40,35 @@ class LessonPane(VerticalScroll):
         if record is None:
             parts.append(Text(pick(lesson.summary, lang), style="italic"))
         else:
-            parts += _ran(record, view)
+            parts += _ran(record, view, answers.get(record.index) if not record.typed else None)
         nxt = lesson.steps[state.done] if state.done < len(lesson.steps) else None
         if nxt is not None:
-            parts.append(_next(nxt, state.done + 1, lang))
-        else:
+            parts.append(_next(nxt, state.done + 1, lang, asking))
+        elif lesson.steps:
             checks = sum(len(r.checks) + (1 if r.error else 0) for r in state.records)
             failed = sum(r.tally[1] for r in state.records)
             parts.append(Text("\n" + t("lesson_over", lang, passed=checks - failed, n=checks),
                               style="bold green" if not failed else "bold red"))
+            asked = [s.ask for s in lesson.steps if s.ask is not None]
+            if asked:
+                right = sum(1 for n, s in enumerate(lesson.steps, 1)
+                            if s.ask is not None and answers.get(n) == s.ask.answer)
+                parts.append(Text(t("score", lang, right=right, n=len(asked)), style="bold"))
+        else:
+            parts.append(Text("\n" + t("sandbox_intro", lang), style="cyan"))
         if hint:
             parts.append(_hint(nxt, record.step if record else None, lang))
         self.query_one("#lesson-body", Static).update(Group(*parts))
         self.scroll_home(animate=False)
 
 
-def _ran(r: StepRecord, view: View) -> list[RenderableType]:
+def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
     lang = view.lang
-    out: list[RenderableType] = [Markdown(pick(r.step.say, lang))]
+    out: list[RenderableType] = []
+    if r.typed:
+        out.append(Text(t("typed_step", lang, do=r.step.do or r.step.action), style="magenta"))
+    else:
+        out.append(Markdown(pick(r.step.say, lang)))
     call = Text()
     if r.outcome is not None:
         o = r.outcome
@@ -76,8 +91,8 @@ def _ran(r: StepRecord, view: View) -> list[RenderableType]:
         call.append("\n" + t("step_error", lang, error=r.error), style="bold red")
     if call.plain:
         out.append(call)
-    if r.step.ask is not None:
-        out.append(_answered(r.step.ask, lang))
+    if r.step.ask is not None and not r.typed:
+        out.append(_answered(r, r.step.ask, chosen, lang))
     for c in r.checks:
         line = Text()
         if c.ok:
@@ -91,18 +106,31 @@ def _ran(r: StepRecord, view: View) -> list[RenderableType]:
     return out
 
 
-def _answered(ask: Ask, lang: str) -> Text:
+def _answered(r: StepRecord, ask: Ask, chosen: int | None, lang: str) -> Text:
+    """The question, what the student predicted against the lesson's answer, and whether the
+    kernel agreed with the lesson (its checks), with the lesson's explanation."""
     text = Text()
     text.append(f"{t('ask', lang)}: ", style="bold")
     text.append(pick(ask.question, lang))
+    if chosen is not None:
+        mine = pick(ask.choices[chosen - 1], lang)
+        if chosen == ask.answer:
+            text.append("\n  ✓ " + t("you_right", lang, n=chosen, choice=mine), style="bold green")
+        else:
+            text.append("\n  ✗ " + t("you_wrong", lang, n=chosen, choice=mine), style="bold red")
     answer = t("answer", lang, n=ask.answer, choice=pick(ask.choices[ask.answer - 1], lang))
     text.append(f"\n  {answer}", style="green")
     if ask.explain:
         text.append(f" {pick(ask.explain, lang)}", style="dim")
+    checks, failed = r.tally
+    if checks:
+        text.append("\n  " + (t("kernel_agreed", lang, n=checks) if not failed else
+                              t("kernel_disagreed", lang, failed=failed, n=checks)),
+                    style="green" if not failed else "bold red")
     return text
 
 
-def _next(step: Step, n: int, lang: str) -> Text:
+def _next(step: Step, n: int, lang: str, asking: bool = False) -> Text:
     text = Text("\n")
     text.append(f"{t('next_step', lang, n=n)}: ", style="bold cyan")
     if step.actor and step.call:
@@ -110,12 +138,15 @@ def _next(step: Step, n: int, lang: str) -> Text:
         text.append((step.do or step.action).split(".", 1)[-1])
     else:
         text.append(step.do or step.action)
-    text.append(f"   {t('press_next', lang)}", style="dim")
-    if step.ask is not None:
+    if step.ask is None:
+        text.append(f"   {t('press_next', lang)}", style="dim")
+    else:
         text.append(f"\n{t('think', lang)}: ", style="bold magenta")
         text.append(pick(step.ask.question, lang))
         for i, choice in enumerate(step.ask.choices, 1):
             text.append(f"\n  {i}. {pick(choice, lang)}")
+        text.append("\n" + t("press_answer", lang, n=len(step.ask.choices)),
+                    style="bold yellow" if asking else "dim")
     return text
 
 

@@ -1,11 +1,19 @@
-"""Every syscall the lesson made, as strace prints it, with the syscall's number here."""
+"""Every syscall the lesson made, as strace prints it, with the syscall's number here.
+
+Each line belongs to the step that made the call (or during which a blocked call returned).
+Selecting a line (up/down, a click) puts that step in focus: every pane then highlights what
+it caused, the fd rows it changed, the packets it sent, the states it led to.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from rich.text import Text
-from textual.widgets import RichLog
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from ...engine.vocabulary import CALLS, syscall_for
 from ...i18n import t
@@ -15,9 +23,11 @@ __all__ = ["SyscallLog", "log_line"]
 
 
 def log_line(actor: str, c: str, call: str, nr: int | None, view: View,
-             late: bool = False, failed: bool = False, blocked: bool = False) -> Text:
-    """``[ 50] server   listen(3, 2) = 0``."""
+             late: bool = False, failed: bool = False, blocked: bool = False,
+             typed: bool = False) -> Text:
+    """``[ 50] server   listen(3, 2) = 0``; a typed step's line begins with ``:``."""
     line = Text()
+    line.append(":" if typed else " ", style="bold magenta")
     line.append(f"[{nr:>3}] " if nr is not None else "[  ?] ", style="dim")
     line.append(f"{actor:<8} ", style="bold")
     line.append(view.volatile.text(c), style="red" if failed else "yellow" if blocked else "")
@@ -26,14 +36,23 @@ def log_line(actor: str, c: str, call: str, nr: int | None, view: View,
     return line
 
 
-class SyscallLog(RichLog):
+class SyscallLog(OptionList):
     """Appends the calls of each new step; starts over when the lab does (reset, replay)."""
 
-    can_focus = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        b for b in OptionList.BINDINGS if isinstance(b, Binding) and b.key != "enter"]
+    """Enter stays the screen's (next step): selecting a line needs no confirming."""
+
+    class StepSelected(Message):
+        """The student selected a line: the step (1-based record index) it belongs to."""
+
+        def __init__(self, step: int) -> None:
+            super().__init__()
+            self.step = step
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(wrap=True, min_width=20, markup=False, highlight=False, auto_scroll=True,
-                         **kw)
+        super().__init__(**kw)
+        self._quiet = False
         self._shown = (-1, 0, "")
         self._logged: set[tuple[str, int]] = set()
         """(actor, seq) of the calls already logged: a call that returned during one step
@@ -42,23 +61,60 @@ class SyscallLog(RichLog):
     def show(self, view: View) -> None:
         state = view.state
         generation, count, lang = self._shown
-        if generation != state.generation or count > state.done or lang != view.lang:
-            self.clear()
+        records = len(state.records)
+        if generation != state.generation or count > records or lang != view.lang:
+            self.clear_options()
             self._logged = set()
             count = 0
-        for r in state.records[count:]:
+        lines: list[Option] = []
+        for i, r in enumerate(state.records[count:], count + 1):
             o = r.outcome
             if o is not None and not (o.seq is not None and not o.blocked
                                       and (o.actor, o.seq) in self._logged):
-                self.write(log_line(o.actor, o.c, o.call, o.syscall.get("nr"), view,
-                                    failed=bool(o.errno), blocked=o.blocked))
-            for e in r.events:
+                lines.append(Option(log_line(o.actor, o.c, o.call, o.syscall.get("nr"), view,
+                                             failed=bool(o.errno), blocked=o.blocked,
+                                             typed=r.typed), id=f"{i}.0"))
+            elif o is None and r.typed:
+                lines.append(Option(Text("      " + (r.step.do or ""), style="italic"),
+                                    id=f"{i}.0"))
+            for k, e in enumerate(r.events, 1):
                 if e.get("event") == "result" and e.get("c"):
-                    self.write(_late(e, view))
+                    lines.append(Option(_late(e, view), id=f"{i}.{k}"))
                     seq = (e.get("result") or {}).get("seq")
                     if seq is not None:
                         self._logged.add((str(e.get("actor")), int(seq)))
-        self._shown = (state.generation, state.done, view.lang)
+        if lines:
+            self._quiet = True  # following the newest line is not the student selecting it
+            self.add_options(lines)
+            if view.focus is None:
+                self.highlighted = None
+                self.scroll_end(animate=False)
+            self._quiet = False
+        self._shown = (state.generation, records, view.lang)
+
+    def select_step(self, step: int | None) -> None:
+        """Highlight the first line of ``step`` (a packet was selected elsewhere)."""
+        self._quiet = True
+        try:
+            if step is None:
+                self.highlighted = None
+                return
+            for index in range(self.option_count):
+                option_id = self.get_option_at_index(index).id or ""
+                if int(option_id.split(".")[0]) >= step:
+                    self.highlighted = index
+                    return
+        finally:
+            self._quiet = False
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        if self._quiet or event.option.id is None:
+            return
+        self.post_message(self.StepSelected(int(event.option.id.split(".")[0])))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
 
 
 def _late(e: dict[str, Any], view: View) -> Text:

@@ -1,0 +1,349 @@
+"""The packet ladder: client and server as two columns, each packet an arrow between them.
+
+The textbook picture of a TCP exchange, drawn from what the lab read: every packet the wire (or
+``lo``) saw, with its flags, relative seq/ack and length; a held packet stops in flight on the
+wire, a dropped one ends in a cross; retransmissions and duplicate ACKs are marked; and beside
+each column, the state each socket was *read* in, at the moment of the read (a state the
+kernel passed through between two reads is not drawn: it was not seen).
+
+The ladder is a line-API :class:`~textual.scroll_view.ScrollView`: it renders only the lines on
+screen, so a bulk transfer of thousands of packets scrolls and redraws as fast as a handshake.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from ...engine.trace import SocketTrace
+from ...i18n import packet_word, t
+from ...net.packets import PacketRecord
+from ..view import View
+
+__all__ = ["Ladder", "LadderPane", "LadderRow", "ladder_rows", "toward_server"]
+
+NUM = 5
+"""Columns for the packet number."""
+SIDE = 11
+"""Columns beside each host's line for a socket's state (ESTABLISHED is 11)."""
+
+_IN_FLIGHT = {"held": "⧗", "dropped": "✗", "lost": "✗"}
+_STYLE = {
+    "passed": Style(color="green"), "delivered": Style(color="cyan"),
+    "held": Style(color="yellow", bold=True), "dropped": Style(color="red", bold=True),
+    "lost": Style(color="red", bold=True), "duplicated": Style(color="magenta"),
+    "delayed": Style(color="blue"), "reordered": Style(color="magenta"),
+}
+_MARKED = Style(color="bright_red", bold=True)
+_LINE = Style(color="grey62")
+_STATE = Style(color="bright_white", bold=True)
+_DIM = Style(dim=True)
+_FOCUS = Style(bgcolor="grey23")
+_CURSOR = Style(reverse=True)
+
+
+@dataclass(frozen=True)
+class LadderRow:
+    """A packet's arrow, or a socket's newly read state."""
+
+    t: float
+    packet: PacketRecord | None = None
+    to_server: bool = True
+    trace: SocketTrace | None = None
+    state: str = ""
+    step: int | None = None
+    """For a state: how many steps had run when it was read."""
+
+
+def toward_server(p: PacketRecord, server_ports: set[str]) -> bool:
+    """Whether a packet goes from the client's column to the server's: by the wire host that
+    sent it, or on loopback by whether its destination port is one a server listens on."""
+    if p.source is not None:
+        return p.source == "client"
+    dport = p.dst.rsplit(":", 1)[-1]
+    sport = p.src.rsplit(":", 1)[-1]
+    if dport in server_ports or sport in server_ports:
+        return dport in server_ports
+    return dport.isdigit() and sport.isdigit() and int(dport) < int(sport)
+
+
+def ladder_rows(view: View) -> list[LadderRow]:
+    """Every packet and every state read, in time order (a state read after a packet's
+    arrival comes after its arrow)."""
+    traces = view.state.traces
+    server_ports = {(tr.local or "").rsplit(":", 1)[-1] for tr in traces
+                    if tr.side == "server" and any(s.state == "LISTEN" for s in tr.states)}
+    rows = [LadderRow(p.t, p, toward_server(p, server_ports)) for p in view.state.packets]
+    states = [LadderRow(s.t, trace=tr, state=s.state, step=s.step, to_server=tr.side == "server")
+              for tr in traces for s in tr.states if s.state != "CLOSE" or len(tr.states) == 1]
+    if not states:
+        return rows
+    states.sort(key=lambda r: (r.t, r.trace.id if r.trace else 0))
+    times = [r.t for r in rows]
+    out: list[LadderRow] = []
+    at = 0
+    for s in states:  # merge: each state after every packet seen before its read
+        cut = bisect_right(times, s.t, lo=at)
+        out += rows[at:cut]
+        out.append(s)
+        at = cut
+    out += rows[at:]
+    return out
+
+
+def _label(p: PacketRecord, lang: str) -> str:
+    if p.proto == "TCP":
+        text = f"{','.join(p.flags)} seq={p.seq}"
+        if p.ack is not None:
+            text += f" ack={p.ack}"
+        text += f" len={p.length}"
+    else:
+        text = f"{p.proto} len={p.length}"
+    return text
+
+
+def _marks(p: PacketRecord, lang: str) -> str:
+    words = []
+    for m in p.marks:
+        word = packet_word(m, lang)
+        words.append(f"{word} #{p.dup_ack}" if m == "dup_ack" and p.dup_ack else word)
+    return " ".join(f"[{w}]" for w in words)
+
+
+def _arrow(p: PacketRecord, to_server: bool, width: int, lang: str) -> list[Segment]:
+    """The space between the two columns: the packet's arrow, stopped in flight when the wire
+    holds or dropped it."""
+    style = _STYLE.get(p.fate, _STYLE["passed"])
+    label = f" {_label(p, lang)} "
+    marks = _marks(p, lang)
+    stop = _IN_FLIGHT.get(p.fate)
+    if stop is None:
+        body = max(0, width - 1 - len(label))
+        lead = min(2, body)
+        line = ("─" * lead + label + "─" * (body - lead) + "►") if to_server else \
+            ("◄" + "─" * (body - lead) + label + "─" * lead)
+        segs = [Segment(line[:width], style)]
+        if marks:
+            segs = _overlay(segs, f" {marks} ", width, _MARKED, at_end=to_server)
+        return segs
+    reach = max(width // 2, len(label) + 3)
+    word = f" {stop} {packet_word(p.fate, lang)} "
+    tail = f"{word}{marks}"
+    if to_server:
+        line = "──" + label + "─" * max(0, reach - 2 - len(label))
+        text = [Segment(line, style), Segment(tail, style + Style(bold=True))]
+        used = len(line) + len(tail)
+        return _fit([*text, Segment(" " * max(0, width - used))], width)
+    line = "─" * max(0, reach - 2 - len(label)) + label + "──"
+    used = len(line) + len(tail)
+    return _fit([Segment(" " * max(0, width - used)), Segment(tail, style + Style(bold=True)),
+                 Segment(line, style)], width, keep_end=True)
+
+
+def _fit(segs: list[Segment], width: int, keep_end: bool = False) -> list[Segment]:
+    total = sum(len(s.text) for s in segs)
+    if total <= width:
+        return segs
+    if keep_end:  # cut from the left: the sender's end of the arrow is on the right
+        cut, out = total - width, []
+        for s in segs:
+            if cut >= len(s.text):
+                cut -= len(s.text)
+                continue
+            out.append(Segment(s.text[cut:], s.style))
+            cut = 0
+        return out
+    return list(Segment.adjust_line_length(segs, width))
+
+
+def _overlay(segs: list[Segment], text: str, width: int, style: Style, at_end: bool
+             ) -> list[Segment]:
+    """Write ``text`` over the arrow near its head, where the line has only dashes."""
+    line = "".join(s.text for s in segs)
+    base = segs[0].style if segs else None
+    text = text[: max(0, width - 4)]
+    if at_end:
+        start = max(0, width - 1 - len(text))
+    else:
+        start = 1
+    return [Segment(line[:start], base), Segment(text, style),
+            Segment(line[start + len(text):], base)]
+
+
+class Ladder(ScrollView, can_focus=True):
+    """The arrows, scrolled by the student; new packets follow at the bottom unless a row is
+    selected. up/down select, enter opens the selected packet's fields and bytes."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", show=False), Binding("down", "move(1)", show=False),
+        Binding("pageup", "move(-10)", show=False), Binding("pagedown", "move(10)", show=False),
+        Binding("home", "edge(0)", show=False), Binding("end", "edge(1)", show=False),
+        Binding("enter", "open", show=False),
+    ]
+
+    class Selected(Message):
+        """A packet was selected (cursor moved onto it)."""
+
+        def __init__(self, n: int | None) -> None:
+            super().__init__()
+            self.n = n
+
+    class Opened(Message):
+        """Enter on a packet: show its fields and bytes."""
+
+        def __init__(self, n: int) -> None:
+            super().__init__()
+            self.n = n
+
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.rows: list[LadderRow] = []
+        self.cursor: int | None = None
+        """The selected row; None follows the newest."""
+        self._view: View | None = None
+        self._focus_packets: frozenset[int] = frozenset()
+        self._cache: dict[tuple[int, int], Strip] = {}
+
+    def show(self, view: View) -> None:
+        old = self.rows
+        self.rows = ladder_rows(view)
+        self._view = view
+        focus = view.focused_record
+        self._focus_packets = frozenset(p.n for p in focus.wire.packets) if focus else \
+            frozenset()
+        self._cache.clear()
+        if self.cursor is not None and self.cursor >= len(self.rows):
+            self.cursor = None
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.rows))
+        if self.cursor is None and len(self.rows) != len(old):
+            self.scroll_end(animate=False, immediate=True)
+        self.refresh()
+
+    def select_packet(self, n: int) -> None:
+        for i, r in enumerate(self.rows):
+            if r.packet is not None and r.packet.n == n:
+                self.cursor = i
+                self.scroll_to(y=max(0, i - self.scrollable_content_region.height // 2),
+                               animate=False)
+                self._cache.clear()
+                self.refresh()
+                return
+
+    def action_move(self, by: int) -> None:
+        if not self.rows:
+            return
+        start = self.cursor if self.cursor is not None else len(self.rows)
+        self._select(max(0, min(len(self.rows) - 1, start + by)))
+
+    def action_edge(self, end: int) -> None:
+        if self.rows:
+            self._select(len(self.rows) - 1 if end else 0)
+
+    def action_open(self) -> None:
+        row = self.rows[self.cursor] if self.cursor is not None else None
+        if row is not None and row.packet is not None:
+            self.post_message(self.Opened(row.packet.n))
+
+    def _select(self, i: int) -> None:
+        self.cursor = i
+        self._cache.clear()
+        height = self.scrollable_content_region.height
+        if i < self.scroll_y:
+            self.scroll_to(y=i, animate=False, immediate=True)
+        elif i >= self.scroll_y + height:
+            self.scroll_to(y=i - height + 1, animate=False, immediate=True)
+        self.refresh()
+        row = self.rows[i]
+        self.post_message(self.Selected(row.packet.n if row.packet else None))
+
+    def on_click(self, event: Any) -> None:
+        y = event.y + int(self.scroll_y)
+        if 0 <= y < len(self.rows):
+            self.focus()
+            self._select(y)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + int(self.scroll_y)
+        if index >= len(self.rows) or self._view is None:
+            return Strip.blank(width, self.rich_style)
+        key = (index, width)
+        cached = self._cache.get(key)
+        if cached is None:
+            cached = self._cache[key] = self._line(index, width)
+        return cached
+
+    def _line(self, index: int, width: int) -> Strip:
+        assert self._view is not None
+        row, view = self.rows[index], self._view
+        lang = view.lang
+        between = max(8, width - NUM - 2 * SIDE - 2)
+        segs: list[Segment] = []
+        focus = False
+        if row.packet is not None:
+            p = row.packet
+            focus = p.n in self._focus_packets
+            segs += [Segment(f"{p.n:>{NUM - 1}} ", _DIM), Segment(" " * SIDE),
+                     Segment("│", _LINE)]
+            segs += _arrow(p, row.to_server, between, lang)
+            segs += [Segment("│", _LINE), Segment(" " * SIDE)]
+        else:
+            tr = row.trace
+            assert tr is not None
+            focus = view.focus is not None and row.step == view.focus
+            who = view.volatile.text(tr.label)
+            state = row.state[:SIDE]
+            note = f"{who}"[: between - 2]
+            segs.append(Segment(" " * NUM))
+            if row.to_server:
+                segs += [Segment(" " * SIDE), Segment("│", _LINE),
+                         Segment(f"{note:>{between - 1}} ", _DIM),
+                         Segment("│", _LINE), Segment(f" {state:<{SIDE - 1}}", _STATE)]
+            else:
+                segs += [Segment(f"{state:>{SIDE - 1}} ", _STATE), Segment("│", _LINE),
+                         Segment(f" {note:<{between - 1}}", _DIM), Segment("│", _LINE),
+                         Segment(" " * SIDE)]
+        strip = Strip(segs).adjust_cell_length(width)
+        if focus:
+            strip = strip.apply_style(_FOCUS)
+        if index == self.cursor:
+            strip = strip.apply_style(_CURSOR)
+        return strip.apply_style(self.rich_style)
+
+
+class LadderPane(Vertical):
+    """The two hosts' names over the ladder."""
+
+    can_focus = False
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="ladder-head")
+        yield Ladder(id="ladder")
+
+    def show(self, view: View) -> None:
+        width = max(30, self.query_one(Ladder).scrollable_content_region.width or 60)
+        between = max(8, width - NUM - 2 * SIDE - 2)
+        lang = view.lang
+        wire = view.lesson.mode == "wire"
+        client = t("ladder_client", lang) + (" 10.0.0.1" if wire else "")
+        server = t("ladder_server", lang) + (" 10.0.0.2" if wire else "")
+        head = " " * max(0, NUM + SIDE - cell_len(client) // 2) + client
+        pad = NUM + SIDE + between + 1 - cell_len(server) // 2 - cell_len(head)
+        head += " " * max(1, pad) + server
+        if not view.state.packets and not view.state.traces:
+            head += "\n" + t("ladder_empty", lang)
+        self.query_one("#ladder-head", Static).update(head)
+        self.query_one(Ladder).show(view)

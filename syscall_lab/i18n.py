@@ -235,6 +235,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "ko": "예측 결과: {n}개 중 {right}개 맞음."},
     "press_answer": {"en": "Press 1-{n} to answer; then the step runs.",
                      "ko": "1-{n} 중 하나를 눌러 답하세요. 그다음 단계가 실행됩니다."},
+    "typed_count": {"en": "{n} typed steps", "ko": "입력한 단계 {n}개"},
     "progress_score": {"en": "{right}/{n} right", "ko": "{n}개 중 {right}개"},
     "error_title": {"en": "The lab ran into a problem", "ko": "실습 환경에 문제가 생겼습니다"},
     "error_reset": {"en": "r: start a fresh lab · escape: lessons · q: quit", "ko": "r: 새 실습 환경 시작 · escape: 레슨 목록 · q: 끝내기"},

@@ -4,6 +4,7 @@ messages between the screen and the engine, errors, and that quitting leaves not
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -12,15 +13,25 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, Footer, Static, TabbedContent
+from textual.widgets import DataTable, Footer, Input, Static, TabbedContent
 
+from syscall_lab.lesson.loader import sandbox_lesson
 from syscall_lab.lesson.progress import ProgressStore
 from syscall_lab.tui.messages import KernelStirred
 from syscall_lab.tui.screens import ErrorScreen, HelpScreen, LessonScreen, PickerScreen
-from syscall_lab.tui.widgets import FdTable, LessonPane, PacketList, QueuesPane, SyscallLog
+from syscall_lab.tui.screens.packet import PacketScreen
+from syscall_lab.tui.widgets import (
+    FdTable,
+    HeldTable,
+    Ladder,
+    LessonPane,
+    PacketList,
+    QueuesPane,
+    SyscallLog,
+)
 
 from .conftest import ROOT, alive, wait_until
-from .tui_support import Messages, app_for, press_steps, settled, step, until
+from .tui_support import Messages, app_for, press_steps, settled, step, typed, until
 
 pytestmark = pytest.mark.kernel
 
@@ -312,3 +323,120 @@ def test_a_broken_progress_file_is_set_aside(tmp_path: Path) -> None:
     path.mkdir()  # cannot be replaced: the save fails, says why, and leaves no temporary file
     store.save("backlog", 3, 21)
     assert store.problem and not list(tmp_path.glob(".progress-*"))
+
+
+# -- part two: predict then run, the sandbox prompt, the ladder and cross-links ----------------
+
+async def test_a_question_is_asked_before_its_step_and_a_right_answer_is_scored(
+        tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await settled(pilot, app)
+        ask = screen.lesson.steps[0].ask
+        assert ask is not None
+        await pilot.press("space")  # the question first: nothing runs
+        await until(pilot, lambda: screen.asking)
+        assert screen.state.done == 0 and "Press 1-" in _body(screen, "#lesson-body")
+        await pilot.press(str(ask.answer))
+        await until(pilot, lambda: screen.state.done == 1 and not screen.busy)
+        body = _body(screen, "#lesson-body")
+        assert f"✓ You predicted {ask.answer}." in body
+        assert "The kernel agreed" in body  # the step's checks passed on the real kernel
+        assert app.progress.get("backlog").answers == {"1": [ask.answer, ask.answer]}
+        assert app.progress.get("backlog").score == (1, 1)
+
+
+async def test_a_wrong_answer_is_shown_with_the_right_one_and_scored(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="backlog")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await settled(pilot, app)
+        ask = screen.lesson.steps[0].ask
+        assert ask is not None
+        wrong = next(n for n in range(1, len(ask.choices) + 1) if n != ask.answer)
+        await step(pilot, screen, "space", choice=wrong)
+        body = _body(screen, "#lesson-body")
+        assert f"✗ You predicted {wrong}." in body
+        assert f"Answer: {ask.answer}." in body
+        assert app.progress.get("backlog").score == (0, 1)
+        # the progress file keeps it for the picker and the next run
+        saved = json.loads((tmp_path / "progress.json").read_text())
+        assert saved["lessons"]["backlog"]["answers"] == {"1": [wrong, ask.answer]}
+
+
+async def test_a_typed_step_runs_on_the_lab_and_the_fd_table_changes(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson=sandbox_lesson())
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await settled(pilot, app)
+        assert set(_fd_rows(screen, "server")) == {"0", "1", "2"}
+        await typed(pilot, screen, "lsock = server.socket(AF_INET, SOCK_STREAM, 0)",
+                    "server: bind(lsock, 10.0.0.2:8080)", "server.listen(lsock, 2)")
+        screen = await settled(pilot, app)
+        rows = _fd_rows(screen, "server")
+        assert rows["3"][2] == "socket" and rows["3"][4] == "LISTEN"  # read from the kernel
+        assert [r.step.do for r in screen.state.records] == [
+            "server.socket(AF_INET, SOCK_STREAM, 0)", "server.bind(lsock, 10.0.0.2:8080)",
+            "server.listen(lsock, 2)"]
+        assert all(r.typed for r in screen.state.records)
+        assert app.sandbox_history[-1] == "server.listen(lsock, 2)"
+        await pilot.press("b")  # back undoes the last typed step, by replay
+        await until(pilot, lambda: len(screen.state.records) == 2 and not screen.busy)
+        screen = await settled(pilot, app)
+        assert _fd_rows(screen, "server")["3"][4] != "LISTEN"
+
+
+async def test_a_wrong_typed_step_shows_where_inline_and_changes_nothing(tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson=sandbox_lesson())
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await settled(pilot, app)
+        generation = screen.state.generation
+        await pilot.press("colon")
+        await pilot.press(*"server.lisen(3, 2)")
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        note = _text(screen.query_one("#sandbox-note", Static))
+        assert "column 8: unknown syscall 'lisen' - did you mean 'listen'?" in note
+        assert note.index("^") == len(" ") + 7  # the caret under the 'l' of lisen
+        assert screen.query_one("#sandbox-input", Input).value == "server.lisen(3, 2)"
+        assert screen.state.records == () and screen.state.generation == generation
+        assert set(_fd_rows(screen, "server")) == {"0", "1", "2"}
+        assert not app.sandbox_history
+
+
+async def test_selecting_a_packet_highlights_its_step_and_opens_its_fields(
+        tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="handshake")
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await press_steps(pilot, app, 6)  # connect(): SYN out, SYN/ACK held
+        ladder = screen.query_one(Ladder)
+        packets = [r.packet.n for r in ladder.rows if r.packet is not None]
+        assert packets[:2] == [1, 2]
+        ladder.focus()
+        await pilot.press("home")
+        await pilot.pause()
+        first = next(i for i, r in enumerate(ladder.rows) if r.packet is not None)
+        while ladder.cursor != first:
+            await pilot.press("down")
+        await pilot.pause()
+        assert screen.focus_step == 6  # the SYN was sent by step 6, client's connect()
+        log = screen.query_one(SyscallLog)
+        assert log.highlighted is not None
+        assert (log.get_option_at_index(log.highlighted).id or "").startswith("6.")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, PacketScreen))
+        text = " ".join(_text(s) for s in app.screen.query(Static))
+        assert "TCP" in text and "flags" in text and "0000" in text  # layers and hex
+
+
+async def test_the_ladder_shows_a_held_syn_ack_in_flight_and_states_beside_it(
+        tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson="handshake", mask=False)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await press_steps(pilot, app, 6)
+        rows = screen.query_one(Ladder).rows
+        synack = next(r for r in rows if r.packet and r.packet.flags == ("SYN", "ACK"))
+        assert synack.packet is not None and synack.packet.fate == "held"
+        assert not synack.to_server
+        states = {(r.to_server, r.state) for r in rows if r.trace is not None}
+        assert (False, "SYN_SENT") in states and (True, "SYN_RECV") in states
+        held = screen.query_one(HeldTable)
+        assert [str(k.value) for k in held.rows] == [str(synack.packet.n)]

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from syscall_lab.lesson.catalog import bundled_dir
+from syscall_lab.lesson.loader import load_file
+
 from .conftest import alive, assert_nothing_left, need_tool, wait_until
 
 pytestmark = pytest.mark.kernel
@@ -90,16 +93,66 @@ def _descendants(pid: int) -> set[int]:
     return out
 
 
-@pytest.fixture
-def terminal(tmp_path: Path) -> Iterator[Terminal]:
+def _terminal(tmp_path: Path, *args: str) -> Terminal:
     tmux = need_tool("tmux")
     assert PROGRAM.exists(), f"{PROGRAM} is missing: pip install -e '.[test]'"
     env = {"TERM": "xterm-256color", "SYSCALL_LAB_LANG": "en", "LANG": "C.UTF-8",
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data"),
            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
-    term = Terminal(tmux, [str(PROGRAM)], env)
+    return Terminal(tmux, [str(PROGRAM), *args], env)
+
+
+@pytest.fixture
+def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    term = _terminal(tmp_path)
     yield term
     term.close()
+
+
+def test_a_student_holds_the_syn_ack_and_reads_the_states_then_delivers_it(
+        tmp_path: Path) -> None:
+    """In ``syscall-lab sandbox``, typed like a person: hold the server's SYN/ACK on the wire,
+    connect, read SYN_SENT (client) and SYN_RECV (server) off the screen, deliver, read
+    ESTABLISHED."""
+    term = _terminal(tmp_path, "sandbox")
+    try:
+        term.wait_for(r"Sandbox")
+        term.wait_for(r"Press : and type a step")
+        term.keys(":")
+        term.wait_for(r"A step as a lesson writes it")  # the prompt is open
+        for n, line in enumerate(("lsock = server.socket(AF_INET, SOCK_STREAM, 0)",
+                                  "server.bind(lsock, 10.0.0.2:8080)", "server.listen(lsock, 2)",
+                                  "wire.hold(from=server, flags=SYN+ACK)",
+                                  "c = client.socket(AF_INET, SOCK_STREAM, 0)",
+                                  "client.connect(c, 10.0.0.2:8080)"), 1):
+            term.keys("-l", line)
+            term.keys("Enter")
+            term.wait_for(rf"{n} typed steps")
+        screen = term.wait_for(r"SYN_RECV")
+        # beside the ladder's columns, the states the kernel reported: the client's fd 3, and
+        # the server's new (half-open) socket; the SYN/ACK held in flight between them
+        assert re.search(r"SYN_SENT │ client fd 3 10\.0\.0\.1:\d+ → 10\.0\.0\.2:8080", screen), \
+            screen
+        assert re.search(r"10\.0\.0\.2:8080 → 10\.0\.0\.1:\d+ │ SYN_RECV", screen), screen
+        assert re.search(r"HELD │\s+⧗─+ SYN,ACK", screen), screen
+        assert "Half-open (SYN_RECV)" in screen and "blocked in connect()" in screen, screen
+        term.keys("-l", "wire.deliver(all)")
+        term.keys("Enter")
+        screen = term.wait_for(r"ESTABLISHED │ client fd 3")
+        screen = term.wait_for(r"│ ESTABLISHED")
+        assert re.search(r"(?i)delivered │.*SYN,ACK", screen), screen
+        assert "returned from connect()" in term.wait_for(r"returned from connect")
+        app = term.pid()
+        lab = _descendants(app)
+        term.keys("Escape")  # closes the prompt (and must not run into the q as alt+q)
+        deadline = time.monotonic() + 10
+        while "A step as a lesson writes it" in term.screen() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        term.keys("q")
+        assert wait_until(lambda: not alive(app), timeout=10), "the app did not end"
+        assert wait_until(lambda: not any(alive(p) for p in lab), timeout=10)
+    finally:
+        term.close()
 
 
 @pytest.mark.parametrize("how", ["q", "ctrl-c", "sigkill"])
@@ -112,12 +165,17 @@ def test_a_student_runs_the_first_lesson_and_quits(terminal: Terminal, how: str)
     terminal.wait_for(r"The listen backlog")
     terminal.keys("Enter")  # the first lesson
     terminal.wait_for(r"lab ready")
+    backlog = load_file(bundled_dir() / "backlog.yaml")
     for n in range(1, 6):  # socket(), bind(), listen(), client socket(), connect()
         terminal.keys("Space")
+        ask = backlog.steps[n - 1].ask
+        if ask is not None:  # predict, then run: the question comes first
+            terminal.wait_for(r"Press 1-\d to answer")
+            terminal.keys(str(ask.answer))
         terminal.wait_for(rf"Step {n} of 21")
     screen = terminal.wait_for(r"accept queue 1/3")
     assert re.search(r"\b3\s+socket\s+tcp 127\.0\.0\.1:8080\s+LISTEN\s+1/2", screen), screen
-    assert re.search(r"server\s+pid 2 \(host \d+\)", screen), screen
+    assert re.search(r"client\d\s+pid \d+ \(host \d+\)", screen), screen
     assert re.search(r"\bSYN\b", screen) and re.search(r"SYN,ACK", screen), screen
     assert "connect(3, " in screen and "= 0" in screen
 

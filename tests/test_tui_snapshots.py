@@ -15,7 +15,9 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from .tui_support import app_for, press_steps, settled
+from syscall_lab.lesson.loader import sandbox_lesson
+
+from .tui_support import app_for, press_steps, settled, typed
 
 pytestmark = pytest.mark.kernel
 
@@ -43,3 +45,52 @@ def test_lesson_screen(snap_compare: Any, tmp_path: Path, moment: str, size: str
         await settled(pilot, app)
 
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
+
+
+# -- part two: the ladder and the state diagram, at 120x36 -----------------------------------
+WIDE = (120, 36)
+DROPPED_SYN = ("lsock = server.socket(AF_INET, SOCK_STREAM, 0)", "server.bind(lsock, 10.0.0.2:8080)",
+               "server.listen(lsock, 2)", "wire.drop(flags=SYN, count=1)",
+               "c = client.socket(AF_INET, SOCK_STREAM, 0)", "client.connect(c, 10.0.0.2:8080)",
+               "watch 1.5s")
+"""The client's first SYN is lost on the wire; the kernel's timer sends it again after a
+second (RFC 6298's initial RTO), and the handshake completes."""
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_ladder_during_a_held_handshake(snap_compare: Any, tmp_path: Path, lang: str) -> None:
+    """The handshake lesson after connect(): the SYN/ACK held on the wire, in flight; the
+    client read in SYN_SENT and the server's new socket in SYN_RECV."""
+    app = app_for(tmp_path, lang=lang, lesson="handshake")
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await press_steps(pilot, app, 6)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_ladder_after_a_drop_and_retransmission(snap_compare: Any, tmp_path: Path,
+                                                lang: str) -> None:
+    app = app_for(tmp_path, lang=lang, lesson=sandbox_lesson())
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        screen = await settled(pilot, app)
+        await typed(pilot, screen, *DROPPED_SYN)
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_state_diagram_after_the_handshake(snap_compare: Any, tmp_path: Path, lang: str) -> None:
+    """RFC 9293's diagram with the lab's sockets: the listener in LISTEN, the client's and the
+    accepted socket in ESTABLISHED, the transitions read on the way traced."""
+    app = app_for(tmp_path, lang=lang, lesson="handshake")
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        await press_steps(pilot, app, 10)
+        await pilot.press("v", "v")  # ladder -> packets -> TCP states
+        await settled(pilot, app)
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)

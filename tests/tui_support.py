@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.pilot import Pilot
 
 from syscall_lab.lesson.catalog import Catalog, bundled_dir, discover
+from syscall_lab.lesson.model import Lesson
 from syscall_lab.tui import SyscallLabApp, make_app
 from syscall_lab.tui.messages import SessionUpdated
 from syscall_lab.tui.screens import LessonScreen
@@ -26,11 +27,25 @@ def bundled_catalog() -> Catalog:
     return _CATALOG
 
 
-def app_for(tmp: Path, lang: str = "en", lesson: str | None = None,
+def app_for(tmp: Path, lang: str = "en", lesson: str | Lesson | None = None,
             mask: bool = True) -> SyscallLabApp:
+    """The app on ``lesson`` (a bundled lesson's id, or a lesson such as the sandbox's)."""
     catalog = bundled_catalog()
-    return make_app(lesson=catalog.lessons[lesson] if lesson else None, lang=lang,
-                    mask_volatile=mask, progress_path=tmp / "progress.json", catalog=catalog)
+    chosen = catalog.lessons[lesson] if isinstance(lesson, str) else lesson
+    return make_app(lesson=chosen, lang=lang, mask_volatile=mask,
+                    progress_path=tmp / "progress.json", catalog=catalog)
+
+
+async def typed(pilot: Pilot[int], screen: LessonScreen, *lines: str) -> None:
+    """Type each line at the sandbox prompt, as a student would, and wait for it to run."""
+    await pilot.press("colon")
+    for line in lines:
+        count = len(screen.state.records) if screen.state else 0
+        await pilot.press(*line)
+        await pilot.press("enter")
+        await until(pilot, lambda count=count: screen.state is not None and not screen.busy
+                    and len(screen.state.records) > count, what=f"'{line}' to run")
+    await pilot.press("escape")
 
 
 async def until(pilot: Pilot[int], cond: Callable[[], object], timeout: float = 20.0,

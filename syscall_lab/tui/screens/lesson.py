@@ -204,8 +204,9 @@ class LessonScreen(Screen[None]):
                 self.query_one(TitleBar).show(title, "", t("lab_starting", lang), busy=True)
                 return
             state = view.state
-            where = (t("step", lang, n=state.done, total=len(self.lesson.steps)) if state.done
-                     else t("step_intro", lang))
+            where = (t("typed_count", lang, n=len(state.records)) if not self.lesson.steps
+                     else t("step", lang, n=state.done, total=len(self.lesson.steps))
+                     if state.done else t("step_intro", lang))
             status = (t("lab_busy", lang) if self.busy
                       else t("lab_replayed", lang, n=state.replayed)
                       if state.replayed and state.done == state.replayed

@@ -29,7 +29,7 @@ PICKER_KEYS = (
     Key("q", "app.quit", "key_quit"),
 )
 COLUMNS = ("title", "progress", "level", "langs", "topics")
-WIDTHS = {"progress": 12, "level": 8, "langs": 6, "topics": 22}
+WIDTHS = {"progress": 22, "level": 8, "langs": 6, "topics": 22}
 """The title takes what is left (at least 24 columns) and wraps onto a second line if need be."""
 LEVELS = ("beginner", "intermediate", "advanced")
 
@@ -153,10 +153,12 @@ class PickerScreen(Screen[None]):
         p = self.lab_app.progress.get(lesson.id)
         if p is None or (p.step == 0 and not p.finished):
             return Text(t("progress_none", lang), style="dim")
+        right, asked = p.score
+        score = f" · {t('progress_score', lang, right=right, n=asked)}" if asked else ""
         if p.finished and p.step >= len(lesson.steps):
-            return Text("✓ " + t("progress_done", lang), style="green")
+            return Text("✓ " + t("progress_done", lang) + score, style="green")
         mark = "✓ " if p.finished else ""
-        return Text(mark + t("progress_at", lang, n=p.step, total=len(lesson.steps)),
+        return Text(mark + t("progress_at", lang, n=p.step, total=len(lesson.steps)) + score,
                     style="cyan")
 
     @on(DataTable.RowSelected)

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import ComposeResult
@@ -37,7 +37,7 @@ __all__ = ["Ladder", "LadderPane", "LadderRow", "ladder_rows", "toward_server"]
 
 NUM = 5
 """Columns for the packet number."""
-SIDE = 11
+SIDE = 12
 """Columns beside each host's line for a socket's state (ESTABLISHED is 11)."""
 
 _IN_FLIGHT = {"held": "⧗", "dropped": "✗", "lost": "✗"}
@@ -115,72 +115,55 @@ def _label(p: PacketRecord, lang: str) -> str:
     return text
 
 
+_SHORT = {"en": {"retransmission": "retrans", "fast_retransmission": "fast retrans",
+                 "dup_ack": "dup ACK", "zero_window": "zero win"},
+          "ko": {"retransmission": "재전송", "fast_retransmission": "빠른 재전송",
+                 "dup_ack": "중복 ACK", "zero_window": "윈도우 0"}}
+"""The analysis marks, short enough to ride on an arrow."""
+
+
 def _marks(p: PacketRecord, lang: str) -> str:
     words = []
     for m in p.marks:
-        word = packet_word(m, lang)
+        word = _SHORT.get(lang, _SHORT["en"]).get(m, m)
         words.append(f"{word} #{p.dup_ack}" if m == "dup_ack" and p.dup_ack else word)
     return " ".join(f"[{w}]" for w in words)
 
 
 def _arrow(p: PacketRecord, to_server: bool, width: int, lang: str) -> list[Segment]:
-    """The space between the two columns: the packet's arrow, stopped in flight when the wire
-    holds or dropped it."""
+    """The space between the two columns: the packet's arrow, labelled near its sender; one
+    the wire holds or dropped stops halfway, at ⧗ or ✗."""
     style = _STYLE.get(p.fate, _STYLE["passed"])
     label = f" {_label(p, lang)} "
     marks = _marks(p, lang)
+    parts = [Segment(label, style + Style(bold=True))]
+    if marks:
+        parts = [Segment(label.rstrip() + " ", style + Style(bold=True)),
+                 Segment(marks + " ", _MARKED)]
+    used = sum(cell_len(s.text) for s in parts)
+    body = max(0, width - 1 - used)
+    lead = min(2, body)
     stop = _IN_FLIGHT.get(p.fate)
+    rest = body - lead
     if stop is None:
-        body = max(0, width - 1 - len(label))
-        lead = min(2, body)
-        line = ("─" * lead + label + "─" * (body - lead) + "►") if to_server else \
-            ("◄" + "─" * (body - lead) + label + "─" * lead)
-        segs = [Segment(line[:width], style)]
-        if marks:
-            segs = _overlay(segs, f" {marks} ", width, _MARKED, at_end=to_server)
-        return segs
-    reach = max(width // 2, len(label) + 3)
-    word = f" {stop} {packet_word(p.fate, lang)} "
-    tail = f"{word}{marks}"
+        tail = [Segment("─" * rest, style)]
+        head = Segment("►" if to_server else "◄", style)
+    else:  # in flight: the line goes half the rest of the way and stops there
+        half = rest // 2
+        tail = [Segment("─" * half, style), Segment(stop, style + Style(bold=True)),
+                Segment(" " * (rest - half))]
+        head = Segment("")
+    start = Segment("─" * lead, style)
     if to_server:
-        line = "──" + label + "─" * max(0, reach - 2 - len(label))
-        text = [Segment(line, style), Segment(tail, style + Style(bold=True))]
-        used = len(line) + len(tail)
-        return _fit([*text, Segment(" " * max(0, width - used))], width)
-    line = "─" * max(0, reach - 2 - len(label)) + label + "──"
-    used = len(line) + len(tail)
-    return _fit([Segment(" " * max(0, width - used)), Segment(tail, style + Style(bold=True)),
-                 Segment(line, style)], width, keep_end=True)
+        return [start, *parts, *tail, head]
+    return [head, *[Segment(x.text[::-1], x.style) for x in reversed(tail)], *parts, start]
 
 
-def _fit(segs: list[Segment], width: int, keep_end: bool = False) -> list[Segment]:
-    total = sum(len(s.text) for s in segs)
-    if total <= width:
-        return segs
-    if keep_end:  # cut from the left: the sender's end of the arrow is on the right
-        cut, out = total - width, []
-        for s in segs:
-            if cut >= len(s.text):
-                cut -= len(s.text)
-                continue
-            out.append(Segment(s.text[cut:], s.style))
-            cut = 0
-        return out
-    return list(Segment.adjust_line_length(segs, width))
-
-
-def _overlay(segs: list[Segment], text: str, width: int, style: Style, at_end: bool
-             ) -> list[Segment]:
-    """Write ``text`` over the arrow near its head, where the line has only dashes."""
-    line = "".join(s.text for s in segs)
-    base = segs[0].style if segs else None
-    text = text[: max(0, width - 4)]
-    if at_end:
-        start = max(0, width - 1 - len(text))
-    else:
-        start = 1
-    return [Segment(line[:start], base), Segment(text, style),
-            Segment(line[start + len(text):], base)]
+def _cells(text: str, width: int, right: bool = False) -> str:
+    """``text`` cut or padded to ``width`` terminal cells (Korean letters take two)."""
+    text = set_cell_size(text, min(cell_len(text), width))
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad
 
 
 class Ladder(ScrollView, can_focus=True):
@@ -296,10 +279,16 @@ class Ladder(ScrollView, can_focus=True):
         if row.packet is not None:
             p = row.packet
             focus = p.n in self._focus_packets
-            segs += [Segment(f"{p.n:>{NUM - 1}} ", _DIM), Segment(" " * SIDE),
+            fate = "" if p.fate == "passed" else packet_word(p.fate, lang)
+            fate_style = _STYLE.get(p.fate, _DIM) + Style(italic=True)
+            client_side = "" if row.to_server else fate
+            server_side = fate if row.to_server else ""
+            segs += [Segment(f"{p.n:>{NUM - 1}} ", _DIM),
+                     Segment(_cells(client_side, SIDE - 1, right=True) + " ", fate_style),
                      Segment("│", _LINE)]
             segs += _arrow(p, row.to_server, between, lang)
-            segs += [Segment("│", _LINE), Segment(" " * SIDE)]
+            segs += [Segment("│", _LINE),
+                     Segment(" " + _cells(server_side, SIDE - 1), fate_style)]
         else:
             tr = row.trace
             assert tr is not None

@@ -133,7 +133,7 @@ class SandboxPrompt(Vertical):
                 if not first:
                     out.append("\n")
                 first = False
-                out.append(" " * (len(self.PROMPT) + p.col - 1) + "^ ", style="bold red")
+                out.append(" " * (len(self.INDENT) + p.col - 1) + "^ ", style="bold red")
                 out.append(t("sandbox_at", self.lang, col=p.col), style="red")
                 out.append(p.message, style="red")
         else:
@@ -144,7 +144,8 @@ class SandboxPrompt(Vertical):
                 out.append(t("sandbox_help", self.lang), style="dim")
         self.query_one("#sandbox-note", Static).update(out)
 
-    PROMPT = ""
+    INDENT = " "
+    """Where the typed text starts (the field's left padding in app.tcss): carets line up."""
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.note(None, event.value)

@@ -26,7 +26,7 @@ from ..view import View
 
 __all__ = ["EDGES", "NODES", "StateDiagram", "node_of", "trace_edges"]
 
-WIDTH = 72
+WIDTH = 71
 HEIGHT = 13
 
 
@@ -65,17 +65,17 @@ connection ends."""
 
 EDGES = (
     Edge("CLOSED", "LISTEN", ((1, 28), (1, 18)), "▼", "passive open", (1, 4)),
-    Edge("CLOSED", "SYN-SENT", ((1, 34), (1, 50), (3, 50)), "▼", "active open, snd SYN",
+    Edge("CLOSED", "SYN-SENT", ((1, 34), (1, 50), (3, 50)), "▼", "active open/snd SYN",
          (1, 52)),
-    Edge("LISTEN", "SYN-RECEIVED", ((3, 18),), "▼", "rcv SYN, snd SYN+ACK", (3, 20)),
+    Edge("LISTEN", "SYN-RECEIVED", ((3, 18),), "▼", "rcv SYN/snd SYN+ACK", (3, 20)),
     Edge("SYN-SENT", "SYN-RECEIVED", ((4, 44), (4, 26)), "◄", " rcv SYN ", (4, 31)),
     Edge("SYN-RECEIVED", "ESTABLISHED", ((5, 17), (5, 27)), "▼", " rcv ACK ", (5, 18)),
-    Edge("SYN-SENT", "ESTABLISHED", ((5, 50), (5, 37)), "▼", "rcv SYN+ACK, snd ACK", (5, 52)),
-    Edge("ESTABLISHED", "FIN-WAIT-1", ((7, 29), (7, 12)), "▼", " close, snd FIN ", (7, 13)),
-    Edge("ESTABLISHED", "CLOSE-WAIT", ((7, 35), (7, 52)), "▼", "rcv FIN, snd ACK", (7, 54)),
+    Edge("SYN-SENT", "ESTABLISHED", ((5, 50), (5, 37)), "▼", "rcv SYN+ACK/snd ACK", (5, 52)),
+    Edge("ESTABLISHED", "FIN-WAIT-1", ((7, 29), (7, 12)), "▼", " close/snd FIN ", (7, 13)),
+    Edge("ESTABLISHED", "CLOSE-WAIT", ((7, 35), (7, 52)), "▼", "rcv FIN/snd ACK", (7, 54)),
     Edge("FIN-WAIT-1", "FIN-WAIT-2", ((9, 9),), "▼", "rcv ACK", (9, 1)),
     Edge("FIN-WAIT-1", "CLOSING", ((9, 16), (9, 29)), "▼", " rcv FIN ", (9, 18)),
-    Edge("CLOSE-WAIT", "LAST-ACK", ((9, 53),), "▼", "close, snd FIN", (9, 55)),
+    Edge("CLOSE-WAIT", "LAST-ACK", ((9, 53),), "▼", "close/snd FIN", (9, 55)),
     Edge("FIN-WAIT-2", "TIME-WAIT", ((11, 9), (11, 17)), "▼", "rcv FIN", (11, 1)),
     Edge("CLOSING", "TIME-WAIT", ((11, 29), (11, 23)), "▼", "rcv ACK", (11, 31)),
     Edge("LAST-ACK", "CLOSED.", ((11, 53),), "▼", "rcv ACK", (11, 55)),
@@ -253,7 +253,7 @@ def _draw(seen: set[tuple[str, str]], unseen: set[tuple[str, str]], visited: set
         if count > 1:
             for k, ch in enumerate(f"×{count}"):
                 put(node.row, node.col + len(text) + k, ch, _NOW)
-    out = Text()
+    out = Text(no_wrap=True, overflow="crop")
     for r in range(HEIGHT):
         row = Text()
         for ch, st in zip(chars[r], styles[r], strict=False):

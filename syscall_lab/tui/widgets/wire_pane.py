@@ -69,7 +69,7 @@ class WirePane(Vertical):
             table.clear(columns=True)
             if wanted:
                 table.add_column(" #", width=5, key=lang)
-                table.add_column(" " + t("col_path", lang), width=24)
+                table.add_column(" " + t("col_path", lang), width=28)
                 table.add_column(" " + t("col_flags", lang), width=10)
                 table.add_column(" " + t("col_seq", lang), width=6)
                 table.add_column(" " + t("col_ack", lang), width=6)

@@ -1,0 +1,217 @@
+"""Benchmark: the packet ladder with thousands of packets, and the UI under a bulk transfer.
+
+Run: ``.venv/bin/python bench/bench_ladder.py`` (``--seconds N``, ``--rate N``). It prints a
+table and writes ``bench/results/ladder.json``. Targets (issue "The TUI, part two").
+
+- **Ladder, 2,000 packets: redraw and scroll per frame.** The app in-process (Textual's
+  headless driver, 120x36) with the ladder tab showing a session of 2,000 packets and the
+  states read between them. *Redraw*: a new state handed to the ladder and every visible line
+  rendered again. *Scroll*: one row down (the cursor moves, the view follows) and the visible
+  lines rendered. p95 of each over 300 frames; target < 30 ms.
+- **Bulk transfer, about 1,000 packets/s for 10 s.** The app in-process on a real wire lab
+  (``syscall-lab sandbox``'s lab). A client streams data to a server over TCP through the wire
+  while a driver thread paces ``send()`` and ``recv()`` calls; meanwhile ``h`` is pressed every
+  100 ms and timed until the screen has drawn it. Target: keypress p95 < 100 ms. At the end,
+  every packet the wire numbered is in the ladder and in the packet list (none missing, none
+  omitted from a report, none lost by the kernel).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from syscall_lab.engine.snapshot import Snapshot  # noqa: E402
+from syscall_lab.engine.trace import Seen, SocketTrace  # noqa: E402
+from syscall_lab.lesson.loader import sandbox_lesson  # noqa: E402
+from syscall_lab.lesson.session import SessionState  # noqa: E402
+from syscall_lab.net.packets import PacketRecord  # noqa: E402
+from syscall_lab.tui import make_app  # noqa: E402
+from syscall_lab.tui.messages import KernelStirred  # noqa: E402
+from syscall_lab.tui.screens import LessonScreen  # noqa: E402
+from syscall_lab.tui.view import View  # noqa: E402
+from syscall_lab.tui.widgets import Ladder, LadderPane, PacketList  # noqa: E402
+
+SIZE = (120, 36)
+
+
+def p95(xs: list[float]) -> float:
+    return statistics.quantiles(xs, n=20)[-1] if len(xs) >= 20 else max(xs)
+
+
+def synthetic(n: int) -> SessionState:
+    """A wire lab's session with ``n`` packets of a data transfer, and socket states read
+    every 100 packets (what a long exchange looks like to the ladder)."""
+    packets = []
+    for i in range(1, n + 1):
+        to_server = i % 3 != 0
+        packets.append(PacketRecord(
+            n=i, t=i * 0.001, source="client" if to_server else "server",
+            src="10.0.0.1:40000" if to_server else "10.0.0.2:8080",
+            dst="10.0.0.2:8080" if to_server else "10.0.0.1:40000", proto="TCP",
+            length=1448 if to_server else 0, fate="dropped" if i % 97 == 0 else "passed",
+            flags=("ACK",) if not to_server else ("PSH", "ACK"), seq=i * 1448, ack=1,
+            marks=("retransmission",) if i % 97 == 1 and i > 1 else ()))
+    states = tuple(Seen(k * 0.1, "ESTABLISHED" if k % 2 else "CLOSE_WAIT", k)
+                   for k in range(n // 100))
+    traces = (SocketTrace(0, "10.0.0.1:40000", "10.0.0.2:8080", "client", "client fd 3",
+                          "client", states),)
+    empty = Snapshot(t=0.0)
+    return SessionState(snapshot=empty, initial=empty, records=(), packets=tuple(packets),
+                        traces=traces)
+
+
+async def ladder_frames(frames: int) -> dict[str, float]:
+    app = make_app(lesson=sandbox_lesson(), lang="en", mask_volatile=True,
+                   progress_path=Path(tempfile.mkdtemp()) / "p.json")
+    redraw: list[float] = []
+    scroll: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        while not isinstance(screen, LessonScreen) or screen.state is None:
+            await pilot.pause(0.05)
+            screen = app.screen
+        pane = screen.query_one(LadderPane)
+        ladder = screen.query_one(Ladder)
+        state = synthetic(2000)
+        view = View(screen.lesson, state, "en")
+        pane.show(view)
+        await pilot.pause()
+        height = ladder.scrollable_content_region.height
+
+        def render_visible() -> None:
+            for y in range(height):
+                ladder.render_line(y)
+
+        for _ in range(frames):
+            start = time.perf_counter()
+            pane.show(View(screen.lesson, state, "en"))
+            render_visible()
+            redraw.append((time.perf_counter() - start) * 1000)
+        ladder.action_edge(0)
+        for _ in range(frames):
+            start = time.perf_counter()
+            ladder.action_move(1)
+            render_visible()
+            scroll.append((time.perf_counter() - start) * 1000)
+        rows = len(ladder.rows)
+    return {"rows": rows, "redraw_p50_ms": statistics.median(redraw),
+            "redraw_p95_ms": p95(redraw), "scroll_p50_ms": statistics.median(scroll),
+            "scroll_p95_ms": p95(scroll)}
+
+
+async def bulk(seconds: float, rate: int) -> dict[str, float | int | bool]:
+    lesson = sandbox_lesson()
+    app = make_app(lesson=lesson, lang="en", progress_path=Path(tempfile.mkdtemp()) / "p.json")
+    presses: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        while not isinstance(screen, LessonScreen) or screen.state is None or screen.busy:
+            await pilot.pause(0.05)
+            screen = app.screen
+        for line in ("lsock = server.socket(AF_INET, SOCK_STREAM, 0)",
+                     "server.bind(lsock, 10.0.0.2:8080)", "server.listen(lsock, 8)",
+                     "c = client.socket(AF_INET, SOCK_STREAM, 0)",
+                     "client.connect(c, 10.0.0.2:8080)", "conn = server.accept(lsock)"):
+            count = len(screen.state.records)
+            assert screen.perform_typed(line), line
+            while screen.busy or len(screen.state.records) == count:
+                await pilot.pause(0.02)
+        session = screen.session
+        assert session is not None and session.lab is not None
+        lab = session.lab
+        env = session._run._env  # the names the typed steps bound: c and conn
+        c = env.value(_ref("c"))
+        conn = env.value(_ref("conn"))
+        stop = threading.Event()
+        sent = {"calls": 0}
+
+        def drive() -> None:
+            # each send of 16 KiB is ~12 segments of 1448 bytes and their ACKs on the wire
+            per_call = 18
+            interval = per_call / rate
+            chunk = "x" * 16384
+            next_at = time.monotonic()
+            while not stop.is_set():
+                lab.call("client", "send", c, chunk)
+                lab.call("server", "recv", conn, 16384)
+                sent["calls"] += 1
+                next_at += interval
+                time.sleep(max(0.0, next_at - time.monotonic()))
+
+        driver = threading.Thread(target=drive, daemon=True)
+        first = max((p.n for p in lab.packets), default=0)
+        driver.start()
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            drawn = screen.drawn
+            start = time.perf_counter()
+            await pilot.press("h")
+            while screen.drawn == drawn:
+                await pilot.pause(0.001)
+            presses.append((time.perf_counter() - start) * 1000)
+            await pilot.pause(0.1)
+        stop.set()
+        driver.join(timeout=10)
+        await pilot.pause(1.0)  # the last packets' cue, and the look it brings
+        screen.post_message(KernelStirred())
+        await pilot.pause(1.0)
+        while screen.busy:
+            await pilot.pause(0.05)
+        wire_total = max(p.n for p in lab.packets)
+        ladder_packets = {r.packet.n for r in screen.query_one(Ladder).rows if r.packet}
+        listed = screen.query_one(PacketList).row_count
+        omitted, lost = lab.packets.omitted, dict(lab.packets.lost)
+    moved = wire_total - first
+    return {"seconds": seconds, "packets": moved, "packets_per_s": moved / seconds,
+            "send_calls": sent["calls"], "keypress_p50_ms": statistics.median(presses),
+            "keypress_p95_ms": p95(presses), "presses": len(presses),
+            "wire_numbered": wire_total, "in_ladder": len(ladder_packets),
+            "in_packet_list": listed, "omitted": omitted, "lost": sum(lost.values()),
+            "none_missing": len(ladder_packets) == wire_total == listed and not omitted
+            and not lost}
+
+
+def _ref(name: str):  # type: ignore[no-untyped-def]
+    from syscall_lab.lesson.model import Ref
+
+    return Ref(name)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--rate", type=int, default=1000, help="packets per second to aim for")
+    ap.add_argument("--frames", type=int, default=300)
+    args = ap.parse_args()
+    ladder = asyncio.run(ladder_frames(args.frames))
+    load = asyncio.run(bulk(args.seconds, args.rate))
+    print(f"ladder, {ladder['rows']} rows (2,000 packets): redraw p50 "
+          f"{ladder['redraw_p50_ms']:.2f} ms p95 {ladder['redraw_p95_ms']:.2f} ms "
+          f"({ladder['redraw_p95_ms'] / 30:.2f}x of 30 ms); scroll p50 "
+          f"{ladder['scroll_p50_ms']:.2f} ms p95 {ladder['scroll_p95_ms']:.2f} ms "
+          f"({ladder['scroll_p95_ms'] / 30:.2f}x of 30 ms)")
+    print(f"bulk: {load['packets']} packets in {load['seconds']:.0f} s "
+          f"({load['packets_per_s']:.0f}/s); keypress p50 {load['keypress_p50_ms']:.1f} ms "
+          f"p95 {load['keypress_p95_ms']:.1f} ms ({load['keypress_p95_ms'] / 100:.2f}x of "
+          f"100 ms) over {load['presses']} presses; wire numbered {load['wire_numbered']}, "
+          f"ladder {load['in_ladder']}, list {load['in_packet_list']}, omitted "
+          f"{load['omitted']}, lost {load['lost']}: "
+          f"{'none missing' if load['none_missing'] else 'MISSING PACKETS'}")
+    out = ROOT / "bench" / "results" / "ladder.json"
+    out.write_text(json.dumps({"ladder": ladder, "bulk": load}, indent=1) + "\n")
+    return 0 if load["none_missing"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

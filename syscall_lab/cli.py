@@ -229,12 +229,17 @@ def cmd_tui(args: argparse.Namespace) -> int:
         if isinstance(loaded, int):
             return loaded
         lesson = loaded
+    paths = (args.lesson,) if args.lesson and looks_like_path(args.lesson) else ()
+    return _run_app(lesson, lang, args.theme, paths)
+
+
+def _run_app(lesson: Lesson | None, lang: str, theme: str, paths: tuple[str, ...] = ()) -> int:
+    """The terminal UI on ``lesson`` (or the picker); every lab it started ends with it."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _fail(t("needs_terminal", lang))
     from .tui import make_app
 
-    paths = (args.lesson,) if args.lesson and looks_like_path(args.lesson) else ()
-    app = make_app(lesson=lesson, lang=lang, theme=args.theme, lesson_paths=paths)
+    app = make_app(lesson=lesson, lang=lang, theme=theme, lesson_paths=paths)
     try:
         app.run()
     finally:
@@ -245,17 +250,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from .lesson.loader import sandbox_lesson
 
-    lang = args.lang or default_lang()
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        return _fail(t("needs_terminal", lang))
-    from .tui import make_app
-
-    app = make_app(lesson=sandbox_lesson(args.network), lang=lang, theme=args.theme)
-    try:
-        app.run()
-    finally:
-        app.close_labs()
-    return app.return_code or EXIT_OK
+    return _run_app(sandbox_lesson(args.network), args.lang or default_lang(), args.theme)
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from syscall_lab.engine.snapshot import Snapshot  # noqa: E402
 from syscall_lab.engine.trace import Seen, SocketTrace  # noqa: E402
 from syscall_lab.lesson.loader import sandbox_lesson  # noqa: E402
+from syscall_lab.lesson.model import Ref  # noqa: E402
 from syscall_lab.lesson.session import SessionState  # noqa: E402
 from syscall_lab.net.packets import PacketRecord  # noqa: E402
 from syscall_lab.tui import make_app  # noqa: E402
@@ -131,8 +132,8 @@ async def bulk(seconds: float, rate: int) -> dict[str, float | int | bool]:
         assert session is not None and session.lab is not None
         lab = session.lab
         env = session._run._env  # the names the typed steps bound: c and conn
-        c = env.value(_ref("c"))
-        conn = env.value(_ref("conn"))
+        c = env.value(Ref("c"))
+        conn = env.value(Ref("conn"))
         stop = threading.Event()
         sent = {"calls": 0}
 
@@ -180,12 +181,6 @@ async def bulk(seconds: float, rate: int) -> dict[str, float | int | bool]:
             "in_packet_list": listed, "omitted": omitted, "lost": sum(lost.values()),
             "none_missing": len(ladder_packets) == wire_total == listed and not omitted
             and not lost}
-
-
-def _ref(name: str):  # type: ignore[no-untyped-def]
-    from syscall_lab.lesson.model import Ref
-
-    return Ref(name)
 
 
 def main() -> int:

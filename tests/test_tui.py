@@ -400,6 +400,12 @@ async def test_a_wrong_typed_step_shows_where_inline_and_changes_nothing(tmp_pat
         assert screen.state.records == () and screen.state.generation == generation
         assert set(_fd_rows(screen, "server")) == {"0", "1", "2"}
         assert not app.sandbox_history
+        field = screen.query_one("#sandbox-input", Input)
+        field.value = ""
+        await pilot.press(*"server.lis")
+        await pilot.pause(0.2)  # the completion is worked out in the background
+        await pilot.press("tab")
+        assert field.value == "server.listen"  # tab takes the call the suggester offers
 
 
 async def test_selecting_a_packet_highlights_its_step_and_opens_its_fields(

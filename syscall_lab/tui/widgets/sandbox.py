@@ -71,9 +71,9 @@ class _StepInput(Input):
     ]
 
     def action_accept(self) -> None:
-        if self._suggestion:
-            self.value = self._suggestion
-            self.cursor_position = len(self.value)
+        """Tab: take the completion shown (Input's own right-arrow at the end of the line)."""
+        self.cursor_position = len(self.value)
+        self.action_cursor_right()
 
     def action_history(self, by: int) -> None:
         prompt = self.parent

@@ -52,7 +52,6 @@ class SyscallLog(OptionList):
 
     def __init__(self, **kw: Any) -> None:
         super().__init__(**kw)
-        self._quiet = False
         self._shown = (-1, 0, "")
         self._logged: set[tuple[str, int]] = set()
         """(actor, seq) of the calls already logged: a call that returned during one step
@@ -84,18 +83,17 @@ class SyscallLog(OptionList):
                     if seq is not None:
                         self._logged.add((str(e.get("actor")), int(seq)))
         if lines:
-            self._quiet = True  # following the newest line is not the student selecting it
             self.add_options(lines)
             if view.focus is None:
-                self.highlighted = None
+                self.highlighted = None  # following the newest line selects nothing
                 self.scroll_end(animate=False)
-            self._quiet = False
         self._shown = (state.generation, records, view.lang)
 
     def select_step(self, step: int | None) -> None:
-        """Highlight the first line of ``step`` (a packet was selected elsewhere)."""
-        self._quiet = True
-        try:
+        """Highlight the first line of ``step`` (a packet was selected elsewhere). This is not
+        the student selecting a line: no :class:`StepSelected` follows (the highlight's
+        message is posted while the value is set, so it is prevented right there)."""
+        with self.prevent(OptionList.OptionHighlighted):
             if step is None:
                 self.highlighted = None
                 return
@@ -104,12 +102,10 @@ class SyscallLog(OptionList):
                 if int(option_id.split(".")[0]) >= step:
                     self.highlighted = index
                     return
-        finally:
-            self._quiet = False
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
-        if self._quiet or event.option.id is None:
+        if event.option.id is None:
             return
         self.post_message(self.StepSelected(int(event.option.id.split(".")[0])))
 

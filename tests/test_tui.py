@@ -396,6 +396,9 @@ async def test_a_wrong_typed_step_shows_where_inline_and_changes_nothing(tmp_pat
         note = _text(screen.query_one("#sandbox-note", Static))
         assert "column 8: unknown syscall 'lisen' - did you mean 'listen'?" in note
         assert note.index("^") == len(" ") + 7  # the caret under the 'l' of lisen
+        drawn = app.export_screenshot().replace("&#160;", " ")
+        # on screen, not under the footer (the SVG has a span per style)
+        assert "column 8: " in drawn and "unknown syscall &#x27;lisen&#x27;" in drawn
         assert screen.query_one("#sandbox-input", Input).value == "server.lisen(3, 2)"
         assert screen.state.records == () and screen.state.generation == generation
         assert set(_fd_rows(screen, "server")) == {"0", "1", "2"}

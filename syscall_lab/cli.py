@@ -34,6 +34,19 @@ COMMANDS = ("run", "list", "check", "schema", "doctor", "sandbox")
 THEMES = ("default", "presenter")
 
 
+def duration(text: str) -> float:
+    """``2s``, ``500ms`` or ``1.5`` (seconds) as seconds, for an option's ``type``."""
+    number, scale = (text[:-2], 0.001) if text.endswith("ms") else (
+        (text[:-1], 1.0) if text.endswith("s") else (text, 1.0))
+    try:
+        seconds = float(number) * scale
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"'{text}' is not a duration: write it like 2s or 500ms")
+    return seconds
+
+
 def _first_word(argv: Sequence[str]) -> str | None:
     """The first argument that is not an option or an option's value."""
     skip = False
@@ -83,6 +96,9 @@ def _parser() -> _Parser:
                      help="lesson files or directories (default: every lesson found)")
     chk.add_argument("--no-run", action="store_true",
                      help="only validate the files; do not run them")
+    chk.add_argument("--pace", type=duration, default=0.0, metavar="DURATION",
+                     help="wait this long after each step (2s, 500ms), as a student reading "
+                          "would: the kernel's timers go on meanwhile")
     chk.add_argument("--lang", choices=LANGS, default=None)
     sub.add_parser("schema", help="print the JSON Schema of lesson files (for editors)")
     box = sub.add_parser("sandbox", help="an empty lab with a server and a client: type steps "
@@ -209,7 +225,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .report.check import check_lessons
 
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
-    return check_lessons(args.paths, args.lang or default_lang(), run=not args.no_run)
+    return check_lessons(args.paths, args.lang or default_lang(), run=not args.no_run,
+                         pace=args.pace)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,7 +39,24 @@ def test_the_bundled_lessons_pass_check() -> None:
     r = run_cli("check", timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "PASS lessons/backlog.yaml  backlog: 21 steps, 55 checks" in r.stdout
-    assert "PASS lessons/handshake.yaml  handshake: 10 steps, 26 checks" in r.stdout
+    assert "PASS lessons/handshake.yaml  handshake: 10 steps, 30 checks" in r.stdout
+
+
+def test_the_bundled_lessons_hold_at_a_students_pace() -> None:
+    """A student reads between steps, and the kernel's timers go on meanwhile: a SYN/ACK held
+    for seconds is retransmitted, a client waiting on a full queue retries and takes a place
+    an accept() freed. 1.5 s is past the first retransmission timeout (1 s), so every check
+    that held only because the steps followed at once would fail here. The lessons run side
+    by side to keep the test short."""
+    paths = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "lessons").glob("*.yaml"))
+    assert len(paths) >= 2
+    runs = [subprocess.Popen([sys.executable, "-m", "syscall_lab", "check", "--pace", "1.5s",
+                              "--lang", "en", path], cwd=ROOT, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, text=True) for path in paths]
+    for path, run in zip(paths, runs, strict=True):
+        out, _ = run.communicate(timeout=240)
+        assert run.returncode == 0, out
+        assert re.search(rf"^PASS {re.escape(path)} ", out, re.M), out
 
 
 def test_a_false_expectation_fails_check_with_its_line_and_the_kernels_answer(

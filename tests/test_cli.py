@@ -74,6 +74,8 @@ def test_json_lines_follow_the_contract() -> None:
     (("--lang", "ko", "list", "--lang", "xx"), "invalid choice"),  # 'list' is the command
     (("backlog",), "needs a terminal"),  # the TUI, not on a terminal: one line, exit 2
     (("run", "backlog", "--lang", "fr"), "invalid choice"),
+    (("check", "--pace", "2x"), "'2x' is not a duration: write it like 2s or 500ms"),
+    (("check", "--pace", "4000s"), "is not a duration"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: tuple[str, ...], needle: str) -> None:
     r = run_cli(*args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from textual.containers import VerticalScroll
 
@@ -21,6 +22,10 @@ class FdTables(VerticalScroll):
 
     can_focus = False
 
+    def __init__(self, **kw: Any) -> None:
+        super().__init__(**kw)
+        self._followed: tuple[int, int, int | None] | None = None
+
     def show(self, view: View) -> None:
         wanted = {p.actor: p for p in view.snapshot.processes}
         tables = {t.actor: t for t in self.query(FdTable)}
@@ -33,9 +38,19 @@ class FdTables(VerticalScroll):
                 found = FdTable(proc.actor, id=_widget_id(proc.actor), classes="fd-table")
                 self.mount(found)
             found.show(proc, view)
+        # Follow the actor whose fds the step (or the step in focus) changed, once per step:
+        # a look redrawing the same step leaves the student's own scrolling alone. After the
+        # refresh, when a table that grew or appeared has its new place.
+        followed = (view.state.generation, len(view.state.records), view.focus)
         touched = [c.actor for c in view.changes() if c.actor and c.what.startswith("fd_")]
-        if touched and touched[-1] in tables:
-            self.scroll_to_widget(tables[touched[-1]], animate=False)
+        if followed != self._followed and touched:
+            self.call_after_refresh(self._follow, touched[-1])
+        self._followed = followed
+
+    def _follow(self, actor: str) -> None:
+        table = next((t for t in self.query(FdTable) if t.actor == actor), None)
+        if table is not None:
+            self.scroll_to_widget(table, animate=False)
 
     def relabel(self, lang: str) -> None:
         for table in self.query(FdTable):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -133,6 +134,7 @@ class Lab:
         """Every packet of this lab so far, dissected."""
         warm_up()  # scapy takes a while to import; have it ready for the first packet
         self._lock = threading.Lock()
+        self._packets_lock = threading.Lock()
         self._pending: dict[int, _Pending] = {}
         self._events: list[dict[str, Any]] = []
         self._next_id = 0
@@ -237,8 +239,17 @@ class Lab:
     def _died(self) -> LabError:
         if self._fatal is not None:
             return LabError(self._fatal["reason"], self._fatal.get("fix"))
+        # Its last words on stderr are read by another thread: let it finish reading them.
+        try:
+            code = self._proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._errreader.join(timeout=1)
         tail = next((line for line in reversed(self._stderr) if line.strip()), "")
-        return LabError("the lab's supervisor stopped unexpectedly" + (f": {tail}" if tail else ""))
+        how = ("" if not code else f" (exit status {code})" if code > 0
+               else f" (killed by {_signal_name(-code)})")
+        return LabError("the lab's supervisor stopped unexpectedly" + how
+                        + (f": {tail}" if tail else ""))
 
     def spawn(self, actor: str, host: str | None = None) -> dict[str, Any]:
         """Start an actor process named ``actor`` with fds 0, 1, 2 on its own pty; in a wire
@@ -305,7 +316,8 @@ class Lab:
         report = reply.get("wire")
         if report is None:
             return WireView()
-        got = self.packets.add(report)
+        with self._packets_lock:  # requests may come from several threads
+            got = self.packets.add(report)
         return WireView(packets=tuple(got), held=tuple(report.get("held", ())),
                         rules=tuple(report.get("rules", ())), lost=dict(report.get("lost", {})),
                         omitted=int(report.get("omitted", 0)))
@@ -369,3 +381,10 @@ class Lab:
         proc = getattr(self, "_proc", None)
         if proc is not None and proc.poll() is None:
             proc.kill()
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"

@@ -219,11 +219,6 @@ class PacketLog:
         for p in report.get("packets", ()):
             fates = tuple((str(f), float(t)) for f, t in p.get("fates", ()))
             old = self.records.get(p["n"])
-            if old is None:
-                if not self._order or p["n"] > self._order[-1]:
-                    self._order.append(p["n"])
-                else:
-                    bisect.insort(self._order, p["n"])
             if old is not None:
                 rec = dataclasses.replace(old, fate=p["fate"], fates=fates)
             else:
@@ -232,6 +227,13 @@ class PacketLog:
                 rec = self._analyse(p["n"], p["t"], p.get("from"), data, p["fate"], fates,
                                     p.get("rule"))
             self.records[p["n"]] = rec
+            # Numbered only once recorded: another thread's report (Lab's requests may come
+            # from several) iterating meanwhile never meets a number without its record.
+            if old is None:
+                if not self._order or p["n"] > self._order[-1]:
+                    self._order.append(p["n"])
+                else:
+                    bisect.insort(self._order, p["n"])
             out.append(rec)
         self.omitted += int(report.get("omitted", 0))
         self.lost = dict(report.get("lost", self.lost))

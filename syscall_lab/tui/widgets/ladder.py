@@ -13,6 +13,7 @@ screen, so a bulk transfer of thousands of packets scrolls and redraws as fast a
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Set
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -68,7 +69,7 @@ class LadderRow:
     """For a state: how many steps had run when it was read."""
 
 
-def toward_server(p: PacketRecord, server_ports: set[str]) -> bool:
+def toward_server(p: PacketRecord, server_ports: Set[str]) -> bool:
     """Whether a packet goes from the client's column to the server's: by the wire host that
     sent it, or on loopback by whether its destination port is one a server listens on."""
     if p.source is not None:
@@ -80,13 +81,26 @@ def toward_server(p: PacketRecord, server_ports: set[str]) -> bool:
     return dport.isdigit() and sport.isdigit() and int(dport) < int(sport)
 
 
-def ladder_rows(view: View) -> list[LadderRow]:
+def listening_ports(traces: tuple[SocketTrace, ...]) -> frozenset[str]:
+    """The ports the server's sockets were read listening on."""
+    return frozenset((tr.local or "").rsplit(":", 1)[-1] for tr in traces
+                     if tr.side == "server" and any(s.state == "LISTEN" for s in tr.states))
+
+
+def ladder_rows(view: View, known: dict[int, LadderRow] | None = None) -> list[LadderRow]:
     """Every packet and every state read, in time order (a state read after a packet's
-    arrival comes after its arrow)."""
+    arrival comes after its arrow). ``known``: the rows made last time, by packet number,
+    reused while their packet record is the same (a bulk transfer adds a few hundred packets
+    to thousands between two draws); it is updated in place."""
     traces = view.state.traces
-    server_ports = {(tr.local or "").rsplit(":", 1)[-1] for tr in traces
-                    if tr.side == "server" and any(s.state == "LISTEN" for s in tr.states)}
-    rows = [LadderRow(p.t, p, toward_server(p, server_ports)) for p in view.state.packets]
+    server_ports = listening_ports(traces)
+    known = {} if known is None else known
+    rows = []
+    for p in view.state.packets:
+        row = known.get(p.n)
+        if row is None or row.packet is not p:
+            row = known[p.n] = LadderRow(p.t, p, toward_server(p, server_ports))
+        rows.append(row)
     states = [LadderRow(s.t, trace=tr, state=s.state, step=s.step, to_server=tr.side == "server")
               for tr in traces for s in tr.states if s.state != "CLOSE" or len(tr.states) == 1]
     if not states:
@@ -199,10 +213,17 @@ class Ladder(ScrollView, can_focus=True):
         self._view: View | None = None
         self._focus_packets: frozenset[int] = frozenset()
         self._cache: dict[tuple[int, int], Strip] = {}
+        self._known: dict[int, LadderRow] = {}
+        self._ports: frozenset[str] = frozenset()
+        self._generation = -1
 
     def show(self, view: View) -> None:
         old = self.rows
-        self.rows = ladder_rows(view)
+        ports = listening_ports(view.state.traces)
+        if ports != self._ports or view.state.generation != self._generation:
+            self._known = {}  # which column a loopback packet starts from may change
+            self._ports, self._generation = ports, view.state.generation
+        self.rows = ladder_rows(view, self._known)
         self._view = view
         focus = view.focused_record
         self._focus_packets = frozenset(p.n for p in focus.wire.packets) if focus else \

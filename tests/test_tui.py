@@ -116,8 +116,12 @@ async def test_next_keys_run_real_steps_and_every_pane_follows(tmp_path: Path) -
         assert "accept queue 1/3" in _body(screen, "#queues-body")
         assert "waits in the accept queue" in _body(screen, "#queues-body")
         packets = screen.query_one(PacketList)
-        flags = [packets.get_row(k)[3].plain.strip() for k in packets.rows]
+        assert packets.row_count == 0  # on a tab not open: drawn when it opens
+        await pilot.press("v")  # ladder -> packets
+        await pilot.pause()
+        flags = [packets.cells(i)["flags"].plain.strip() for i in range(packets.row_count)]
         assert flags[:3] == ["SYN", "SYN,ACK", "ACK"]
+        assert "SYN,ACK" in app.export_screenshot()  # drawn on the screen, not only held
         last = messages.updates[-1].state
         assert [p.flags for p in last.packets][:3] == [("SYN",), ("SYN", "ACK"), ("ACK",)]
         assert app.progress.get("backlog").step == 5  # saved for next time
@@ -447,5 +451,11 @@ async def test_the_ladder_shows_a_held_syn_ack_in_flight_and_states_beside_it(
         assert not synack.to_server
         states = {(r.to_server, r.state) for r in rows if r.trace is not None}
         assert (False, "SYN_SENT") in states and (True, "SYN_RECV") in states
+        await pilot.press("v", "v", "v")  # ladder -> packets -> states -> wire
+        await pilot.pause()
         held = screen.query_one(HeldTable)
-        assert [str(k.value) for k in held.rows] == [str(synack.packet.n)]
+        held_ns = [int(str(k.value)) for k in held.rows]
+        assert held_ns[0] == synack.packet.n
+        assert screen.state is not None  # the tab draws the latest look: by then the
+        by_n = {p.n: p for p in screen.state.packets}  # server may have retransmitted it
+        assert all(by_n[n].flags == ("SYN", "ACK") for n in held_ns)

@@ -73,6 +73,12 @@ PANES = (("fds", "pane_fds"), ("queues", "pane_queues"), ("log", "pane_log"),
 VIEWS = (("ladder", "pane_ladder"), ("packets", "pane_packets"), ("states", "pane_states"),
          ("wire", "pane_wire"))
 """The views of the conversation on the wire: tabs in one pane (``v`` goes to the next)."""
+Pane = (FdTables | QueuesPane | SyscallLog | PacketList | LadderPane | StateDiagram | WirePane
+        | Consoles)
+SHOWN: tuple[type[Pane], ...] = (
+    FdTables, QueuesPane, SyscallLog, PacketList, LadderPane, StateDiagram, WirePane, Consoles)
+"""The panes that show the kernel, each with ``show(view)``; a pane on a tab not open is
+drawn when the tab opens."""
 
 
 def is_wide(width: int, height: int) -> bool:
@@ -103,6 +109,8 @@ class LessonScreen(Screen[None]):
         self._stirred = False
         self._last_look = 0.0
         self._look_timer: Any = None
+        self._stale: set[type[Pane]] = set()
+        """Panes on tabs not open, not drawn since the state changed."""
         self._error = False
         self.focus_step: int | None = None
         """The step selected in the syscall log (a 1-based record index): panes highlight
@@ -214,15 +222,27 @@ class LessonScreen(Screen[None]):
             self.query_one(TitleBar).show(title, where, status, busy=self.busy)
             notice = t(self.notice, lang, n=state.replayed) if self.notice else None
             self.query_one(LessonPane).show(view, notice, self.hint, self.answers, self.asking)
-            self.query_one(FdTables).show(view)
-            self.query_one(QueuesPane).show(view)
-            self.query_one(SyscallLog).show(view)
-            self.query_one(PacketList).show(view)
-            self.query_one(LadderPane).show(view)
-            self.query_one(StateDiagram).show(view)
-            self.query_one(WirePane).show(view)
-            self.query_one(Consoles).show(view)
+            active = self.query_one("#views", TabbedContent).active
+            for kind in SHOWN:
+                pane = self.query_one(kind)
+                tab = pane.parent
+                if isinstance(tab, TabPane) and tab.id != active:
+                    self._stale.add(kind)  # drawn when its tab is opened: a bulk transfer
+                    continue  # would otherwise fill a hidden table on every look
+                self._stale.discard(kind)
+                pane.show(view)
         self.drawn += 1
+
+    @on(TabbedContent.TabActivated)
+    def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
+        view = self._view()
+        if view is None:
+            return
+        for kind in list(self._stale):
+            pane = self.query_one(kind)
+            if pane.parent is event.pane:
+                self._stale.discard(kind)
+                pane.show(view)
 
     # -- talking to the lab ----------------------------------------------------------------
     def _ask(self, cause: str, upto: int = 0, step: Step | None = None) -> None:

@@ -1,12 +1,15 @@
-"""The packets that crossed the wire (or lo), one keyed row each; a fate that changes (a held
-packet delivered) is updated in its row."""
+"""The packets that crossed the wire (or lo), one line each; a fate that changes (a held packet
+delivered) changes its line."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
+from rich.cells import set_cell_size
 from rich.text import Text
-from textual.widgets import DataTable
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...i18n import packet_word, t
 from ...net.packets import PacketRecord
@@ -18,8 +21,7 @@ __all__ = ["PacketList", "packet_cells"]
 COLUMNS = ("no", "time", "path", "flags", "seq", "ack", "len", "fate")
 WIDTHS = {"no": 4, "time": 7, "path": 23, "flags": 9, "seq": 5, "ack": 5, "len": 5,
           "fate": 14}
-"""Each with its leading space: the table has no cell padding, to fit beside the lesson at 120
-columns."""
+"""Each with its leading space, to fit beside the lesson at 120 columns."""
 
 
 def _end(address: str, host: str | None, view: View) -> str:
@@ -48,31 +50,82 @@ def packet_cells(p: PacketRecord, view: View) -> dict[str, Text]:
     return cells
 
 
-class PacketList(DataTable[Text]):
-    can_focus = False
+class PacketList(ScrollView, can_focus=False):
+    """One line a packet under a fixed header, in the line API: only the lines on screen are
+    rendered, so thousands of packets from a bulk transfer cost no more per frame than three
+    (a DataTable re-measured every row it held). New packets follow at the bottom unless the
+    student has scrolled up to read; the packets of the step in focus are highlighted, as on
+    the ladder."""
+
+    DEFAULT_CSS = """
+    PacketList > .packet-list--header { text-style: bold; background: $panel; }
+    PacketList > .packet-list--focus { background: $boost; }
+    """
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"packet-list--header", "packet-list--focus"}
 
     def __init__(self, **kw: Any) -> None:
-        super().__init__(cursor_type="none", show_cursor=False, cell_padding=0, **kw)
-        self._shown: tuple[int, str] = (-1, "")
-        self._fates: dict[int, tuple[str, tuple[str, ...]]] = {}
+        super().__init__(**kw)
+        self.packets: tuple[PacketRecord, ...] = ()
+        self._view: View | None = None
+        self._focus: frozenset[int] = frozenset()
+        self._lines: dict[tuple[int, int], Strip] = {}
+        """Rendered lines by (packet number, width), kept while their record is the same."""
+        self._records: dict[int, PacketRecord] = {}
+
+    @property
+    def row_count(self) -> int:
+        return len(self.packets)
+
+    def cells(self, i: int) -> dict[str, Text]:
+        """The ``i``-th packet's cells, by column key (what its line shows)."""
+        assert self._view is not None
+        return packet_cells(self.packets[i], self._view)
 
     def show(self, view: View) -> None:
-        generation = view.state.generation
-        if self._shown != (generation, view.lang):
-            self.clear(columns=True)
-            for key in COLUMNS:
-                self.add_column(" " + t(f"col_{key}", view.lang), width=WIDTHS[key], key=key)
-            self._fates = {}
-            self._shown = (generation, view.lang)
-        for p in view.state.packets:
-            seen = self._fates.get(p.n)
-            if seen == (p.fate, p.marks):
-                continue
-            cells = packet_cells(p, view)
-            if seen is None:
-                self.add_row(*(cells[k] for k in COLUMNS), key=str(p.n))
-            else:
-                self.update_cell(str(p.n), "fate", cells["fate"])
-            self._fates[p.n] = (p.fate, p.marks)
-        if view.state.packets:
-            self.scroll_end(animate=False)
+        if self._view is None or (view.state.generation, view.lang) != (
+                self._view.state.generation, self._view.lang):
+            self._lines.clear()
+            self._records.clear()
+        grew = len(view.state.packets) != len(self.packets)
+        following = self.scroll_y >= self.max_scroll_y  # a student reading higher up stays
+        self._view, self.packets = view, view.state.packets
+        focus = view.focused_record
+        self._focus = frozenset(p.n for p in focus.wire.packets) if focus else frozenset()
+        self.virtual_size = Size(self.scrollable_content_region.width, len(self.packets) + 1)
+        if grew and following:
+            self.scroll_end(animate=False, immediate=True)
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0 or self._view is None:
+            return self._header(width) if self._view else Strip.blank(width)
+        index = y - 1 + int(self.scroll_y)
+        if index >= len(self.packets):
+            return Strip.blank(width, self.rich_style)
+        p = self.packets[index]
+        key = (p.n, width)
+        line = self._lines.get(key)
+        if line is None or self._records.get(p.n) is not p:
+            cells = packet_cells(p, self._view)
+            text = Text(no_wrap=True, overflow="crop")
+            for column in COLUMNS:
+                cell = cells[column]
+                cell.truncate(WIDTHS[column], pad=True)
+                text.append_text(cell)
+            line = Strip(text.render(self.app.console), text.cell_len)
+            line = self._lines[key] = line.adjust_cell_length(width, self.rich_style)
+            self._records[p.n] = p
+        if p.n in self._focus:
+            line = line.apply_style(self.get_component_rich_style("packet-list--focus"))
+        return line.apply_style(self.rich_style)
+
+    def _header(self, width: int) -> Strip:
+        assert self._view is not None
+        text = Text(no_wrap=True, overflow="crop")
+        for column in COLUMNS:
+            text.append(set_cell_size(" " + t(f"col_{column}", self._view.lang),
+                                      WIDTHS[column]))
+        style = self.get_component_rich_style("packet-list--header")
+        return Strip(text.render(self.app.console), text.cell_len).adjust_cell_length(
+            width, style).apply_style(style)

@@ -216,8 +216,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "ko": "레슨에 쓰는 그대로 단계를 입력하세요: lsock = server.socket(AF_INET, "
                            "SOCK_STREAM, 0) · server.listen(lsock, 2) · wire.hold(flags=SYN+ACK)"
                            " · wait client · watch 1s.  tab 완성, ↑↓ 기록, esc 닫기"},
-    "sandbox_busy": {"en": "The lab is busy with a step: try again in a moment.",
-                     "ko": "실습실이 단계를 실행 중입니다. 잠시 후 다시 시도하세요."},
     "sandbox_intro": {"en": "Press : and type a step. The panes show what the kernel does.",
                       "ko": ": 를 누르고 단계를 입력하세요. 창마다 커널이 한 일이 보입니다."},
     "typed_step": {"en": "You typed: {do}", "ko": "입력한 단계: {do}"},

@@ -388,6 +388,27 @@ async def test_a_typed_step_runs_on_the_lab_and_the_fd_table_changes(tmp_path: P
         assert _fd_rows(screen, "server")["3"][4] != "LISTEN"
 
 
+async def test_lines_typed_while_the_kernel_works_run_in_order_not_refused(
+        tmp_path: Path) -> None:
+    app = app_for(tmp_path, lesson=sandbox_lesson())
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await settled(pilot, app)
+        lines = ("lsock = server.socket(AF_INET, SOCK_STREAM, 0)",
+                 "server.bind(lsock, 10.0.0.2:8080)", "server.listen(lsock, 2)")
+        # entered one after the other with no wait (what the prompt's enter calls): the
+        # second and third arrive while the first runs
+        assert all([screen.perform_typed(line) for line in lines])
+        assert screen.busy and len(screen._typed) == 3  # the first in flight, two queued
+        await until(pilot, lambda: len(screen.state.records) == 3 and not screen.busy,
+                    what="the three lines to run")
+        assert [r.step.do for r in screen.state.records] == [
+            "server.socket(AF_INET, SOCK_STREAM, 0)", "server.bind(lsock, 10.0.0.2:8080)",
+            "server.listen(lsock, 2)"]
+        assert [r.error for r in screen.state.records] == [None, None, None]
+        screen = await settled(pilot, app)
+        assert _fd_rows(screen, "server")["3"][4] == "LISTEN"
+
+
 async def test_a_wrong_typed_step_shows_where_inline_and_changes_nothing(tmp_path: Path) -> None:
     app = app_for(tmp_path, lesson=sandbox_lesson())
     async with app.run_test(size=WIDE) as pilot:

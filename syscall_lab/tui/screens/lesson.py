@@ -104,6 +104,9 @@ class LessonScreen(Screen[None]):
         """How many updates have been drawn (tests and the benchmark wait on it)."""
         self._queued = 0
         """Next presses waiting for the request in flight (one request at a time)."""
+        self._typed: list[Step] = []
+        """Steps typed at the prompt and not yet run, the one in flight first: a line entered
+        while the kernel works runs after it, in order, and may use names the earlier bind."""
         self._then: str | None = None
         """A reset or back pressed while a request was in flight: done right after it."""
         self._stirred = False
@@ -297,6 +300,8 @@ class LessonScreen(Screen[None]):
             return
         self.busy = False
         self.state = message.state
+        if message.cause == "typed" and self._typed:
+            self._typed.pop(0)
         if message.cause != "look":
             self.focus_step = None
         if message.cause in ("step", "start", "typed"):
@@ -315,6 +320,8 @@ class LessonScreen(Screen[None]):
             self.action_reset()
         elif then == "back":
             self.action_back()
+        elif self._typed:
+            self._ask("typed", step=self._typed[0])
         elif self._queued and self.state.done < len(self.lesson.steps):
             self._queued -= 1
             self.action_next()  # a question on the way stops the queue and is asked
@@ -333,6 +340,7 @@ class LessonScreen(Screen[None]):
             return
         self.busy = False
         self._queued = 0
+        self._typed = []
         self._then = None
         self._error = True
         self._draw()
@@ -405,16 +413,14 @@ class LessonScreen(Screen[None]):
 
         prompt = self.query_one(SandboxPrompt)
         done = [r.step for r in self.state.records] if self.state else []
-        got = compile_step(self.lesson, done, text)
+        got = compile_step(self.lesson, [*done, *self._typed], text)
         if isinstance(got, list):
             prompt.note(got, text)
             return False
-        if self.state is None or self.busy or self._error:
-            prompt.note(None, text)
-            self.notify(t("sandbox_busy", self.lab_app.lang), severity="warning")
-            return False
         prompt.accepted(text)
-        self._ask("typed", step=got)
+        self._typed.append(got)
+        if self.state is not None and not self.busy:
+            self._ask("typed", step=got)
         return True
 
     def on_sandbox_prompt_submitted(self, message: SandboxPrompt.Submitted) -> None:
@@ -456,6 +462,7 @@ class LessonScreen(Screen[None]):
         self.asking = False
         self.answers = {}
         self._queued = 0
+        self._typed = []
         if self.busy:  # one request at a time: after the one in flight
             self._then = "reset"
             return
@@ -463,6 +470,7 @@ class LessonScreen(Screen[None]):
 
     def action_back(self) -> None:
         self._queued = 0
+        self._typed = []
         self.asking = False
         if self.busy:
             self._then = "back"

@@ -58,6 +58,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "changes": {"en": "What the kernel changed", "ko": "커널에서 바뀐 것"},
     "no_changes": {"en": "nothing changed in the kernel", "ko": "커널에서 바뀐 것이 없습니다"},
     "checks": {"en": "Checks", "ko": "검사"},
+    "irqs_moved": {"en": "interrupt counters that moved during this step (the whole machine): "
+                         "{moves}",
+                   "ko": "이 단계 동안 움직인 인터럽트 카운터(머신 전체): {moves}"},
+    "irqs_still": {"en": "no interrupt counter moved during this step",
+                   "ko": "이 단계 동안 움직인 인터럽트 카운터가 없습니다"},
     "actual": {"en": "the kernel shows {actual}", "ko": "커널 값: {actual}"},
     "summary_ok": {"en": "All {n} checks passed.", "ko": "검사 {n}개 모두 통과했습니다."},
     "summary_fail": {"en": "{failed} of {n} checks failed.", "ko": "검사 {n}개 중 {failed}개가 실패했습니다."},

@@ -113,6 +113,14 @@ ERRORS = [
     ("yaml tag", "    as: lsock\n", "    as: !!python/object:os.system lsock\n", 10, 9,
      "YAML tags like 'tag:yaml.org,2002:python/object:os.system' are not used in lessons"),
     ("too long wait", "server.listen(lsock, 2)", "watch 200s", 13, 15, "watch for more than 0 and at most 120 seconds"),
+    ("softirq name", "lsock.state == LISTEN", "softirqs(NET_RXX) >= 1", 14, 22,
+     "softirqs takes one of HI, TIMER, NET_TX, NET_RX, BLOCK, IRQ_POLL, TASKLET, SCHED, HRTIMER, "
+     "RCU or all - did you mean 'NET_RX'?"),
+    ("interrupt line", "lsock.state == LISTEN", "interrupts() >= 1", 14, 13,
+     "interrupts takes one line of /proc/interrupts: its label (LOC, 1), its device (i8042, "
+     "\"virtio0-input\") or all"),
+    ("wchan is text", "lsock.state == LISTEN", "server.wchan == accept", 14, 29,
+     "wchan is text: write it in quotes, \"hello\""),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import string
+from pathlib import Path
 
 import pytest
 
@@ -27,6 +28,7 @@ from syscall_lab.engine.vocabulary import (
 from syscall_lab.i18n import MESSAGES, pick, t
 from syscall_lab.lesson.catalog import discover
 from syscall_lab.lesson.model import Expect, Lesson, Step
+from syscall_lab.observe.interrupts import moved, read_counters
 from syscall_lab.observe.procfs import ProcFS, decode_open_flags, fd_kind
 
 from .conftest import ROOT
@@ -218,3 +220,55 @@ def test_snapshot_prints_as_text() -> None:
     assert "fd 3   socket tcp LISTEN 127.0.0.1:8080 queue 1/2" in text
     assert "(no fd) tcp ESTABLISHED 127.0.0.1:8080 -> 127.0.0.1:5555" in text
     assert "1000" not in text  # the lab's channel is not the student's
+
+
+INTERRUPTS = """\
+           CPU0       CPU1
+  1:          9          0   IO-APIC   1-edge      i8042
+ 38:        100         20 PCI-MSIX-0000:00:03.0   1-edge      virtio2-input.0
+LOC:       1000       2000   Local timer interrupts
+ERR:          0
+"""
+SOFTIRQS = """\
+                    CPU0       CPU1
+          HI:          0          0
+       TIMER:        500        600
+      NET_RX:         40         50
+"""
+
+
+def _irq_files(tmp: Path, interrupts: str, softirqs: str) -> Path:
+    (tmp / "interrupts").write_text(interrupts)
+    (tmp / "softirqs").write_text(softirqs)
+    return tmp
+
+
+def test_interrupt_counters_move_by_line_device_and_kind(tmp_path: Path) -> None:
+    before = read_counters(_irq_files(tmp_path, INTERRUPTS, SOFTIRQS))
+    assert before[("hard", "1")].device == "i8042" and before[("hard", "1")].total == 9
+    assert before[("hard", "LOC")].about == "Local timer interrupts"
+    assert before[("hard", "ERR")].per_cpu == (0,)  # one column only, as the kernel prints it
+    after = read_counters(_irq_files(
+        tmp_path, INTERRUPTS.replace("        100         20", "        103         21")
+        .replace("1000       2000", "1010       2005"),
+        SOFTIRQS.replace("40         50", "44         50")))
+    d = moved(before, after)
+    assert [(m.label, m.delta) for m in d.moves] == [("LOC", 15), ("38", 4), ("NET_RX", 4)]
+    assert d.moves[1].per_cpu == (3, 1)
+    assert d.count("hard", "LOC") == 15
+    assert d.count("hard", "virtio2-input") == 4  # a device by the start of its name
+    assert d.count("hard", "i8042") == 0  # the line is there and did not move
+    assert d.count("hard", "all") == 19
+    assert d.count("soft", "NET_RX") == 4 and d.count("soft", "TIMER") == 0
+    assert d.count("hard", "kbd") is None  # no such line on this machine: nothing to count
+
+
+def test_an_irq_check_names_a_missing_line_instead_of_comparing_nothing(
+        tmp_path: Path) -> None:
+    d = moved(read_counters(_irq_files(tmp_path, INTERRUPTS, SOFTIRQS)),
+              read_counters(_irq_files(tmp_path, INTERRUPTS, SOFTIRQS)))
+    snap = Snapshot(t=0.0, processes=(), sockets=())
+    there = Expect("irq", "interrupts", 0, op=">=", where="i8042").check(None, snap, irqs=d)
+    assert there.ok and there.actual == 0
+    missing = Expect("irq", "interrupts", 0, op=">=", where="kbd").check(None, snap, irqs=d)
+    assert not missing.ok and "no interrupt line 'kbd'" in (missing.note or "")

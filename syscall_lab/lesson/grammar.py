@@ -13,11 +13,12 @@
     lsock.state == LISTEN                 a named fd's socket
     server.fd[4].state == ESTABLISHED     an fd by number (or by name: server.fd[conn])
     ret == 3      errno == ECONNREFUSED   the step's result (also: blocked, data)
-    server.blocked_in == accept           a process (also: state, syscall, ppid, exists)
+    server.blocked_in == accept           a process (also: state, syscall, wchan, ppid, exists)
     count(SYN_RECV) == 1                  sockets of the lab in a TCP state
     packets(from=server, flags=SYN+ACK, fate=held) == 1
     wire.held == 1                        packets the wire is holding
     client.output contains "hello"        what an actor wrote during the step
+    softirqs(NET_RX) >= 1                 an interrupt counter that moved during the step
 
 The parser only builds a tree of names, literals and positions; it never evaluates anything.
 What the names mean (an actor, a named fd, a syscall) is decided by :mod:`.loader`, which

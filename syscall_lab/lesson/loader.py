@@ -38,6 +38,7 @@ from ..net.packets import FATES, MARKS
 from ..net.rules import ACTIONS as RULE_ACTIONS
 from ..net.rules import KEYS as RULE_KEYS
 from ..net.rules import PROTOS, Rule, RuleError, parse_flags
+from ..observe.interrupts import SOFTIRQS
 from ..observe.procfs import STATE_NAMES
 from ..observe.sockdiag import TCP_STATES
 from . import grammar as g
@@ -61,7 +62,8 @@ LAB_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/host
 """The files a lesson may open: harmless ones every lab has. A lesson never names the
 student's own files (the lab's prompt may; a lesson file from elsewhere may not)."""
 RESERVED = frozenset({"ret", "errno", "blocked", "data", "count", "packets", "wire", "wait",
-                      "watch", "true", "false", "none", "all", "contains"})
+                      "watch", "true", "false", "none", "all", "contains", "interrupts",
+                      "softirqs"})
 TCP_STATE_NAMES = tuple(TCP_STATES.values())
 RFC_STATES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1", "FIN_WAIT_2": "FIN_WAIT2",
               "CLOSED": "CLOSE", "SYN-RECEIVED": "SYN_RECV", "TIMED_WAIT": "TIME_WAIT"}
@@ -70,7 +72,7 @@ WIRE_STEPS = ("deliver", "discard", "clear")
 BOOL_FIELDS = ("blocked", "exists")
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
                  "count", "value")
-TEXT_FIELDS = ("data", "text", "target")
+TEXT_FIELDS = ("data", "text", "target", "wchan")
 ADDRESS_FIELDS = ("local", "remote")
 _NAME = re.compile(NAME_PATTERN)
 
@@ -518,7 +520,8 @@ class _Loader:
                     f"{self.later_names[word] + 1} does, with as: {word})")
         known = [*self.actors, *self.names]
         if in_check:
-            known += ["ret", "errno", "blocked", "data", "count", "packets", "wire"]
+            known += ["ret", "errno", "blocked", "data", "count", "packets", "wire",
+                      "interrupts", "softirqs"]
             return f"no actor or name '{word}'{_suggest(word, known)}"
         names = ", ".join(list(self.names)[-10:])
         return (f"no actor or name '{word}'{_suggest(word, known)} (actors: "
@@ -828,8 +831,28 @@ class _Loader:
                                                 "flags=, data=, fate=, mark=")
             return {"subject": "packets", "field": "count",
                     "match": tuple(self._packet_key(k, v, o) for k, v, o in lhs.kwargs)}
-        raise _Bad(lhs.base.start, f"no check '{fn}()'{_suggest(fn, ('count', 'packets'))} "
-                                   "(count(STATE), packets(...))")
+        if fn in ("interrupts", "softirqs"):
+            return {"subject": "irq", "field": fn, "where": self._irq_line(fn, lhs)}
+        known = ("count", "packets", "interrupts", "softirqs")
+        raise _Bad(lhs.base.start, f"no check '{fn}()'{_suggest(fn, known)} "
+                                   "(count(STATE), packets(...), interrupts(LINE), "
+                                   "softirqs(NAME))")
+
+    def _irq_line(self, fn: str, lhs: g.Call) -> str:
+        arg = lhs.args[0] if len(lhs.args) == 1 and not lhs.kwargs else None
+        name = (arg.text if isinstance(arg, g.Symbol) else str(arg.value)
+                if isinstance(arg, g.Literal) and arg.kind in ("string", "number") else None)
+        if fn == "softirqs":
+            if name not in (*SOFTIRQS, "all"):
+                raise _Bad(_start(arg) if arg is not None else lhs.base.start,
+                           f"softirqs takes one of {', '.join(SOFTIRQS)} or all"
+                           + _suggest(str(name), SOFTIRQS))
+            return name
+        if not name:
+            raise _Bad(_start(arg) if arg is not None else lhs.base.start,
+                       "interrupts takes one line of /proc/interrupts: its label (LOC, 1), "
+                       "its device (i8042, \"virtio0-input\") or all")
+        return name
 
     def _packet_key(self, key: str, v: g.Value, offset: int) -> tuple[str, Any]:
         text = v.text if isinstance(v, g.Symbol) else v.value if isinstance(v, g.Literal) \
@@ -861,7 +884,7 @@ class _Loader:
     def _rhs(self, cmp: g.Comparison, subject: Mapping[str, Any]) -> Any:
         f = subject["field"]
         kind = subject["subject"]
-        if kind in ("count", "packets", "held"):
+        if kind in ("count", "packets", "held", "irq"):
             f = "count"
         v = cmp.rhs
         if v is None:

@@ -24,6 +24,7 @@ from ..i18n import Text
 from ..net.packets import PacketRecord
 from ..net.rules import FLAG_BITS as _FLAG_BITS
 from ..net.rules import Rule, parse_flags
+from ..observe.interrupts import IrqDelta
 
 __all__ = ["Ask", "Bindings", "CheckResult", "Expect", "Lesson", "Ref", "Step", "Unbound",
            "packet_matches"]
@@ -138,11 +139,12 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 FD_FIELDS = ("kind", "target", "state", "local", "remote", "accept_queue", "backlog", "recv_q",
              "send_q", "retransmits", "proto", "exists")
-PROCESS_FIELDS = ("state", "blocked_in", "syscall", "ppid", "exists")
+PROCESS_FIELDS = ("state", "blocked_in", "syscall", "wchan", "ppid", "exists")
 RESULT_FIELDS = ("ret", "errno", "blocked", "data")
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
+    "irq": ("interrupts", "softirqs"),
 }
 PACKET_KEYS = ("from", "proto", "flags", "data", "fate", "mark")
 
@@ -171,7 +173,9 @@ class Expect:
     subject: str
     """``result`` (the step's return), ``fd``, ``process``, ``count`` (sockets in a state),
     ``packets`` (packets of this step matching ``match``), ``held`` (packets the wire holds),
-    ``value`` (what a name stands for) or ``output`` (what an actor wrote in this step)."""
+    ``value`` (what a name stands for), ``output`` (what an actor wrote in this step) or
+    ``irq`` (how far an interrupt counter moved during this step: field ``interrupts`` or
+    ``softirqs``, ``where`` the line)."""
     field: str
     value: Any
     """The value expected; a :class:`Ref` compares with what a name stands for."""
@@ -181,7 +185,8 @@ class Expect:
     own process)."""
     fd: int | Ref | None = None
     where: str | None = None
-    """For ``count``: the TCP state whose sockets are counted."""
+    """For ``count``: the TCP state whose sockets are counted; for ``irq``: the counter's line
+    (``NET_RX``, ``LOC``, ``i8042``, ``all``)."""
     match: tuple[tuple[str, Any], ...] = ()
     """For ``packets``: which packets count, e.g. ``(("from", "server"), ("flags", "SYN+ACK"))``;
     keys: from, proto, flags, data, fate (passed, held...), mark (retransmission, dup_ack...)."""
@@ -224,14 +229,21 @@ class Expect:
             return f"{self.name} {self.op} {self.value}"
         if self.subject == "output":
             return f"{self.actor} output {self.op} {self.value!r}"
+        if self.subject == "irq":
+            return f"{self.field}({self.where}) {self.op} {self.value}"
         return f"sockets in {self.where} {self.op} {self.value}"
 
     def actual(self, outcome: StepOutcome | None, snap: Snapshot,
                wire: WireView | None = None, env: Bindings | None = None,
-               events: tuple[Mapping[str, Any], ...] = ()) -> Any:
+               events: tuple[Mapping[str, Any], ...] = (), irqs: IrqDelta | None = None) -> Any:
         """What the kernel shows for this check. Raises :class:`Unbound` for a name that has
         no value now."""
         env = env or Bindings()
+        if self.subject == "irq":
+            if irqs is None:
+                return None
+            return irqs.count("hard" if self.field == "interrupts" else "soft",
+                              self.where or "all")
         if self.subject == "result":
             if outcome is None:
                 return None
@@ -277,13 +289,18 @@ class Expect:
 
     def check(self, outcome: StepOutcome | None, snap: Snapshot,
               wire: WireView | None = None, env: Bindings | None = None,
-              events: tuple[Mapping[str, Any], ...] = ()) -> CheckResult:
+              events: tuple[Mapping[str, Any], ...] = (),
+              irqs: IrqDelta | None = None) -> CheckResult:
         try:
-            actual = self.actual(outcome, snap, wire, env, events)
+            actual = self.actual(outcome, snap, wire, env, events, irqs)
             wanted = (env or Bindings()).resolve(self.value)
         except Unbound as exc:
             return CheckResult(self.text, False, None, str(exc))
-        return CheckResult(self.text, _compare(self.op, actual, wanted), actual)
+        note = None
+        if self.subject == "irq" and actual is None:
+            note = (f"this machine has no interrupt line '{self.where}' in /proc/interrupts"
+                    if self.field == "interrupts" else "/proc/softirqs could not be read")
+        return CheckResult(self.text, _compare(self.op, actual, wanted), actual, note)
 
 
 def packet_matches(p: PacketRecord, match: tuple[tuple[str, Any], ...]) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
 from ..engine.snapshot import Change, Snapshot, diff
 from ..net.packets import PacketRecord
+from ..observe.interrupts import IrqDelta, moved, read_counters
 from .model import Bindings, CheckResult, Lesson, Step, Unbound
 
 __all__ = ["LessonRun", "StepRecord", "run_lesson"]
@@ -40,6 +41,8 @@ class StepRecord:
     typed: bool = False
     """A step the student typed at the sandbox prompt (``index`` is then the lesson step it
     came after), not one of the lesson's."""
+    irqs: IrqDelta = field(default_factory=IrqDelta)
+    """The interrupt and softirq counters that moved during the step (the whole machine's)."""
 
     @property
     def ok(self) -> bool:
@@ -103,6 +106,7 @@ class LessonRun:
 
     def _perform(self, step: Step, typed: bool) -> StepRecord:
         lab, env = self.lab, self._env
+        counters = read_counters()
         outcome: StepOutcome | None = None
         action: ActionOutcome | None = None
         error = None
@@ -135,10 +139,11 @@ class LessonRun:
         for e in events:
             if e.get("event") == "result" and e.get("result"):
                 env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
-        checks = tuple(e.check(outcome, snap, wire, env, events) for e in step.expect)
+        irqs = moved(counters, read_counters())
+        checks = tuple(e.check(outcome, snap, wire, env, events, irqs) for e in step.expect)
         record = StepRecord(self.done, len(self.lesson.steps), step, outcome, snap,
                             tuple(diff(self._prev, snap)), checks, events, error, wire, action,
-                            typed)
+                            typed, irqs)
         self._prev = snap
         return record
 

@@ -22,6 +22,7 @@ from ..i18n import field_label, packet_word, pick, t
 from ..lesson.model import Ask, Lesson
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
+from ..observe.interrupts import IrqDelta
 
 __all__ = ["FATE_STYLE", "JsonLines", "Transcript", "action_text", "describe_change", "packet_line",
            "step_json"]
@@ -166,6 +167,8 @@ class Transcript:
                 self._put(escape(describe_change(ch, lang)), 4)
         else:
             self._put(t("no_changes", lang), 2, "dim")
+        if any(e.subject == "irq" for e in r.step.expect):
+            self._put(escape(irq_line(r.irqs, lang)), 2, "dim")
         for chk in r.checks:
             if chk.ok:
                 self._put(f"[green]✓ [/]{escape(chk.expect)}")
@@ -254,6 +257,15 @@ def _processes_json(snap: Snapshot) -> list[dict[str, Any]]:
     return [p.to_json() for p in snap.processes]
 
 
+def irq_line(irqs: IrqDelta, lang: str, most: int = 8) -> str:
+    """The counters that moved most: ``LOC +47, NET_RX +12 (softirq)``."""
+    if not irqs.moves:
+        return t("irqs_still", lang)
+    moves = ", ".join(f"{m.device} +{m.delta}" + (" (softirq)" if m.kind == "soft" else "")
+                      for m in irqs.moves[:most])
+    return t("irqs_moved", lang, moves=moves)
+
+
 def step_json(r: StepRecord) -> dict[str, Any]:
     """One line of ``syscall-lab run --json`` (the contract in DESIGN.md)."""
     o = r.outcome
@@ -279,6 +291,7 @@ def step_json(r: StepRecord) -> dict[str, Any]:
         "changes": [c.to_json() for c in r.changes],
         "events": list(r.events),
         "checks": [c.to_json() for c in r.checks],
+        "interrupts": r.irqs.to_json(),
         "t": round(r.snapshot.t, 6),
     }
 

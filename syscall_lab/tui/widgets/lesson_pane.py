@@ -13,7 +13,7 @@ from ...engine.vocabulary import CALLS, machine_arch
 from ...i18n import pick, t
 from ...lesson.model import Ask, Step
 from ...lesson.runner import StepRecord
-from ...report.transcript import action_text
+from ...report.transcript import action_text, irq_line
 from ..view import View
 
 __all__ = ["LessonPane"]
@@ -93,6 +93,8 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
         out.append(call)
     if r.step.ask is not None and not r.typed:
         out.append(_answered(r, r.step.ask, chosen, lang))
+    if any(e.subject == "irq" for e in r.step.expect):
+        out.append(Text(irq_line(r.irqs, lang), style="dim"))
     for c in r.checks:
         line = Text()
         if c.ok:

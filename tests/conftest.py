@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,16 +82,26 @@ def assert_nothing_left(pids: set[int], netns: int) -> None:
         f"processes still in the lab's network namespace: {netns_users(netns)}"
 
 
+TEST_RUN = os.environ.setdefault("SYSCALL_LAB_TEST_RUN", uuid.uuid4().hex)
+"""Marks every process this test run starts (labs inherit the environment), so a lab another
+program runs on the same machine meanwhile is not taken for one of ours."""
+
+
 def lab_inits() -> set[int]:
-    """Live lab-init processes on this machine (one per running lab)."""
+    """Live lab-init processes this test run started (one per running lab)."""
     out = set()
+    mark = f"SYSCALL_LAB_TEST_RUN={TEST_RUN}".encode()
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                if Path(f"/proc/{entry}/comm").read_text().strip() == "lab-init" and alive(int(entry)):
-                    out.add(int(entry))
+                if Path(f"/proc/{entry}/comm").read_text().strip() != "lab-init" or \
+                        not alive(int(entry)):
+                    continue
+                environ = Path(f"/proc/{entry}/environ").read_bytes().split(b"\0")
             except OSError:
                 continue
+            if mark in environ:
+                out.add(int(entry))
     return out
 
 

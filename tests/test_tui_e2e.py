@@ -97,6 +97,7 @@ def _terminal(tmp_path: Path, *args: str) -> Terminal:
     tmux = need_tool("tmux")
     assert PROGRAM.exists(), f"{PROGRAM} is missing: pip install -e '.[test]'"
     env = {"TERM": "xterm-256color", "SYSCALL_LAB_LANG": "en", "LANG": "C.UTF-8",
+           "SYSCALL_LAB_TEST_RUN": os.environ["SYSCALL_LAB_TEST_RUN"],
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data"),
            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
     return Terminal(tmux, [str(PROGRAM), *args], env)

@@ -209,7 +209,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     lang = args.lang or default_lang()
     cat = discover(args.paths, search=True)
-    rows = sorted(cat.lessons.values(), key=lambda x: x.id)
+    rows = cat.ordered()  # as they are taught: the course's order, then the others
     id_width = max((len(x.id) for x in rows), default=0)
     title_width = max((cell_len(pick(x.title, lang)) for x in rows), default=0)
     for x in rows:

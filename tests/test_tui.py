@@ -31,7 +31,16 @@ from syscall_lab.tui.widgets import (
 )
 
 from .conftest import ROOT, alive, wait_until
-from .tui_support import Messages, app_for, press_steps, settled, step, typed, until
+from .tui_support import (
+    Messages,
+    app_for,
+    bundled_catalog,
+    press_steps,
+    settled,
+    step,
+    typed,
+    until,
+)
 
 pytestmark = pytest.mark.kernel
 
@@ -70,19 +79,21 @@ async def test_picker_lists_the_lessons_with_progress_and_opens_one(tmp_path: Pa
         assert isinstance(picker, PickerScreen)
         table = picker.query_one(DataTable)
         rows = {str(k.value): [c.plain for c in table.get_row(k)] for k in table.rows}
-        assert next(iter(rows)) == "backlog"  # the first lesson: socket, bind, listen, accept
+        order = bundled_catalog().courses[0].order()
+        assert list(rows) == order and order[0] == "files"  # the course's order
         assert rows["backlog"][0].startswith("The listen backlog")
         assert "listen" in rows["backlog"][4] and rows["backlog"][2] == "beginner"
         assert rows["backlog"][3] == "en ko" and rows["backlog"][1] == "new"
         assert rows["handshake"][1] == "step 4/10"
-        await pilot.press("down", "up", "enter")
+        await pilot.press(*["down"] * order.index("backlog"), "enter")
         screen = await settled(pilot, app)
         assert screen.lesson.id == "backlog" and screen.state is not None
         assert screen.state.done == 0
         await pilot.press("escape")
         await until(pilot, lambda: isinstance(app.screen, PickerScreen), what="the picker")
-        # opening the handshake lesson resumes at step 4, replayed on a fresh lab
-        await pilot.press("down", "enter")
+        # opening the handshake lesson (the one before) resumes at step 4, on a fresh lab
+        assert order.index("handshake") == order.index("backlog") - 1
+        await pilot.press("up", "enter")
         screen = await settled(pilot, app)
         assert screen.lesson.id == "handshake"
         assert screen.state is not None and screen.state.done == 4 and screen.state.replayed == 4
@@ -278,7 +289,7 @@ async def test_picker_and_lesson_list_korean_when_asked(tmp_path: Path) -> None:
     async with app.run_test(size=WIDE) as pilot:
         table = app.screen.query_one(DataTable)
         first = table.get_row(next(iter(table.rows)))
-        assert first[0].plain.startswith("listen 백로그") and first[2].plain == "입문"
+        assert first[0].plain.startswith("파일과 파일 디스크립터") and first[2].plain == "입문"
         await pilot.press("enter")
         screen = await press_steps(pilot, app, 1)
         assert "커널" in _body(screen, "#lesson-body")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .course import COURSE_SUFFIX, Course, load_course
 from .loader import load_lesson
 from .model import Lesson
 from .source import MAX_BYTES, Problem
@@ -63,9 +64,27 @@ class Catalog:
     """Ids used by more than one file, with the files."""
     invalid: dict[str, list[Problem]] = field(default_factory=dict)
     """The problems of each file that did not load."""
+    courses: list[Course] = field(default_factory=list)
+    """The courses found (``*.course.yaml``), in order."""
 
     def find(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)
+
+    def ordered(self) -> list[Lesson]:
+        """The lessons as they are taught: each course's in its order, then the others by
+        level (beginner first) and id."""
+        taught = [self.lessons[i] for c in self.courses for i in c.order() if i in self.lessons]
+        seen = {x.id for x in taught}
+        rest = sorted((x for x in self.lessons.values() if x.id not in seen), key=_by_level)
+        return list({x.id: x for x in [*taught, *rest]}.values())
+
+
+LEVELS = ("beginner", "intermediate", "advanced")
+
+
+def _by_level(lesson: Lesson) -> tuple[int, str]:
+    level = LEVELS.index(lesson.level) if lesson.level in LEVELS else len(LEVELS)
+    return level, lesson.id
 
 
 def _files(paths: Iterable[Path], missing: list[Problem], explicit: bool) -> list[Path]:
@@ -121,6 +140,14 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
             cat.problems.append(problem)
             cat.invalid[shown] = [problem]
             continue
+        if f.name.endswith(COURSE_SUFFIX):
+            course = load_course(raw, shown)
+            if isinstance(course, list):
+                cat.problems += course
+                cat.invalid[shown] = course
+            else:
+                cat.courses.append(course)
+            continue
         result = load_lesson(raw, shown)
         if isinstance(result, list):
             cat.problems += result
@@ -138,6 +165,8 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
             continue
         first[result.id] = (shown, line)
         cat.lessons[result.id] = result
+    for course in cat.courses:
+        cat.problems += course.missing(set(first))
     return cat
 
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the loader imports pydantic: not before the first frame
     from ...lesson.model import Lesson
     from ..app import SyscallLabApp
 
-__all__ = ["PICKER_KEYS", "PickerScreen", "lesson_order"]
+__all__ = ["PICKER_KEYS", "PickerScreen"]
 
 PICKER_KEYS = (
     Key("enter", "open", "key_open", display="enter"),
@@ -32,12 +32,8 @@ COLUMNS = ("title", "progress", "level", "langs", "topics")
 WIDTHS = {"progress": 22, "level": 8, "langs": 6, "topics": 22}
 """The title takes what is left (at least 24 columns) and wraps onto a second line if need be."""
 LEVELS = ("beginner", "intermediate", "advanced")
-
-
-def lesson_order(lesson: Lesson) -> tuple[int, str]:
-    """Beginner lessons first, then by id."""
-    level = LEVELS.index(lesson.level) if lesson.level in LEVELS else len(LEVELS)
-    return level, lesson.id
+"""The lesson levels, easiest first: the catalog's, not imported from it (the loader is slow to
+import, and the picker draws before it)."""
 
 
 class CatalogLoaded(Message, bubble=False):
@@ -122,7 +118,7 @@ class PickerScreen(Screen[None]):
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
-        self.lessons = sorted(catalog.lessons.values(), key=lesson_order)
+        self.lessons = catalog.ordered()  # the course's order, then the others
         for lesson in self.lessons:
             cells = {"title": Text(pick(lesson.title, lang), style="bold"),
                      "topics": Text(", ".join(lesson.topics), style="dim"),

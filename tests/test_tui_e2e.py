@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from syscall_lab.lesson.catalog import bundled_dir
+from syscall_lab.lesson.catalog import bundled_dir, discover
 from syscall_lab.lesson.loader import load_file
 
 from .conftest import alive, assert_nothing_left, need_tool, wait_until
@@ -157,14 +157,15 @@ def test_a_student_holds_the_syn_ack_and_reads_the_states_then_delivers_it(
 
 
 @pytest.mark.parametrize("how", ["q", "ctrl-c", "sigkill"])
-def test_a_student_runs_the_first_lesson_and_quits(terminal: Terminal, how: str) -> None:
+def test_a_student_opens_a_lesson_from_the_picker_and_quits(terminal: Terminal, how: str) -> None:
     size = subprocess.run([terminal.tmux, "display", "-p", "-t", terminal.name,
                            "#{window_width}x#{window_height}"], capture_output=True, text=True,
                           check=True).stdout.strip()
     assert size == "160x48", size
     terminal.wait_for(r"Pick a lesson")
     terminal.wait_for(r"The listen backlog")
-    terminal.keys("Enter")  # the first lesson
+    order = discover([str(bundled_dir())], search=False).courses[0].order()
+    terminal.keys(*["Down"] * order.index("backlog"), "Enter")  # down the course to backlog
     terminal.wait_for(r"lab ready")
     backlog = load_file(bundled_dir() / "backlog.yaml")
     for n in range(1, 6):  # socket(), bind(), listen(), client socket(), connect()

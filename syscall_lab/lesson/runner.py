@@ -45,6 +45,11 @@ class StepRecord:
     """The interrupt and softirq counters that moved during the step (the whole machine's)."""
 
     @property
+    def checks_irqs(self) -> bool:
+        """Whether the step checks interrupt counters (then the counters that moved are shown)."""
+        return any(e.subject == "irq" for e in self.step.expect)
+
+    @property
     def ok(self) -> bool:
         return self.error is None and all(c.ok for c in self.checks)
 

@@ -167,7 +167,7 @@ class Transcript:
                 self._put(escape(describe_change(ch, lang)), 4)
         else:
             self._put(t("no_changes", lang), 2, "dim")
-        if any(e.subject == "irq" for e in r.step.expect):
+        if r.checks_irqs:
             self._put(escape(irq_line(r.irqs, lang)), 2, "dim")
         for chk in r.checks:
             if chk.ok:

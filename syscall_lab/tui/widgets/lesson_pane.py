@@ -93,7 +93,7 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
         out.append(call)
     if r.step.ask is not None and not r.typed:
         out.append(_answered(r, r.step.ask, chosen, lang))
-    if any(e.subject == "irq" for e in r.step.expect):
+    if r.checks_irqs:
         out.append(Text(irq_line(r.irqs, lang), style="dim"))
     for c in r.checks:
         line = Text()

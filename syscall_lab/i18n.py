@@ -65,6 +65,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "ko": "이 단계 동안 움직인 인터럽트 카운터가 없습니다"},
     "actual": {"en": "the kernel shows {actual}", "ko": "커널 값: {actual}"},
     "summary_ok": {"en": "All {n} checks passed.", "ko": "검사 {n}개 모두 통과했습니다."},
+    "summary_skipped": {"en": " {n} not made on this machine (their condition does not hold).",
+                        "ko": " {n}개는 이 머신에서 조건이 맞지 않아 검사하지 않았습니다."},
+    "skipped": {"en": "not checked on this machine: {cond} does not hold (the kernel shows "
+                      "{actual})",
+                "ko": "이 머신에서는 검사하지 않음: {cond} 조건이 맞지 않습니다(커널 값: {actual})"},
     "summary_fail": {"en": "{failed} of {n} checks failed.", "ko": "검사 {n}개 중 {failed}개가 실패했습니다."},
     "step_error": {"en": "the step could not run: {error}", "ko": "이 단계를 실행할 수 없습니다: {error}"},
     "fd_opened": {"en": "{actor}: fd {fd} opened -> {what}", "ko": "{actor}: fd {fd} 열림 -> {what}"},
@@ -102,11 +107,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "hint": {"en": "Hint", "ko": "힌트"},
     "load_failed": {"en": "{n} problems in lesson files", "ko": "레슨 파일에 문제 {n}개"},
     "lesson_clash": {"en": "lesson id '{name}' is used by {files}: rename one of them", "ko": "레슨 id '{name}'를 여러 파일이 씁니다: {files} - 하나의 이름을 바꾸세요"},
-    "check_pass": {"en": "PASS {path}  {id}: {steps} steps, {checks} checks ({seconds:.1f} s)", "ko": "통과 {path}  {id}: {steps}단계, 검사 {checks}개 ({seconds:.1f}초)"},
+    "check_pass": {"en": "PASS {path}  {id}: {steps} steps, {checks} checks{skipped} ({seconds:.1f} s)", "ko": "통과 {path}  {id}: {steps}단계, 검사 {checks}개{skipped} ({seconds:.1f}초)"},
     "check_fail": {"en": "FAIL {path}  {id}: {failed} of {checks} checks failed", "ko": "실패 {path}  {id}: 검사 {checks}개 중 {failed}개 실패"},
     "check_invalid": {"en": "INVALID {path} (problems: {n})", "ko": "잘못됨 {path} (문제 {n}개)"},
     "check_valid": {"en": "VALID {path}  {id}: {steps} steps, {checks} checks (not run)", "ko": "유효 {path}  {id}: {steps}단계, 검사 {checks}개 (실행 안 함)"},
     "check_failed_line": {"en": "step {n}: check '{expect}' failed: the kernel shows {actual}", "ko": "{n}단계: 검사 '{expect}' 실패: 커널 값 {actual}"},
+    "check_skipped_line": {"en": "step {n}: check '{expect}' not made: {cond} does not hold "
+                                 "here (the kernel shows {actual})",
+                           "ko": "{n}단계: 검사 '{expect}' 건너뜀: 여기서는 {cond} 조건이 맞지 "
+                                 "않습니다(커널 값 {actual})"},
+    "check_pass_skipped": {"en": ", {n} not made here", "ko": ", {n}개는 여기서 건너뜀"},
     "check_error_line": {"en": "step {n} could not run: {error}", "ko": "{n}단계를 실행할 수 없습니다: {error}"},
     "check_summary": {"en": "{n} lessons: {passed} passed, {failed} failed, {invalid} invalid", "ko": "레슨 {n}개: 통과 {passed}, 실패 {failed}, 잘못됨 {invalid}"},
     "check_summary_static": {"en": "{n} lessons: {valid} valid, {invalid} invalid", "ko": "레슨 {n}개: 유효 {valid}, 잘못됨 {invalid}"},
@@ -153,6 +163,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_state": {"en": "state", "ko": "상태"},
     "col_queues": {"en": "queues", "ko": "큐"},
     "fd_closed_mark": {"en": "closed", "ko": "닫힘"},
+    "proc_cpus": {"en": "may run on CPU {cpus}", "ko": "CPU {cpus}에서만 실행 가능"},
+    "proc_threads": {"en": "{n} threads", "ko": "스레드 {n}개"},
+    "worker_line": {"en": "{who}: CPU time {cpu:.2f} s, wall {wall:.2f} s, ran on CPU {cpus}, "
+                          "preempted {switches} times",
+                    "ko": "{who}: CPU 시간 {cpu:.2f}초, 경과 시간 {wall:.2f}초, 실행한 CPU {cpus}, "
+                          "선점 {switches}회"},
+    "worker_child": {"en": "child pid {pid}", "ko": "자식 pid {pid}"},
+    "worker_thread": {"en": "thread {n}", "ko": "스레드 {n}"},
     "proc_line": {"en": "pid {pid} (host {host_pid}) · {state}", "ko": "pid {pid} (호스트 {host_pid}) · {state}"},
     "accept_queue_line": {"en": "accept queue {depth}/{cap} (backlog {backlog}; the kernel admits backlog + 1)", "ko": "accept 큐 {depth}/{cap} (backlog {backlog}; 커널은 backlog + 1개까지 받음)"},
     "no_listen": {"en": "No socket is listening.", "ko": "LISTEN 중인 소켓이 없습니다."},
@@ -286,6 +304,8 @@ FIELD_LABELS: dict[str, dict[str, str]] = {
     "target": {"en": "target", "ko": "대상"},
     "flags": {"en": "flags", "ko": "플래그"},
     "ppid": {"en": "ppid", "ko": "ppid"},
+    "cpus": {"en": "may run on CPU", "ko": "실행 가능한 CPU"},
+    "threads": {"en": "threads", "ko": "스레드 수"},
     "owner": {"en": "owner", "ko": "소유"},
 }
 

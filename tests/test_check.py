@@ -4,16 +4,19 @@ where the lesson wrote it and what the kernel showed."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from syscall_lab.lesson.course import COURSE_SUFFIX
 
-from .conftest import ROOT, run_cli
+from .conftest import CI, ROOT, run_cli, wait_until
 from .test_lessons import BASE
 
 pytestmark = pytest.mark.kernel
@@ -102,3 +105,64 @@ def test_a_blocked_call_binds_its_name_when_it_returns(tmp_path: Path) -> None:
     assert steps[3]["blocked"] is True  # accept() with an empty queue, named conn
     assert steps[8]["c"].startswith("recv(4, ")  # conn is the fd accept() returned later
     assert {"expect": "data == \"hello\\n\"", "ok": True, "actual": "hello\n"} in steps[8]["checks"]
+
+
+@contextmanager
+def one_cpu() -> Iterator[list[str]]:
+    """A command prefix that runs a program on a machine of one CPU, as far as the kernel tells
+    it: a cpuset cgroup holding only CPU 0, so sched_setaffinity() keeps only CPU 0 of any set
+    asked for (taskset alone would not do: a process may widen its own affinity again)."""
+    v1, v2 = Path("/sys/fs/cgroup/cpuset"), Path("/sys/fs/cgroup")
+    if v1.is_dir() and os.access(v1, os.W_OK):
+        base, mems = v1, (v1 / "cpuset.mems").read_text().strip().split("-")[0].split(",")[0]
+    elif (v2 / "cgroup.controllers").exists() and os.access(v2, os.W_OK) and \
+            "cpuset" in (v2 / "cgroup.controllers").read_text().split():
+        (v2 / "cgroup.subtree_control").write_text("+cpuset")
+        base, mems = v2, None  # v2 takes the parent's memory nodes
+    else:
+        message = "no writable cpuset cgroup here to make a one-CPU machine (run as root)"
+        if CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    group = base / f"syscall-lab-test-{os.getpid()}"
+    group.mkdir()
+    try:
+        (group / "cpuset.cpus").write_text("0")
+        if mems is not None:
+            (group / "cpuset.mems").write_text(mems)
+        yield ["sh", "-c", f'echo $$ > {group / "cgroup.procs"} && exec "$@"', "sh"]
+    finally:
+        wait_until(lambda: not (group / "cgroup.procs").read_text().strip(), timeout=10)
+        group.rmdir()
+
+
+def test_on_one_cpu_the_concurrency_lesson_still_teaches_and_says_what_it_cannot_show() -> None:
+    """On one CPU the parallel runs cannot be parallel: the checks that need two CPUs are
+    reported as not made (with the kernel's reading of the CPUs), the rest still pass."""
+    with one_cpu() as prefix:
+        r = subprocess.run([*prefix, sys.executable, "-m", "syscall_lab", "check", "--lang", "en",
+                            "lessons/concurrency.yaml"], cwd=ROOT, capture_output=True,
+                           text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert re.search(r"^PASS lessons/concurrency\.yaml  concurrency: \d+ steps, \d+ checks, "
+                     r"6 not made here", r.stdout, re.M), r.stdout
+    assert "step 7: check 'cores >= 1.4' not made: app.cpus >= 2 does not hold here (the " \
+           "kernel shows 1)" in r.stdout
+    # Two CPUs (this machine, if it has them): every check is made.
+    if len(os.sched_getaffinity(0)) >= 2:
+        r = run_cli("check", "lessons/concurrency.yaml", "--lang", "en", timeout=120)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert "not made" not in r.stdout, r.stdout
+
+
+def test_what_a_step_writes_to_its_terminal_belongs_to_that_step(tmp_path: Path) -> None:
+    """The kernel passes pty bytes to the reading side a moment after write() returns; the
+    step waits for them. Without that wait about 1 check in 60 here saw its text a step late,
+    so 150 steps catch the regression almost always."""
+    steps = "".join(f"  - do: 'a.write(1, \"line {i}\\n\")'\n"
+                    f"    expect: 'a.output contains \"line {i}\\n\"'\n" for i in range(150))
+    f = tmp_path / "output.yaml"
+    f.write_text("schema: 1\nid: output\ntitle: t\nsummary: t\nactors: [a]\nsteps:\n" + steps)
+    r = run_cli("check", str(f), "--lang", "en", timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "output: 150 steps, 150 checks" in r.stdout

@@ -7,7 +7,9 @@ import subprocess
 import time
 
 from syscall_lab.engine.lab import Lab
+from syscall_lab.engine.snapshot import ProcessState
 from syscall_lab.engine.vocabulary import SYSCALL_NUMBERS, machine_arch
+from syscall_lab.observe.procfs import cpu_list
 
 from .conftest import need_tool, nsenter_cmd, wait_until
 
@@ -130,7 +132,8 @@ def test_syscalls_agree_with_strace(lab: Lab) -> None:
                  lab.call("server", "setsockopt", 3, "SOL_SOCKET", "SO_REUSEADDR", 1),
                  lab.call("server", "getsockname", 3),
                  lab.call("server", "dup", 3),
-                 lab.call("server", "close", 4)]
+                 lab.call("server", "close", 4),
+                 lab.call("server", "sched_setaffinity", 0, [0])]
         time.sleep(0.2)
     finally:
         log.terminate()
@@ -144,6 +147,38 @@ def test_syscalls_agree_with_strace(lab: Lab) -> None:
         hit = [line for line in seen if re.match(rf"\[\s*{nr}\]\s+{name}\(", line)]
         assert hit, f"strace did not see {name} (#{nr}) for {out.c}; it saw {seen}"
         assert hit[0].endswith(f"= {out.ret}"), (hit[0], out.c)
+
+
+def test_cpus_and_threads_agree_with_taskset_and_ps(lab: Lab) -> None:
+    """The CPUs a process may use, the CPU it last ran on and its thread count, as taskset and
+    ps read them; and work split among threads keeps to the CPUs the process chose."""
+    taskset, ps = need_tool("taskset"), need_tool("ps")
+    lab.spawn("app")
+
+    def agree() -> ProcessState:
+        proc = lab.snapshot().process("app")
+        assert proc is not None
+        got = subprocess.run([taskset, "-pc", str(proc.host_pid)], capture_output=True,
+                             text=True, check=True).stdout  # "pid 7's current affinity list: 0"
+        assert cpu_list(got.rpartition(":")[2]) == proc.cpus_allowed, got
+        psr, nlwp = subprocess.run([ps, "-o", "psr=,nlwp=", "-p", str(proc.host_pid)],
+                                   capture_output=True, text=True).stdout.split()
+        assert int(nlwp) == proc.threads
+        if proc.cpus == 1:
+            assert int(psr) == proc.cpu == proc.cpus_allowed[0]
+        return proc
+
+    assert lab.call("app", "sched_setaffinity", 0, [0]).ret == 0
+    assert agree().cpus_allowed == (0,)
+    out = lab.call("app", "threads", 2, 0.5)
+    assert out.blocked
+    assert agree().threads == 3
+    done = lab.wait("app", 10.0)
+    value = done.result["value"] if done.result else {}
+    assert done.ret == 2 and value["cpus_used"] == [0]
+    assert [e["cpus"] for e in value["each"]] == [[0], [0]]
+    assert value["cores"] <= 1.05  # two threads on one CPU: at most one CPU's worth
+    assert agree().threads == 1
 
 
 def test_our_sock_diag_reader_agrees_with_pyroute2(lab: Lab) -> None:

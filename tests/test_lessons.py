@@ -122,6 +122,21 @@ ERRORS = [
      "\"virtio0-input\") or all"),
     ("wchan is text", "lsock.state == LISTEN", "server.wchan == accept", 14, 29,
      "wchan is text: write it in quotes, \"hello\""),
+    ("work figure of another call", "lsock.state == LISTEN", "cores >= 1.5", 14, 13,
+     "'cores' is what a work call measured (py_threads, threads, work, workers); this step's "
+     "call is listen()"),
+    ("two conditions", "lsock.state == LISTEN", "lsock.state == LISTEN if ret == 0 if ret == 0",
+     14, 47, "one 'if' a check"),
+    ("empty condition", "lsock.state == LISTEN", "lsock.state == LISTEN if", 14, 37,
+     "say when to check: ... if server.cpus >= 2"),
+    ("condition located", "lsock.state == LISTEN", "lsock.state == LISTEN if server.cpuz >= 2",
+     14, 45, "no field 'cpuz' - did you mean 'cpu'?"),
+    ("cpu named twice", "server.listen(lsock, 2)", "server.sched_setaffinity(0, [0, 0])", 13, 38,
+     "sched_setaffinity(): mask names a CPU twice"),
+    ("work too long", "server.listen(lsock, 2)", "server.work(60s)", 13, 21,
+     "work(): cpu_seconds must be between 0.01 and 5 seconds, not 60"),
+    ("decimal for a whole number", "lsock.state == LISTEN", "lsock.backlog == 1.5", 14, 30,
+     "backlog is a whole number"),
 ]
 
 

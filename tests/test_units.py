@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from syscall_lab.engine.lab import StepOutcome
 from syscall_lab.engine.snapshot import (
     FdEntry,
     KernelSocket,
@@ -27,9 +28,11 @@ from syscall_lab.engine.vocabulary import (
 )
 from syscall_lab.i18n import MESSAGES, pick, t
 from syscall_lab.lesson.catalog import discover
-from syscall_lab.lesson.model import Expect, Lesson, Step
+from syscall_lab.lesson.model import CheckResult, Expect, Lesson, Step
+from syscall_lab.lesson.runner import StepRecord
 from syscall_lab.observe.interrupts import moved, read_counters
-from syscall_lab.observe.procfs import ProcFS, decode_open_flags, fd_kind
+from syscall_lab.observe.procfs import ProcFS, cpu_list, cpu_ranges, decode_open_flags, fd_kind
+from syscall_lab.report.transcript import check_line
 
 from .conftest import ROOT
 
@@ -272,3 +275,78 @@ def test_an_irq_check_names_a_missing_line_instead_of_comparing_nothing(
     assert there.ok and there.actual == 0
     missing = Expect("irq", "interrupts", 0, op=">=", where="kbd").check(None, snap, irqs=d)
     assert not missing.ok and "no interrupt line 'kbd'" in (missing.note or "")
+
+
+# --- concurrency: CPU sets, work calls and checks made only where a machine can show them ----
+
+def _worked(ret: int, **value: object) -> StepOutcome:
+    snap = Snapshot(t=0.0, processes=(), sockets=())
+    return StepOutcome("app", "workers", (2, 0.5), "workers(2, 0.5) = 2", {}, {
+        "ret": ret, "value": value}, False, snap)
+
+
+def _app(cpus: tuple[int, ...]) -> Snapshot:
+    proc = ProcessState("app", 1, 100, 0, "S", "sleeping", cpus_allowed=cpus, cpu=cpus[0])
+    return Snapshot(t=0.0, processes=(proc,), sockets=())
+
+
+def test_cpu_lists_read_and_print_as_the_kernel_writes_them() -> None:
+    assert cpu_list("0-3,6\n") == (0, 1, 2, 3, 6) and cpu_list("") == ()
+    assert cpu_ranges([6, 0, 2, 1, 3]) == "0-3,6" and cpu_ranges([0]) == "0"
+    for cpus in ([0], [0, 1], [1, 3, 4, 5, 9], list(range(64))):
+        assert cpu_list(cpu_ranges(cpus)) == tuple(cpus)
+
+
+def test_cpu_sets_and_work_are_checked_and_printed_as_c_writes_them() -> None:
+    assert normalize_args("sched_setaffinity", [0, [1, 0]]) == [0, [0, 1]]
+    assert format_call("sched_setaffinity", [0, [0, 1]], {"ret": 0}) == \
+        "sched_setaffinity(0, 128, [0, 1]) = 0"
+    for bad, message in (([0, []], "list of CPU numbers"), ([0, [1024]], "between 0 and 1023"),
+                         ([0, [1, 1]], "names a CPU twice"), ([0, 3], "list of CPU numbers")):
+        with pytest.raises(ArgumentError, match=message):
+            normalize_args("sched_setaffinity", bad)
+    assert normalize_args("workers", [2, 0.5]) == [2, 0.5]
+    with pytest.raises(ArgumentError, match="between 1 and 8"):
+        normalize_args("workers", [9, 0.5])
+    with pytest.raises(ArgumentError, match="CPU seconds"):
+        normalize_args("work", ["long"])
+    value = {"wall_time": 1.004, "cpu_time": 1.0, "cores": 0.996}
+    assert format_call("workers", [2, 0.5], {"ret": 2, "value": value}) == \
+        "workers(2, 0.5) = 2  /* wall 1.00 s, CPU 1.00 s: 1.00 cores */"
+    assert format_call("workers", [2, 0.5], None) == "workers(2, 0.5) ..."
+
+
+def test_a_work_check_reads_the_measurement_rounded_to_a_millisecond() -> None:
+    out = _worked(2, wall_time=1.0123456, cpu_time=1.0004, cores=0.98826, switches=40,
+                  cpus_used=[0])
+    snap = out.snapshot
+    assert Expect("result", "cores", 1.05, op="<=").check(out, snap).actual == 0.988
+    assert Expect("result", "cpus_used", 1).check(out, snap).ok
+    wrong = Expect("result", "cores", 1.4, op=">=").check(out, snap)
+    assert not wrong.ok and wrong.actual == 0.988
+
+
+def test_a_check_with_a_condition_is_made_only_where_the_condition_holds() -> None:
+    out = _worked(2, cores=0.99)
+    two_cpus = Expect("process", "cpus", 2, op=">=", actor="app", source="app.cpus >= 2")
+    check = Expect("result", "cores", 1.4, op=">=", source="cores >= 1.4", guard=two_cpus)
+    # One CPU: not made, not failed, and the reason is the kernel's reading.
+    skipped = check.check(out, _app((0,)))
+    assert skipped.ok and skipped.skipped is not None and skipped.skipped.actual == 1
+    assert skipped.to_json()["skipped"]["expect"] == "app.cpus >= 2"
+    line = check_line(skipped, "en").plain
+    assert line.startswith("– cores >= 1.4") and "app.cpus >= 2 does not hold" in line
+    assert "조건이 맞지 않습니다" in check_line(skipped, "ko").plain
+    # Two CPUs: made, and it fails like any check when the kernel says otherwise.
+    made = check.check(out, _app((0, 1)))
+    assert made.skipped is None and not made.ok and made.actual == 0.99
+    assert check_line(made, "en").plain.startswith("✗ cores >= 1.4")
+
+
+def test_a_skipped_check_is_neither_counted_as_made_nor_as_failed() -> None:
+    snap = _app((0,))
+    cond = CheckResult("app.cpus >= 2", False, 1)
+    record = StepRecord(1, 1, Step(say=None), None, snap, (), (
+        CheckResult("ret == 2", True, 2), CheckResult("cores >= 1.4", True, None, skipped=cond),
+        CheckResult("cpu_time >= 1.0", False, 0.5)), ())
+    assert record.tally == (2, 1) and record.skipped == 1

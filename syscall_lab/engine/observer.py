@@ -161,4 +161,4 @@ class Observer:
             ppid=ns_pid.get(rec.ppid, 0), state=rec.state, state_name=rec.state_name,
             syscall=None if idle else name, syscall_nr=None if idle or not sc else sc.nr,
             wchan=None if idle else rec.wchan, blocked_in=blocked_in, idle=idle, host=a.host,
-            fds=fds)
+            cpu=rec.cpu, cpus_allowed=rec.cpus_allowed, threads=rec.threads, fds=fds)

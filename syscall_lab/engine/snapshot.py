@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from ..observe.procfs import cpu_ranges
+
 __all__ = ["Change", "FdEntry", "KernelSocket", "ProcessState", "Snapshot", "SocketState", "diff"]
 
 
@@ -125,8 +127,19 @@ class ProcessState:
     """Waiting for the lab's next request (sleeping on its control channel)."""
     host: str | None = None
     """The lab host it runs on (client or server in a wire lab; None on loopback)."""
+    cpu: int | None = None
+    """The CPU it last ran on (``ps -o psr``)."""
+    cpus_allowed: tuple[int, ...] = ()
+    """The CPUs it may run on, its affinity (``taskset -p``)."""
+    threads: int = 1
+    """How many threads it has (``ps -o nlwp``)."""
     fds: tuple[FdEntry, ...] = ()
     source: str = "/proc/PID/stat, status, syscall, wchan"
+
+    @property
+    def cpus(self) -> int:
+        """How many CPUs it may run on."""
+        return len(self.cpus_allowed)
 
     def fd(self, number: int) -> FdEntry | None:
         return next((f for f in self.fds if f.fd == number), None)
@@ -144,6 +157,8 @@ class ProcessState:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ProcessState:
         kw = {k: v for k, v in d.items() if k != "fds" and k in {f.name for f in fields(cls)}}
+        if "cpus_allowed" in kw:
+            kw["cpus_allowed"] = tuple(kw["cpus_allowed"])
         return cls(**kw, fds=tuple(FdEntry.from_json(f) for f in d.get("fds", [])))
 
 
@@ -266,6 +281,11 @@ def _fd_view(f: FdEntry) -> dict[str, Any]:
     return out
 
 
+def _process_view(p: ProcessState) -> dict[str, Any]:
+    return {"state": p.state, "blocked_in": p.blocked_in, "ppid": p.ppid,
+            "cpus": cpu_ranges(p.cpus_allowed), "threads": p.threads}
+
+
 def _changed(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     keys = [k for k in b if a.get(k) != b.get(k)]
     return {k: a.get(k) for k in keys}, {k: b.get(k) for k in keys}
@@ -282,8 +302,7 @@ def diff(old: Snapshot | None, new: Snapshot, include_lab: bool = False) -> list
             out.append(Change("process_started", actor,
                               after={"pid": p.pid, "ppid": p.ppid, "state": p.state}))
         else:
-            view_q = {"state": q.state, "blocked_in": q.blocked_in, "ppid": q.ppid}
-            view_p = {"state": p.state, "blocked_in": p.blocked_in, "ppid": p.ppid}
+            view_q, view_p = _process_view(q), _process_view(p)
             if view_p != view_q:
                 before, after = _changed(view_q, view_p)
                 out.append(Change("process_changed", actor, before=before, after=after))

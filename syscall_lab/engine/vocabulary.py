@@ -22,6 +22,7 @@ from typing import Any
 
 __all__ = [
     "CALLS",
+    "WORK_CALLS",
     "ArgumentError",
     "Call",
     "Param",
@@ -45,7 +46,7 @@ SYSCALL_NUMBERS: dict[str, dict[str, int]] = {
         "shutdown": 48, "bind": 49, "listen": 50, "getsockname": 51, "getpeername": 52,
         "setsockopt": 54, "getsockopt": 55, "clone": 56, "wait4": 61,
         "clock_nanosleep": 230, "exit_group": 231, "openat": 257, "accept4": 288,
-        "dup3": 292, "pipe2": 293, "clone3": 435,
+        "dup3": 292, "pipe2": 293, "clone3": 435, "futex": 202, "sched_setaffinity": 203,
     },
     "aarch64": {
         "dup": 23, "dup3": 24, "openat": 56, "close": 57, "pipe2": 59, "read": 63,
@@ -53,7 +54,7 @@ SYSCALL_NUMBERS: dict[str, dict[str, int]] = {
         "bind": 200, "listen": 201, "accept": 202, "connect": 203, "getsockname": 204,
         "getpeername": 205, "sendto": 206, "recvfrom": 207, "setsockopt": 208,
         "getsockopt": 209, "shutdown": 210, "clone": 220, "accept4": 242, "wait4": 260,
-        "clone3": 435,
+        "clone3": 435, "futex": 98, "sched_setaffinity": 122,
     },
 }
 
@@ -111,6 +112,10 @@ WRITABLE_PATHS = frozenset({"/dev/null"})
 MAX_IO = 1 << 16  # the most bytes one read/recv may ask for
 MAX_SEND = 1 << 14  # the most bytes one send/write may carry (it travels in one channel message)
 MAX_SLEEP = 600  # seconds
+MAX_WORK_S = 5.0  # the most CPU seconds one worker may burn (a step waits at most 10 s)
+MAX_WORKERS = 8
+MAX_CPU = 1023  # cpu_set_t holds CPUs 0 to 1023
+CPU_SET_SIZE = 128  # sizeof(cpu_set_t)
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,8 @@ class Param:
     """The C parameter's name (``sockfd``, ``backlog``)."""
     kind: str
     """How the value is written and checked: fd, int, domain, socktype, protocol, addr,
-    level, optname, optval, how, data, size, msgflags, path, oflags, seconds, pid, wait."""
+    level, optname, optval, how, data, size, msgflags, path, oflags, seconds, pid, wait,
+    cpus (a list of CPU numbers), work (CPU seconds, a decimal), workers (how many)."""
     default: Any = None
     """The value when omitted; ``None`` means the argument is required."""
 
@@ -138,7 +144,8 @@ class Call:
     syscalls: Mapping[str, str]
     """Architecture -> the kernel syscall glibc enters for this function."""
     returns: str
-    """What a non-negative return value is: fd, fds, int, bytes, pid, none."""
+    """What a non-negative return value is: fd, fds, int, bytes, pid, none, work (a
+    measurement of CPU-bound work: wall and CPU time)."""
     blocks: bool = False
     """Whether the call can sleep in the kernel waiting for something to happen."""
     summary: str = ""
@@ -233,7 +240,31 @@ CALLS: dict[str, Call] = {c.name: c for c in [
          summary="this process's id"),
     Call("sleep", "unsigned int sleep(unsigned int seconds);", (Param("seconds", "seconds"),),
          _same("clock_nanosleep"), "int", blocks=True, summary="sleep for some seconds"),
+    Call("sched_setaffinity", "int sched_setaffinity(pid_t pid, size_t cpusetsize, "
+                              "const cpu_set_t *mask);",
+         (Param("pid", "pid"), Param("mask", "cpus")), _same("sched_setaffinity"), "int",
+         summary="choose the CPUs a process may run on (its children inherit the choice)"),
+    # CPU-bound work: a busy loop in user mode, measured by the kernel's own accounting. The
+    # syscall named is the one the caller sleeps in while its workers run (none for work()).
+    Call("work", "void work(double cpu_seconds); /* for (;;) until the kernel has charged "
+                 "this thread cpu_seconds of CPU time */",
+         (Param("cpu_seconds", "work"),), _same("none"), "work",
+         summary="busy-loop in user mode until the kernel has charged this many CPU seconds"),
+    Call("workers", "int workers(int n, double cpu_seconds); /* fork() n children that each "
+                    "work(cpu_seconds), then waitpid() each */",
+         (Param("n", "workers"), Param("cpu_seconds", "work")), _same("wait4"), "work",
+         blocks=True, summary="n child processes do the same CPU-bound work at once"),
+    Call("threads", "int threads(int n, double cpu_seconds); /* pthread_create() n threads "
+                    "that each work(cpu_seconds) in C, then pthread_join() each */",
+         (Param("n", "workers"), Param("cpu_seconds", "work")), _same("futex"), "work",
+         blocks=True, summary="n threads of this process do the work in C, as C threads do"),
+    Call("py_threads", "int py_threads(int n, double cpu_seconds); /* n Python threads that "
+                       "each run a Python loop, taking turns on Python's GIL */",
+         (Param("n", "workers"), Param("cpu_seconds", "work")), _same("futex"), "work",
+         blocks=True, summary="n threads do the work in Python bytecode, which holds the GIL"),
 ]}
+
+WORK_CALLS = frozenset(n for n, c in CALLS.items() if c.returns == "work")
 
 
 def syscall_for(call: Call, arch: str | None = None) -> tuple[str, int | None]:
@@ -381,6 +412,22 @@ def _normalize_one(param: Param, value: Any, call: str) -> Any:
         return _int(value, what, 0, MAX_IO)
     if kind == "seconds":
         return _int(value, what, 0, MAX_SLEEP)
+    if kind == "work":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ArgumentError(f"{what} is CPU seconds, a number like 0.5 or 0.5s")
+        if not 0.01 <= value <= MAX_WORK_S:
+            raise ArgumentError(f"{what} must be between 0.01 and {MAX_WORK_S:g} seconds, "
+                                f"not {value:g}")
+        return float(value)
+    if kind == "workers":
+        return _int(value, what, 1, MAX_WORKERS)
+    if kind == "cpus":
+        if not isinstance(value, (list, tuple)) or not value:
+            raise ArgumentError(f"{what} is a list of CPU numbers, like [0] or [0, 1]")
+        cpus = [_int(c, f"{what}: a CPU number", 0, MAX_CPU) for c in value]
+        if len(set(cpus)) != len(cpus):
+            raise ArgumentError(f"{what} names a CPU twice")
+        return sorted(cpus)
     if kind == "data":
         if not isinstance(value, str):
             raise ArgumentError(f"{what} must be text, not {value!r}")
@@ -530,6 +577,10 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
             parts.append(f"{format_sockaddr(a)}, {_sockaddr_len(a)}")
         elif k == "path":
             parts.append(_quote(a, 200))
+        elif k == "cpus":
+            parts.insert(len(parts), f"{CPU_SET_SIZE}, [{', '.join(map(str, a))}]")
+        elif k == "work":
+            parts.append(f"{a:g}")
         elif k == "size":
             data = value.get("text") if isinstance(value, dict) else None
             parts.append(f"{_quote(data) if data is not None else '...'}, {a}")
@@ -566,4 +617,7 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
         return f"{text} = -1 {result['errno']} ({result.get('strerror', '')})"
     if name == "exit":
         return f"{text} = ?"
+    if name in WORK_CALLS and isinstance(value, dict):
+        return (f"{text} = {result.get('ret')}  /* wall {value['wall_time']:.2f} s, CPU "
+                f"{value['cpu_time']:.2f} s: {value['cores']:.2f} cores */")
     return f"{text} = {result.get('ret')}"

@@ -19,6 +19,7 @@
     wire.held == 1                        packets the wire is holding
     client.output contains "hello"        what an actor wrote during the step
     softirqs(NET_RX) >= 1                 an interrupt counter that moved during the step
+    cores >= 1.5 if p.cpus >= 2           checked only where the condition holds
 
 The parser only builds a tree of names, literals and positions; it never evaluates anything.
 What the names mean (an actor, a named fd, a syscall) is decided by :mod:`.loader`, which
@@ -177,6 +178,12 @@ class Comparison:
     rhs: Value | None
     """None: a bare boolean (``blocked``)."""
     op_start: int
+    guard: Comparison | None = None
+    """``... if COND``: check only where COND holds."""
+    guard_start: int = 0
+    """Where the condition begins."""
+    end: int = 0
+    """Where the comparison ends (before ``if``)."""
 
 
 @dataclass
@@ -374,19 +381,35 @@ def parse_do(text: str) -> Expr | Keyword:
 
 
 def parse_expect(text: str) -> Comparison:
-    """An ``expect:`` item: ``lhs op value``, or a bare ``lhs`` meaning ``lhs == true``."""
+    """An ``expect:`` item: ``lhs op value``, or a bare ``lhs`` meaning ``lhs == true``;
+    either may end with ``if COND``, a comparison of the same form (not itself guarded)."""
     p = _Parser(text)
     if p.tok.kind == "end":
         raise GrammarError(0, "empty check: write one like lsock.state == LISTEN")
-    lhs = p.expr()
+    main = _comparison(p)
+    if not (p.tok.kind == "name" and p.tok.text == "if"):
+        p.end("the value")
+        return main
+    p.next()
     if p.tok.kind == "end":
-        return Comparison(lhs, "==", None, len(text))
+        raise GrammarError(p.tok.start, "say when to check: ... if server.cpus >= 2")
+    start = p.tok.start
+    guard = _comparison(p)
+    if p.tok.kind == "name" and p.tok.text == "if":
+        raise GrammarError(p.tok.start, "one 'if' a check")
+    p.end("the condition")
+    return Comparison(main.lhs, main.op, main.rhs, main.op_start, guard, start, main.end)
+
+
+def _comparison(p: _Parser) -> Comparison:
+    lhs = p.expr()
     op = p.tok
+    if op.kind == "end" or (op.kind == "name" and op.text == "if"):
+        return Comparison(lhs, "==", None, op.start, end=op.start)
     if op.kind == "op" or (op.kind == "name" and op.text == "contains"):
         p.next()
     else:
         raise GrammarError(op.start, "expected a comparison (==, !=, >=, <=, >, <, contains)"
                            + p._found())
     rhs = p.value()
-    p.end("the value")
-    return Comparison(lhs, op.text, rhs, op.start)
+    return Comparison(lhs, op.text, rhs, op.start, end=p.tok.start)

@@ -28,6 +28,7 @@ from typing import Any
 from ..engine.vocabulary import (
     CALLS,
     SYSCALL_NUMBERS,
+    WORK_CALLS,
     ArgumentError,
     UnknownCallError,
     normalize_arg,
@@ -42,7 +43,7 @@ from ..observe.interrupts import SOFTIRQS
 from ..observe.procfs import STATE_NAMES
 from ..observe.sockdiag import TCP_STATES
 from . import grammar as g
-from .model import FD_FIELDS, PROCESS_FIELDS, Ask, Expect, Lesson, Ref, Step
+from .model import FD_FIELDS, PROCESS_FIELDS, WORK_FIELDS, Ask, Expect, Lesson, Ref, Step
 from .schema import LANG_NAMES, NAME_PATTERN, LessonFile, keys_of
 from .source import MAX_BYTES, Located, Path, Problem, Source, read_source
 
@@ -69,9 +70,12 @@ RFC_STATES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1", "FIN_WAIT_2
               "CLOSED": "CLOSE", "SYN-RECEIVED": "SYN_RECV", "TIMED_WAIT": "TIME_WAIT"}
 FD_KINDS = ("socket", "pipe", "file", "tty", "device", "anon_inode", "other")
 WIRE_STEPS = ("deliver", "discard", "clear")
-BOOL_FIELDS = ("blocked", "exists")
+BOOL_FIELDS = ("blocked", "exists", "gil")
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
-                 "count", "value")
+                 "count", "value", "cpu", "cpus", "threads", "wall_time", "cpu_time", "cores",
+                 "switches", "cpus_used")
+DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores")
+"""Number fields a decimal may be compared with (seconds, and their ratio)."""
 TEXT_FIELDS = ("data", "text", "target", "wchan")
 ADDRESS_FIELDS = ("local", "remote")
 _NAME = re.compile(NAME_PATTERN)
@@ -521,7 +525,7 @@ class _Loader:
         known = [*self.actors, *self.names]
         if in_check:
             known += ["ret", "errno", "blocked", "data", "count", "packets", "wire",
-                      "interrupts", "softirqs"]
+                      "interrupts", "softirqs", *WORK_FIELDS]
             return f"no actor or name '{word}'{_suggest(word, known)}"
         names = ", ".join(list(self.names)[-10:])
         return (f"no actor or name '{word}'{_suggest(word, known)} (actors: "
@@ -539,7 +543,7 @@ class _Loader:
             if info is None:
                 self._unknown(path, word, v.start)
                 return _BAD
-            if info.kind == "actor" and call != "waitpid":
+            if info.kind == "actor" and call not in ("waitpid", "sched_setaffinity"):
                 self.add(path, f"'{word}' is a process (fork()'s child); pass a number or an "
                                "fd name", offset=v.start)
                 return _BAD
@@ -717,10 +721,17 @@ class _Loader:
             return None
         at = self.src.where(path)
         try:
+            guard = None
+            if cmp.guard is not None:
+                g_subject = self._subject(cmp.guard.lhs, kw)
+                guard = Expect(**g_subject, value=self._rhs(cmp.guard, g_subject),
+                               op=cmp.guard.op, source=text[cmp.guard_start:].strip(),
+                               line=at.line, col=at.col)
             subject = self._subject(cmp.lhs, kw)
             value = self._rhs(cmp, subject)
-            return Expect(**subject, value=value, op=cmp.op, source=text.strip(),
-                          line=at.line, col=at.col)
+            source = text[:cmp.end].strip() if guard else text.strip()
+            return Expect(**subject, value=value, op=cmp.op, source=source, line=at.line,
+                          col=at.col, guard=guard)
         except _Bad as bad:
             if bad.message:
                 self.add(path, bad.message, offset=bad.offset)
@@ -729,11 +740,15 @@ class _Loader:
     def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(lhs, g.Name):
             w = lhs.text
-            if w in ("ret", "errno", "blocked", "data"):
+            if w in ("ret", "errno", "blocked", "data", *WORK_FIELDS):
                 if "call" not in kw and "wait" not in kw:
                     raise _Bad(lhs.start, f"'{w}' is what a call returned; this step makes no "
                                           "call (check the kernel instead, e.g. "
                                           "lsock.state == LISTEN)")
+                if w in WORK_FIELDS and "call" in kw and kw["call"] not in WORK_CALLS:
+                    raise _Bad(lhs.start, f"'{w}' is what a work call measured ("
+                                          f"{', '.join(sorted(WORK_CALLS))}); this step's call "
+                                          f"is {kw['call']}()")
                 return {"subject": "result", "field": w}
             if w in self.names and self.names[w].kind != "actor":
                 return {"subject": "value", "field": "value", "name": w}
@@ -903,11 +918,15 @@ class _Loader:
         if f in NUMBER_FIELDS:
             if isinstance(v, g.Literal) and v.kind == "number" and isinstance(v.value, int):
                 return v.value
+            if isinstance(v, g.Literal) and f in DECIMAL_FIELDS and v.kind in ("number",
+                                                                               "duration"):
+                return float(v.value)
             if isinstance(v, g.Symbol) and v.word and v.word in self.names:
                 return Ref(v.word)  # an fd's number, a value, or a fork() child's pid
             if isinstance(v, g.Symbol) and v.word and v.word[0].islower():
                 self._unknown_bad(v.word, v.start)
-            raise _Bad(at, f"{f} is a whole number")
+            raise _Bad(at, f"{f} is a number" if f in DECIMAL_FIELDS else
+                       f"{f} is a whole number")
         if isinstance(v, g.Literal) and v.kind == "none":
             return None
         if f in ADDRESS_FIELDS:

@@ -139,8 +139,14 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 FD_FIELDS = ("kind", "target", "state", "local", "remote", "accept_queue", "backlog", "recv_q",
              "send_q", "retransmits", "proto", "exists")
-PROCESS_FIELDS = ("state", "blocked_in", "syscall", "wchan", "ppid", "exists")
-RESULT_FIELDS = ("ret", "errno", "blocked", "data")
+PROCESS_FIELDS = ("state", "blocked_in", "syscall", "wchan", "ppid", "exists", "cpu", "cpus",
+                  "threads")
+WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil")
+"""What a work call measured (work, workers, threads, py_threads): seconds on the wall clock,
+CPU seconds the kernel charged its workers, their ratio (how many CPUs' worth it kept busy),
+involuntary context switches, how many distinct CPUs its workers ran on, and (py_threads)
+whether this Python has its global interpreter lock."""
+RESULT_FIELDS = ("ret", "errno", "blocked", "data", *WORK_FIELDS)
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
@@ -158,11 +164,16 @@ class CheckResult:
     """What the kernel really showed."""
     note: str | None = None
     """Why there was nothing to compare (a name with no value yet)."""
+    skipped: CheckResult | None = None
+    """The check was not made: its condition (``... if p.cpus >= 2``) does not hold on this
+    machine, as this result of the condition shows. Not a failure, and shown as such."""
 
     def to_json(self) -> dict[str, Any]:
-        out = {"expect": self.expect, "ok": self.ok, "actual": self.actual}
+        out: dict[str, Any] = {"expect": self.expect, "ok": self.ok, "actual": self.actual}
         if self.note:
             out["note"] = self.note
+        if self.skipped is not None:
+            out["skipped"] = self.skipped.to_json()
         return out
 
 
@@ -197,6 +208,9 @@ class Expect:
     line: int | None = None
     """Where the lesson file wrote it."""
     col: int | None = None
+    guard: Expect | None = None
+    """A condition on this machine (``p.cpus >= 2``): when it does not hold, the check is
+    skipped and the student is shown why, instead of failing on a machine that cannot show it."""
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
@@ -249,9 +263,14 @@ class Expect:
                 return None
             if self.field == "blocked":
                 return outcome.blocked
+            value = (outcome.result or {}).get("value")
             if self.field == "data":
-                value = (outcome.result or {}).get("value")
                 return value.get("text") if isinstance(value, dict) else None
+            if self.field in WORK_FIELDS:
+                got = value.get(self.field) if isinstance(value, dict) else None
+                if isinstance(got, float):
+                    return round(got, 3)  # milliseconds: what the student reads
+                return len(got) if isinstance(got, list) else got
             return outcome.ret if self.field == "ret" else outcome.errno
         if self.subject == "value":
             return env.value(Ref(self.name or ""))
@@ -291,6 +310,10 @@ class Expect:
               wire: WireView | None = None, env: Bindings | None = None,
               events: tuple[Mapping[str, Any], ...] = (),
               irqs: IrqDelta | None = None) -> CheckResult:
+        if self.guard is not None:
+            cond = self.guard.check(outcome, snap, wire, env, events, irqs)
+            if not cond.ok:
+                return CheckResult(self.text, True, None, skipped=cond)
         try:
             actual = self.actual(outcome, snap, wire, env, events, irqs)
             wanted = (env or Bindings()).resolve(self.value)

@@ -55,10 +55,16 @@ class StepRecord:
 
     @property
     def tally(self) -> tuple[int, int]:
-        """(checks, failures); a step that could not run counts as one failed check."""
+        """(checks made, failures); a step that could not run counts as one failed check.
+        A check skipped on this machine (its ``if`` does not hold) is not counted."""
         failed = sum(1 for c in self.checks if not c.ok)
         extra = 1 if self.error else 0
-        return len(self.checks) + extra, failed + extra
+        return len(self.checks) - self.skipped + extra, failed + extra
+
+    @property
+    def skipped(self) -> int:
+        """Checks not made here because their condition does not hold on this machine."""
+        return sum(1 for c in self.checks if c.skipped is not None)
 
 
 class LessonRun:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,8 @@ __all__ = [
     "ProcFS",
     "ProcRecord",
     "SyscallRecord",
+    "cpu_list",
+    "cpu_ranges",
     "decode_open_flags",
     "fd_kind",
 ]
@@ -116,10 +119,38 @@ class ProcRecord:
     """None where the kernel does not let us read it (zombies, other users)."""
     wchan: str | None
     """The kernel function the task sleeps in, or None."""
+    cpu: int | None = None
+    """The CPU it last ran on (``/proc/PID/stat`` field 39, ``ps -o psr``)."""
+    cpus_allowed: tuple[int, ...] = ()
+    """The CPUs it may run on (``Cpus_allowed_list``: its affinity, ``taskset -p``)."""
+    threads: int = 1
+    """How many threads it has (``Threads``, ``ps -o nlwp``)."""
 
     @property
     def state_name(self) -> str:
         return STATE_NAMES.get(self.state, self.state)
+
+
+def cpu_list(text: str) -> tuple[int, ...]:
+    """``0-3,6`` (the kernel's list format, as in ``Cpus_allowed_list``) as CPU numbers."""
+    out: list[int] = []
+    for part in text.strip().split(","):
+        if not part:
+            continue
+        lo, _, hi = part.partition("-")
+        out += range(int(lo), int(hi or lo) + 1)
+    return tuple(out)
+
+
+def cpu_ranges(cpus: Iterable[int]) -> str:
+    """CPU numbers in the kernel's list format: ``0-3,6`` (the inverse of :func:`cpu_list`)."""
+    out: list[str] = []
+    for c in sorted(set(cpus)):
+        if out and out[-1].rpartition("-")[2] == str(c - 1):
+            out[-1] = f"{out[-1].partition('-')[0]}-{c}"
+        else:
+            out.append(str(c))
+    return ",".join(out)
 
 
 class ProcFS:
@@ -184,11 +215,19 @@ class ProcFS:
         comm, fields = parsed
         state, ppid = fields[0], int(fields[1])
         nspid: tuple[int, ...] = (pid,)
+        allowed: tuple[int, ...] = ()
+        threads = 1
         for line in status.splitlines():
-            if line.startswith("NSpid:"):
-                nspid = tuple(int(x) for x in line.split()[1:])
-                break
-        return ProcRecord(pid, comm, state, ppid, nspid, self.syscall(pid), self._wchan(pid))
+            key, _, value = line.partition(":")
+            if key == "NSpid":
+                nspid = tuple(int(x) for x in value.split())
+            elif key == "Threads":
+                threads = int(value)
+            elif key == "Cpus_allowed_list":
+                allowed = cpu_list(value)
+        cpu = int(fields[36]) if len(fields) > 36 else None
+        return ProcRecord(pid, comm, state, ppid, nspid, self.syscall(pid), self._wchan(pid),
+                          cpu, allowed, threads)
 
     def syscall(self, pid: int) -> SyscallRecord | None:
         """What ``/proc/PID/syscall`` says, or None where it cannot be read."""

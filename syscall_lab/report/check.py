@@ -72,19 +72,23 @@ def _run_one(lesson: Lesson, lang: str, out: TextIO, pace: float = 0.0) -> bool:
     """Run ``lesson`` on a fresh lab; report each failed check where the file wrote it."""
     start = time.monotonic()
     lines: list[str] = []
-    total = bad = 0
+    total = bad = skipped = 0
     lab = Lab(network=lesson.mode)
     try:
         for r in run_lesson(lesson, lab):
             if pace and r.index < len(lesson.steps):
                 time.sleep(pace)
             n, f = r.tally
-            total, bad = total + n, bad + f
+            total, bad, skipped = total + n, bad + f, skipped + r.skipped
             if r.error:
                 lines.append(f"{lesson.path}:{r.step.line or 1}:1: "
                              + t("check_error_line", lang, n=r.index, error=r.error))
             for e, c in zip(r.step.expect, r.checks, strict=True):
-                if not c.ok:
+                if c.skipped is not None:
+                    lines.append(f"{lesson.path}:{e.line or r.step.line or 1}:{e.col or 1}: "
+                                 + t("check_skipped_line", lang, n=r.index, expect=c.expect,
+                                     cond=c.skipped.expect, actual=c.skipped.actual))
+                elif not c.ok:
                     actual = c.note or repr(c.actual)
                     lines.append(f"{lesson.path}:{e.line or r.step.line or 1}:{e.col or 1}: "
                                  + t("check_failed_line", lang, n=r.index, expect=c.expect,
@@ -101,6 +105,7 @@ def _run_one(lesson: Lesson, lang: str, out: TextIO, pace: float = 0.0) -> bool:
         out.write(t("check_fail", lang, path=lesson.path, id=lesson.id, failed=bad,
                     checks=total) + "\n")
         return False
+    more = t("check_pass_skipped", lang, n=skipped) if skipped else ""
     out.write(t("check_pass", lang, path=lesson.path, id=lesson.id, steps=len(lesson.steps),
-                checks=total, seconds=seconds) + "\n")
+                checks=total, skipped=more, seconds=seconds) + "\n")
     return True

@@ -19,7 +19,7 @@ from ..engine.lab import WireView
 from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
 from ..i18n import field_label, packet_word, pick, t
-from ..lesson.model import Ask, Lesson
+from ..lesson.model import Ask, CheckResult, Lesson
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta
@@ -117,6 +117,7 @@ class Transcript:
         self.arch = machine_arch()
         self.total = 0
         self.failed = 0
+        self.skipped = 0
 
     def header(self) -> None:
         c = self.console
@@ -147,6 +148,8 @@ class Transcript:
             if o.syscall.get("nr") is not None:
                 self._put(escape(t("syscall_nr", lang, name=o.syscall["name"],
                                    nr=o.syscall["nr"], arch=self.arch)), 4, "dim")
+            for w in work_lines(o.result, lang):
+                self._put(escape(w), 4)
             if o.blocked:
                 proc = r.snapshot.process(o.actor)
                 where = proc.blocked_in if proc and proc.blocked_in else o.call
@@ -170,14 +173,11 @@ class Transcript:
         if r.checks_irqs:
             self._put(escape(irq_line(r.irqs, lang)), 2, "dim")
         for chk in r.checks:
-            if chk.ok:
-                self._put(f"[green]✓ [/]{escape(chk.expect)}")
-            else:
-                actual = chk.note or t("actual", lang, actual=chk.actual)
-                self._put(f"[bold red]✗ [/]{escape(chk.expect)}  [red]({escape(actual)})[/]")
+            self._put(check_line(chk, lang))
         total, failed = r.tally
         self.total += total
         self.failed += failed
+        self.skipped += r.skipped
 
     def _ask(self, ask: Ask) -> None:
         """Headless, nobody answers: the question, its choices and the answer, as a quiz
@@ -230,6 +230,42 @@ class Transcript:
                     style="bold red")
         else:
             c.print(t("summary_ok", self.lang, n=self.total), style="bold green")
+        if self.skipped:
+            c.print(t("summary_skipped", self.lang, n=self.skipped).strip(), style="yellow")
+
+
+def work_lines(result: dict[str, Any] | None, lang: str) -> list[str]:
+    """One line per worker of a work call: what the kernel charged it and where it ran."""
+    value = (result or {}).get("value")
+    each = value.get("each") if isinstance(value, dict) else None
+    if not each or len(each) < 2:
+        return []
+    out = []
+    for n, e in enumerate(each, 1):
+        who = (t("worker_child", lang, pid=e["pid"]) if "pid" in e
+               else t("worker_thread", lang, n=n))
+        out.append(t("worker_line", lang, who=who, cpu=e["cpu_time"], wall=e["wall_time"],
+                     cpus=",".join(map(str, e["cpus"])) or "?", switches=e["switches"]))
+    return out
+
+
+def check_line(c: CheckResult, lang: str) -> Text:
+    """``✓ check``; ``✗ check  (the kernel shows 2)``; a check whose condition does not
+    hold here (``... if p.cpus >= 2``) is marked as not made, with why."""
+    line = Text()
+    if c.skipped is not None:
+        line.append("– ", style="bold yellow")
+        line.append(c.expect, style="dim")
+        line.append("  (" + t("skipped", lang, cond=c.skipped.expect,
+                              actual=c.skipped.note or c.skipped.actual) + ")", style="yellow")
+    elif c.ok:
+        line.append("✓ ", style="bold green")
+        line.append(c.expect)
+    else:
+        line.append("✗ ", style="bold red")
+        line.append(c.expect, style="bold")
+        line.append(f"  ({c.note or t('actual', lang, actual=c.actual)})", style="red")
+    return line
 
 
 FATE_STYLE = {"held": "bold yellow", "dropped": "bold red", "lost": "bold red",

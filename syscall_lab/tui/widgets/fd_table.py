@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from rich.text import Text
@@ -11,6 +12,7 @@ from textual.widgets import DataTable, Static
 
 from ...engine.snapshot import FdEntry, ProcessState
 from ...i18n import t
+from ...observe.procfs import cpu_ranges
 from ..view import View
 
 __all__ = ["FdTable", "fd_cells"]
@@ -19,6 +21,8 @@ COLUMNS = ("mark", "fd", "kind", "target", "state", "queues")
 WIDTHS = {"mark": 1, "fd": 3, "kind": 6, "target": 32, "state": 11, "queues": 5}
 """Fixed: a table that changes its column widths at every step would make the screen jump."""
 
+_MACHINE_CPUS = set(os.sched_getaffinity(0))
+"""The CPUs a process may use unless it chose fewer: a process's CPUs are shown when not these."""
 _MARK = {"fd_opened": ("+", "bold green"), "fd_changed": ("~", "bold yellow"),
          "fd_closed": ("-", "dim strike")}
 
@@ -94,6 +98,11 @@ class FdTable(Vertical):
                              host_pid=view.volatile.pid(proc.host_pid),
                              state=f"{proc.state} {proc.state_name}"),
                     style="red" if proc.state == "Z" else "")
+        if proc.cpus_allowed and set(proc.cpus_allowed) != _MACHINE_CPUS:
+            line.append("  · " + t("proc_cpus", lang, cpus=cpu_ranges(proc.cpus_allowed)),
+                        style="cyan")
+        if proc.threads > 1:
+            line.append("  · " + t("proc_threads", lang, n=proc.threads), style="cyan")
         if proc.blocked_in:
             line.append("  · " + t("blocked_short", lang, call=proc.blocked_in),
                         style="bold yellow")

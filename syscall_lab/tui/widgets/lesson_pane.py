@@ -13,7 +13,7 @@ from ...engine.vocabulary import CALLS, machine_arch
 from ...i18n import pick, t
 from ...lesson.model import Ask, Step
 from ...lesson.runner import StepRecord
-from ...report.transcript import action_text, irq_line
+from ...report.transcript import action_text, check_line, irq_line, work_lines
 from ..view import View
 
 __all__ = ["LessonPane"]
@@ -81,6 +81,8 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
             proto += "   " + t("syscall_nr", lang, name=o.syscall.get("name"), nr=nr,
                                 arch=machine_arch())
         call.append("\n  " + proto, style="dim")
+        for w in work_lines(o.result, lang):
+            call.append("\n  " + w)
         if o.blocked:
             proc = r.snapshot.process(o.actor)
             where = proc.blocked_in if proc and proc.blocked_in else o.call
@@ -95,16 +97,7 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
         out.append(_answered(r, r.step.ask, chosen, lang))
     if r.checks_irqs:
         out.append(Text(irq_line(r.irqs, lang), style="dim"))
-    for c in r.checks:
-        line = Text()
-        if c.ok:
-            line.append("✓ ", style="bold green")
-            line.append(c.expect)
-        else:
-            line.append("✗ ", style="bold red")
-            line.append(c.expect, style="bold")
-            line.append(f"  ({c.note or t('actual', lang, actual=c.actual)})", style="red")
-        out.append(line)
+    out.extend(check_line(c, lang) for c in r.checks)
     return out
 
 

@@ -3,9 +3,14 @@ order, and a course file is checked like a lesson file."""
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+from rich.console import Console
+from rich.markdown import Markdown
+
+from syscall_lab.i18n import pick
 from syscall_lab.lesson.catalog import bundled_dir, discover
 from syscall_lab.lesson.course import Course, load_course
 
@@ -65,6 +70,23 @@ def test_each_lesson_of_the_course_asks_at_least_two_questions_in_both_languages
         asks = [s.ask for s in lesson.steps if s.ask is not None]
         assert len(asks) >= 2, f"{lesson_id} asks {len(asks)} question(s)"
         assert set(lesson.languages) == {"en", "ko"}, lesson_id
+
+
+def test_every_lessons_markdown_renders_without_stray_marks() -> None:
+    """CommonMark does not close ``**`` after punctuation when a letter follows it, which
+    Korean particles always do: ``**sched_setaffinity()**로`` shows its asterisks. Every text
+    of every bundled lesson is rendered as the screen renders it."""
+    catalog = discover([str(bundled_dir())], search=False)
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    for lesson in catalog.lessons.values():
+        for n, step in enumerate(lesson.steps, 1):
+            for lang in lesson.languages:
+                if not step.say:
+                    continue
+                with console.capture() as shown:
+                    console.print(Markdown(pick(step.say, lang)))
+                assert "**" not in shown.get() and "__" not in shown.get(), \
+                    f"{lesson.id} step {n} ({lang}): {shown.get()}"
 
 
 def test_a_course_naming_a_missing_lesson_is_reported_at_its_line(tmp_path: Path) -> None:

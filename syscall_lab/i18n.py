@@ -163,6 +163,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_state": {"en": "state", "ko": "상태"},
     "col_queues": {"en": "queues", "ko": "큐"},
     "fd_closed_mark": {"en": "closed", "ko": "닫힘"},
+    "took": {"en": "the call took {ms:.3f} ms", "ko": "호출에 걸린 시간: {ms:.3f}ms"},
     "proc_cpus": {"en": "may run on CPU {cpus}", "ko": "CPU {cpus}에서만 실행 가능"},
     "proc_threads": {"en": "{n} threads", "ko": "스레드 {n}개"},
     "worker_line": {"en": "{who}: CPU time {cpu:.2f} s, wall {wall:.2f} s, ran on CPU {cpus}, "

@@ -166,3 +166,25 @@ def test_what_a_step_writes_to_its_terminal_belongs_to_that_step(tmp_path: Path)
     r = run_cli("check", str(f), "--lang", "en", timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "output: 150 steps, 150 checks" in r.stdout
+
+
+def test_a_call_is_timed_by_the_kernels_clock_not_the_lessons_word(tmp_path: Path) -> None:
+    """With 50 ms added each way, connect() cannot return before one round trip (100 ms);
+    a UDP sendto() waits for nobody. Both are checked, and a wrong claim fails."""
+    f = tmp_path / "timed.yaml"
+    f.write_text(
+        "schema: 1\nid: timed\ntitle: t\nsummary: t\nnetwork: wire\n"
+        "actors: {server: {host: server}, client: {host: client}}\nsteps:\n"
+        "  - do: server.socket(AF_INET, SOCK_STREAM)\n    as: s\n"
+        "  - do: server.bind(s, 10.0.0.2:9000)\n  - do: server.listen(s, 4)\n"
+        "  - do: wire.delay(ms=50)\n"
+        "  - do: client.socket(AF_INET, SOCK_STREAM)\n    as: c\n"
+        "  - do: client.connect(c, 10.0.0.2:9000)\n    expect: blocked\n"
+        "  - do: wait client\n    expect: [ret == 0, elapsed >= 100ms, elapsed < 90ms]\n"
+        "  - do: client.socket(AF_INET, SOCK_DGRAM)\n    as: u\n"
+        "  - do: client.sendto(u, \"hi\", 0, 10.0.0.2:9001)\n    expect: [ret == 2, elapsed < 50ms]\n")
+    r = run_cli("run", str(f), "--lang", "en", timeout=60)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert re.search(r"the call took 1\d\d\.\d{3} ms", r.stdout), r.stdout
+    assert "✓ elapsed >= 100ms" in r.stdout and "✓ elapsed < 50ms" in r.stdout
+    assert re.search(r"✗ elapsed < 90ms  \(the kernel shows 0\.1\d+\)", r.stdout), r.stdout

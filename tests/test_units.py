@@ -350,3 +350,13 @@ def test_a_skipped_check_is_neither_counted_as_made_nor_as_failed() -> None:
         CheckResult("ret == 2", True, 2), CheckResult("cores >= 1.4", True, None, skipped=cond),
         CheckResult("cpu_time >= 1.0", False, 0.5)), ())
     assert record.tally == (2, 1) and record.skipped == 1
+
+
+def test_elapsed_is_how_long_the_call_took_in_the_actor() -> None:
+    out = _worked(2)
+    out.result["elapsed"] = 0.1011234  # type: ignore[index]
+    snap = out.snapshot
+    assert Expect("result", "elapsed", 0.1, op=">=").check(out, snap).actual == 0.101123
+    assert not Expect("result", "elapsed", 0.01, op="<").check(out, snap).ok
+    del out.result["elapsed"]  # type: ignore[union-attr]
+    assert not Expect("result", "elapsed", 0.01, op="<").check(out, snap).ok  # no time, no pass

@@ -21,6 +21,7 @@ import os
 import signal
 import socket
 import struct
+import time
 from typing import Any, NoReturn
 
 from .vocabulary import CPU_SET_SIZE, WORK_CALLS
@@ -301,10 +302,12 @@ def run_actor(channel_fd: int) -> NoReturn:
             os._exit(args[0] & 0xFF)
         try:
             ctypes.set_errno(0)
+            start = time.monotonic()
             ret, value = _call(name, args)
+            took = time.monotonic() - start
             err = ctypes.get_errno()
         except Exception as exc:  # a bug of ours, not the kernel's answer: report it
             _send(chan, {"seq": seq, "call": name,
                          "internal_error": f"{type(exc).__name__}: {exc}"})
             continue
-        _send(chan, _result(seq, name, ret, value, err))
+        _send(chan, {**_result(seq, name, ret, value, err), "elapsed": took})

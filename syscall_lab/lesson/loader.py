@@ -73,8 +73,8 @@ WIRE_STEPS = ("deliver", "discard", "clear")
 BOOL_FIELDS = ("blocked", "exists", "gil")
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
                  "count", "value", "cpu", "cpus", "threads", "wall_time", "cpu_time", "cores",
-                 "switches", "cpus_used")
-DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores")
+                 "switches", "cpus_used", "elapsed")
+DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed")
 """Number fields a decimal may be compared with (seconds, and their ratio)."""
 TEXT_FIELDS = ("data", "text", "target", "wchan")
 ADDRESS_FIELDS = ("local", "remote")
@@ -524,7 +524,7 @@ class _Loader:
                     f"{self.later_names[word] + 1} does, with as: {word})")
         known = [*self.actors, *self.names]
         if in_check:
-            known += ["ret", "errno", "blocked", "data", "count", "packets", "wire",
+            known += ["ret", "errno", "blocked", "data", "elapsed", "count", "packets", "wire",
                       "interrupts", "softirqs", *WORK_FIELDS]
             return f"no actor or name '{word}'{_suggest(word, known)}"
         names = ", ".join(list(self.names)[-10:])
@@ -740,7 +740,7 @@ class _Loader:
     def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(lhs, g.Name):
             w = lhs.text
-            if w in ("ret", "errno", "blocked", "data", *WORK_FIELDS):
+            if w in ("ret", "errno", "blocked", "data", "elapsed", *WORK_FIELDS):
                 if "call" not in kw and "wait" not in kw:
                     raise _Bad(lhs.start, f"'{w}' is what a call returned; this step makes no "
                                           "call (check the kernel instead, e.g. "

@@ -146,7 +146,7 @@ WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil")
 CPU seconds the kernel charged its workers, their ratio (how many CPUs' worth it kept busy),
 involuntary context switches, how many distinct CPUs its workers ran on, and (py_threads)
 whether this Python has its global interpreter lock."""
-RESULT_FIELDS = ("ret", "errno", "blocked", "data", *WORK_FIELDS)
+RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", *WORK_FIELDS)
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
@@ -266,6 +266,9 @@ class Expect:
             value = (outcome.result or {}).get("value")
             if self.field == "data":
                 return value.get("text") if isinstance(value, dict) else None
+            if self.field == "elapsed":  # seconds the call took, as the actor timed it
+                took = (outcome.result or {}).get("elapsed")
+                return None if took is None else round(took, 6)
             if self.field in WORK_FIELDS:
                 got = value.get(self.field) if isinstance(value, dict) else None
                 if isinstance(got, float):

@@ -50,6 +50,11 @@ class StepRecord:
         return any(e.subject == "irq" for e in self.step.expect)
 
     @property
+    def checks_elapsed(self) -> bool:
+        """Whether the step checks how long its call took (then that time is shown)."""
+        return any(e.subject == "result" and e.field == "elapsed" for e in self.step.expect)
+
+    @property
     def ok(self) -> bool:
         return self.error is None and all(c.ok for c in self.checks)
 

@@ -150,6 +150,8 @@ class Transcript:
                                    nr=o.syscall["nr"], arch=self.arch)), 4, "dim")
             for w in work_lines(o.result, lang):
                 self._put(escape(w), 4)
+            if r.checks_elapsed and o.result and o.result.get("elapsed") is not None:
+                self._put(escape(t("took", lang, ms=o.result["elapsed"] * 1000)), 4)
             if o.blocked:
                 proc = r.snapshot.process(o.actor)
                 where = proc.blocked_in if proc and proc.blocked_in else o.call

@@ -83,6 +83,8 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
         call.append("\n  " + proto, style="dim")
         for w in work_lines(o.result, lang):
             call.append("\n  " + w)
+        if r.checks_elapsed and o.result and o.result.get("elapsed") is not None:
+            call.append("\n  " + t("took", lang, ms=o.result["elapsed"] * 1000))
         if o.blocked:
             proc = r.snapshot.process(o.actor)
             where = proc.blocked_in if proc and proc.blocked_in else o.call

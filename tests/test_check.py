@@ -188,3 +188,25 @@ def test_a_call_is_timed_by_the_kernels_clock_not_the_lessons_word(tmp_path: Pat
     assert re.search(r"the call took 1\d\d\.\d{3} ms", r.stdout), r.stdout
     assert "✓ elapsed >= 100ms" in r.stdout and "✓ elapsed < 50ms" in r.stdout
     assert re.search(r"✗ elapsed < 90ms  \(the kernel shows 0\.1\d+\)", r.stdout), r.stdout
+
+
+def test_two_readings_of_the_kernel_compare_with_each_other(tmp_path: Path) -> None:
+    """accept() takes the first client to connect: its new socket's remote address is that
+    client's ephemeral local one, which no lesson can know in advance."""
+    f = tmp_path / "fifo.yaml"
+    f.write_text(
+        "schema: 1\nid: fifo\ntitle: t\nsummary: t\nactors: [server, c1, c2]\nsteps:\n"
+        "  - do: server.socket(AF_INET, SOCK_STREAM)\n    as: s\n"
+        "  - do: server.bind(s, 127.0.0.1:9000)\n  - do: server.listen(s, 4)\n"
+        "  - do: c1.socket(AF_INET, SOCK_STREAM)\n    as: a\n"
+        "  - do: c2.socket(AF_INET, SOCK_STREAM)\n    as: b\n"
+        "  - do: c1.connect(a, 127.0.0.1:9000)\n  - do: c2.connect(b, 127.0.0.1:9000)\n"
+        "  - do: server.accept(s)\n    as: first\n    expect:\n"
+        "      - first.remote == a.local\n      - addr == a.local\n"
+        "      - first.local == a.remote\n      - first.remote == b.local\n")
+    r = run_cli("run", str(f), "--lang", "en", timeout=60)
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert "✓ first.remote == a.local" in r.stdout and "✓ addr == a.local" in r.stdout
+    assert "✓ first.local == a.remote" in r.stdout
+    assert re.search(r"✗ first.remote == b.local  \(127.0.0.1:(\d+) vs b.local: "
+                     r"127.0.0.1:(?!\1)\d+\)", r.stdout), r.stdout

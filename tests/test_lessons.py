@@ -135,6 +135,10 @@ ERRORS = [
      "sched_setaffinity(): mask names a CPU twice"),
     ("work too long", "server.listen(lsock, 2)", "server.work(60s)", 13, 21,
      "work(): cpu_seconds must be between 0.01 and 5 seconds, not 60"),
+    ("different kinds compared", "lsock.state == LISTEN", "lsock.local == lsock.backlog", 14,
+     28, "local and backlog are different kinds of value"),
+    ("compared with an unknown name", "lsock.state == LISTEN", "lsock.local == sock.local", 14,
+     28, "no actor or name 'sock' - did you mean 'lsock'?"),
     ("decimal for a whole number", "lsock.state == LISTEN", "lsock.backlog == 1.5", 14, 30,
      "backlog is a whole number"),
 ]

@@ -20,6 +20,7 @@
     client.output contains "hello"        what an actor wrote during the step
     softirqs(NET_RX) >= 1                 an interrupt counter that moved during the step
     cores >= 1.5 if p.cpus >= 2           checked only where the condition holds
+    conn.remote == sock.local             two readings of the kernel compared
 
 The parser only builds a tree of names, literals and positions; it never evaluates anything.
 What the names mean (an actor, a named fd, a syscall) is decided by :mod:`.loader`, which
@@ -175,8 +176,9 @@ class Keyword:
 class Comparison:
     lhs: Expr
     op: str
-    rhs: Value | None
-    """None: a bare boolean (``blocked``)."""
+    rhs: Value | Expr | None
+    """None: a bare boolean (``blocked``); an :class:`Access` compares with what the kernel
+    shows for another subject (``conn.remote == sock.local``)."""
     op_start: int
     guard: Comparison | None = None
     """``... if COND``: check only where COND holds."""
@@ -411,5 +413,10 @@ def _comparison(p: _Parser) -> Comparison:
     else:
         raise GrammarError(op.start, "expected a comparison (==, !=, >=, <=, >, <, contains)"
                            + p._found())
-    rhs = p.value()
+    nxt = p.toks[p.i + 1]
+    rhs: Value | Expr
+    if p.tok.kind == "name" and nxt.kind == "punct" and nxt.text in (".", "["):
+        rhs = p.expr()  # another reading of the kernel: sock.local, client.fd[3].local
+    else:
+        rhs = p.value()
     return Comparison(lhs, op.text, rhs, op.start, end=p.tok.start)

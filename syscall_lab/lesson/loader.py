@@ -77,7 +77,7 @@ NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransm
 DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed")
 """Number fields a decimal may be compared with (seconds, and their ratio)."""
 TEXT_FIELDS = ("data", "text", "target", "wchan")
-ADDRESS_FIELDS = ("local", "remote")
+ADDRESS_FIELDS = ("local", "remote", "addr")
 _NAME = re.compile(NAME_PATTERN)
 
 
@@ -218,6 +218,8 @@ class _Loader:
     actors: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, _NameInfo] = field(default_factory=dict)
     later_names: dict[str, int] = field(default_factory=dict)
+    _expect_text: str = ""
+    """The check being read (for the text of a compared subject)."""
 
     def add(self, path: Path, message: str, key: bool = False, offset: int | None = None
             ) -> None:
@@ -524,7 +526,8 @@ class _Loader:
                     f"{self.later_names[word] + 1} does, with as: {word})")
         known = [*self.actors, *self.names]
         if in_check:
-            known += ["ret", "errno", "blocked", "data", "elapsed", "count", "packets", "wire",
+            known += ["ret", "errno", "blocked", "data", "elapsed", "addr", "count", "packets",
+                      "wire",
                       "interrupts", "softirqs", *WORK_FIELDS]
             return f"no actor or name '{word}'{_suggest(word, known)}"
         names = ", ".join(list(self.names)[-10:])
@@ -719,6 +722,7 @@ class _Loader:
         except g.GrammarError as exc:
             self.add(path, exc.message, offset=exc.offset)
             return None
+        self._expect_text = text
         at = self.src.where(path)
         try:
             guard = None
@@ -740,7 +744,7 @@ class _Loader:
     def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(lhs, g.Name):
             w = lhs.text
-            if w in ("ret", "errno", "blocked", "data", "elapsed", *WORK_FIELDS):
+            if w in ("ret", "errno", "blocked", "data", "elapsed", "addr", *WORK_FIELDS):
                 if "call" not in kw and "wait" not in kw:
                     raise _Bad(lhs.start, f"'{w}' is what a call returned; this step makes no "
                                           "call (check the kernel instead, e.g. "
@@ -906,6 +910,8 @@ class _Loader:
             if f in BOOL_FIELDS:
                 return True
             raise _Bad(cmp.op_start, "compare it with something: ... == value")
+        if isinstance(v, (g.Access, g.Name, g.Call)):
+            return self._other(cmp, v, f)
         at = _start(v)
         if cmp.op in (">", "<", ">=", "<=") and f not in NUMBER_FIELDS:
             raise _Bad(cmp.op_start, f"'{cmp.op}' compares numbers; {f} is not one")
@@ -961,6 +967,24 @@ class _Loader:
         return word
 
 
+    def _other(self, cmp: g.Comparison, v: g.Expr, f: str) -> Expect:
+        """The right side of ``conn.remote == sock.local``: another subject, of the same kind
+        of value (addresses with addresses, numbers with numbers)."""
+        other = self._subject(v, {})
+        g_f = other["field"]
+        if other["subject"] in ("count", "packets", "held", "irq"):
+            g_f = "count"
+        kinds = (BOOL_FIELDS, NUMBER_FIELDS, ADDRESS_FIELDS, TEXT_FIELDS)
+        same = any(f in k and g_f in k for k in kinds) or f == g_f
+        if not same:
+            raise _Bad(_start_expr(v), f"{f} and {g_f} are different kinds of value; compare "
+                                       "an address with an address, a number with a number")
+        return Expect(**other, value=None, source=self._text_of(cmp, v))
+
+    def _text_of(self, cmp: g.Comparison, v: g.Expr) -> str:
+        return self._expect_text[_start_expr(v):cmp.end].strip()
+
+
 class _TooMany(Exception):
     pass
 
@@ -996,6 +1020,13 @@ def _lab_file(path: str) -> str | None:
         return None
     return (f"'{path}' is outside the lab's files: a lesson may open "
             f"{', '.join(LAB_FILES[:6])}, ... (the list is in the authoring guide)")
+
+
+def _start_expr(v: g.Expr) -> int:
+    """Where an expression begins (an access's own start is its field's)."""
+    while isinstance(v, (g.Access, g.Call)):
+        v = v.base
+    return v.start
 
 
 def _start(v: Any) -> int | None:

@@ -146,7 +146,7 @@ WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil")
 CPU seconds the kernel charged its workers, their ratio (how many CPUs' worth it kept busy),
 involuntary context switches, how many distinct CPUs its workers ran on, and (py_threads)
 whether this Python has its global interpreter lock."""
-RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", *WORK_FIELDS)
+RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", *WORK_FIELDS)
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
@@ -189,7 +189,8 @@ class Expect:
     ``softirqs``, ``where`` the line)."""
     field: str
     value: Any
-    """The value expected; a :class:`Ref` compares with what a name stands for."""
+    """The value expected; a :class:`Ref` compares with what a name stands for, another
+    :class:`Expect` (its own ``value`` unused) with what the kernel shows for that subject."""
     op: str = "=="
     actor: str | None = None
     """An actor, or a name bound to a fork() child. For ``fd`` with a named fd: None (the fd's
@@ -266,6 +267,12 @@ class Expect:
             value = (outcome.result or {}).get("value")
             if self.field == "data":
                 return value.get("text") if isinstance(value, dict) else None
+            if self.field == "addr":  # what accept(), recvfrom(), get*name() filled in
+                addr = value.get("addr") if isinstance(value, dict) else None
+                if not addr:
+                    return None
+                host = f"[{addr[0]}]" if ":" in str(addr[0]) else addr[0]
+                return f"{host}:{addr[1]}"
             if self.field == "elapsed":  # seconds the call took, as the actor timed it
                 took = (outcome.result or {}).get("elapsed")
                 return None if took is None else round(took, 6)
@@ -319,13 +326,18 @@ class Expect:
                 return CheckResult(self.text, True, None, skipped=cond)
         try:
             actual = self.actual(outcome, snap, wire, env, events, irqs)
-            wanted = (env or Bindings()).resolve(self.value)
+            if isinstance(self.value, Expect):
+                wanted = self.value.actual(outcome, snap, wire, env, events, irqs)
+            else:
+                wanted = (env or Bindings()).resolve(self.value)
         except Unbound as exc:
             return CheckResult(self.text, False, None, str(exc))
         note = None
         if self.subject == "irq" and actual is None:
             note = (f"this machine has no interrupt line '{self.where}' in /proc/interrupts"
                     if self.field == "interrupts" else "/proc/softirqs could not be read")
+        if isinstance(self.value, Expect) and note is None:
+            note = f"{actual} vs {self.value.text}: {wanted}"
         return CheckResult(self.text, _compare(self.op, actual, wanted), actual, note)
 
 

@@ -29,7 +29,7 @@ def test_run_builtin_lesson_transcript_exits_0() -> None:
     assert r.returncode == 0, r.stderr
     assert "listen(3, 2) = 0" in r.stdout
     assert "client4 is blocked in connect()" in r.stdout
-    assert "All 55 checks passed." in r.stdout
+    assert "All 58 checks passed." in r.stdout
     assert r.stderr == ""
 
 
@@ -184,7 +184,7 @@ def test_an_author_checks_lessons_as_a_real_unprivileged_user(
                            capture_output=True, text=True, cwd="/", timeout=120,
                            env={**env, "SYSCALL_LAB_LESSONS": str(own)})
         assert r.returncode == 1, r.stdout + r.stderr  # mine expects fd 4: the kernel gives 3
-        assert "backlog: 21 steps, 55 checks" in r.stdout and "handshake: 10 steps" in r.stdout
+        assert "backlog: 21 steps, 58 checks" in r.stdout and "handshake: 10 steps" in r.stdout
         assert f"{mine}:" in r.stdout and "check 'lsock == 4' failed: the kernel shows 3" \
             in r.stdout
         n = len(discover([str(bundled_dir())], search=False).lessons)  # the course, and mine

@@ -47,6 +47,7 @@ SYSCALL_NUMBERS: dict[str, dict[str, int]] = {
         "setsockopt": 54, "getsockopt": 55, "clone": 56, "wait4": 61,
         "clock_nanosleep": 230, "exit_group": 231, "openat": 257, "accept4": 288,
         "dup3": 292, "pipe2": 293, "clone3": 435, "futex": 202, "sched_setaffinity": 203,
+        "clock_gettime": 228,
     },
     "aarch64": {
         "dup": 23, "dup3": 24, "openat": 56, "close": 57, "pipe2": 59, "read": 63,
@@ -54,7 +55,7 @@ SYSCALL_NUMBERS: dict[str, dict[str, int]] = {
         "bind": 200, "listen": 201, "accept": 202, "connect": 203, "getsockname": 204,
         "getpeername": 205, "sendto": 206, "recvfrom": 207, "setsockopt": 208,
         "getsockopt": 209, "shutdown": 210, "clone": 220, "accept4": 242, "wait4": 260,
-        "clone3": 435, "futex": 98, "sched_setaffinity": 122,
+        "clone3": 435, "futex": 98, "sched_setaffinity": 122, "clock_gettime": 113,
     },
 }
 
@@ -245,23 +246,25 @@ CALLS: dict[str, Call] = {c.name: c for c in [
          (Param("pid", "pid"), Param("mask", "cpus")), _same("sched_setaffinity"), "int",
          summary="choose the CPUs a process may run on (its children inherit the choice)"),
     # CPU-bound work: a busy loop in user mode, measured by the kernel's own accounting. The
-    # syscall named is the one the caller sleeps in while its workers run (none for work()).
-    Call("work", "void work(double cpu_seconds); /* for (;;) until the kernel has charged "
-                 "this thread cpu_seconds of CPU time */",
-         (Param("cpu_seconds", "work"),), _same("none"), "work",
-         summary="busy-loop in user mode until the kernel has charged this many CPU seconds"),
-    Call("workers", "int workers(int n, double cpu_seconds); /* fork() n children that each "
-                    "work(cpu_seconds), then waitpid() each */",
+    # syscall named is the one the caller enters: work() reads its thread's CPU clock between
+    # stretches of the loop (that clock has no vDSO shortcut); the others sleep in it while
+    # their workers run.
+    Call("work", "void work(double cpu_seconds);", (Param("cpu_seconds", "work"),),
+         _same("clock_gettime"), "work",
+         summary="busy-loop in user mode until the kernel has charged this thread this many "
+                 "CPU seconds (it reads clock_gettime(CLOCK_THREAD_CPUTIME_ID) as it goes)"),
+    Call("workers", "int workers(int n, double cpu_seconds);",
          (Param("n", "workers"), Param("cpu_seconds", "work")), _same("wait4"), "work",
-         blocks=True, summary="n child processes do the same CPU-bound work at once"),
-    Call("threads", "int threads(int n, double cpu_seconds); /* pthread_create() n threads "
-                    "that each work(cpu_seconds) in C, then pthread_join() each */",
+         blocks=True, summary="fork() n children that each work(cpu_seconds), then waitpid() "
+                              "each: n processes do the same CPU-bound work at once"),
+    Call("threads", "int threads(int n, double cpu_seconds);",
          (Param("n", "workers"), Param("cpu_seconds", "work")), _same("futex"), "work",
-         blocks=True, summary="n threads of this process do the work in C, as C threads do"),
-    Call("py_threads", "int py_threads(int n, double cpu_seconds); /* n Python threads that "
-                       "each run a Python loop, taking turns on Python's GIL */",
+         blocks=True, summary="pthread_create() n threads that each work(cpu_seconds) in C, "
+                              "free of Python's GIL as C threads are, then pthread_join() each"),
+    Call("py_threads", "int py_threads(int n, double cpu_seconds);",
          (Param("n", "workers"), Param("cpu_seconds", "work")), _same("futex"), "work",
-         blocks=True, summary="n threads do the work in Python bytecode, which holds the GIL"),
+         blocks=True, summary="n threads that each work(cpu_seconds) in Python bytecode, taking "
+                              "turns on Python's GIL, then join each"),
 ]}
 
 WORK_CALLS = frozenset(n for n, c in CALLS.items() if c.returns == "work")

@@ -9,7 +9,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from ...engine.vocabulary import CALLS, machine_arch
+from ...engine.vocabulary import CALLS, WORK_CALLS, machine_arch
 from ...i18n import pick, t
 from ...lesson.model import Ask, Step
 from ...lesson.runner import StepRecord
@@ -76,6 +76,8 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
         call.append(view.volatile.text(o.c),
                     style="bold red" if o.errno else "bold yellow" if o.blocked else "bold green")
         proto = CALLS[o.call].signature if o.call in CALLS else ""
+        if o.call in WORK_CALLS:  # not the C library's: say what the lab's helper does
+            proto += f" /* {CALLS[o.call].summary} */"
         nr = o.syscall.get("nr")
         if nr is not None:
             proto += "   " + t("syscall_nr", lang, name=o.syscall.get("name"), nr=nr,

@@ -36,7 +36,7 @@ def test_run_builtin_lesson_transcript_exits_0() -> None:
 def test_run_in_korean() -> None:
     r = run_cli("run", "backlog", "--lang", "ko")
     assert r.returncode == 0, r.stderr
-    assert "21단계 중 1단계" in r.stdout and "검사 55개 모두 통과했습니다." in r.stdout
+    assert "21단계 중 1단계" in r.stdout and "검사 58개 모두 통과했습니다." in r.stdout
     assert "client4: connect()에서 블록됨" in r.stdout and "상태 CLOSE -> LISTEN" in r.stdout
     assert "blocked in" not in r.stdout and "returned from" not in r.stdout
 

@@ -130,7 +130,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "col_title": {"en": "Lesson", "ko": "레슨"},
     "col_topics": {"en": "Topics", "ko": "주제"},
     "col_level": {"en": "Level", "ko": "수준"},
-    "col_langs": {"en": "Languages", "ko": "언어"},
+    "col_langs": {"en": "Lang", "ko": "언어"},
     "col_progress": {"en": "Progress", "ko": "진도"},
     "progress_none": {"en": "new", "ko": "처음"},
     "progress_done": {"en": "done", "ko": "완료"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,8 +30,10 @@ PICKER_KEYS = (
     Key("q", "app.quit", "key_quit"),
 )
 COLUMNS = ("title", "progress", "level", "langs", "topics")
-WIDTHS = {"progress": 22, "level": 8, "langs": 6, "topics": 22}
-"""The title takes what is left (at least 24 columns) and wraps onto a second line if need be."""
+WIDTHS = {"progress": 22, "langs": 5}
+"""Fixed widths (progress: 14 below 100 columns); the level column fits its longest word in the
+language shown. The title takes 60% of what is left (at least 18 columns) and wraps; the topics
+take the rest on one line, cut with an ellipsis."""
 LEVELS = ("beginner", "intermediate", "advanced")
 """The lesson levels, easiest first: the catalog's, not imported from it (the loader is slow to
 import, and the picker draws before it)."""
@@ -104,10 +107,15 @@ class PickerScreen(Screen[None]):
         self.query_one("#picker-title", Static).update(title)
         table = self.query_one(DataTable)
         table.clear(columns=True)
-        rest = self.app.size.width - 6 - sum(WIDTHS.values()) - 2 * len(COLUMNS)
+        words = [t("col_level", lang), *(t(f"level_{x}", lang) for x in LEVELS)]
+        widths = {**WIDTHS, "level": max(map(cell_len, words))}
+        if self.app.size.width < 100:
+            widths["progress"] = 14
+        rest = self.app.size.width - 6 - sum(widths.values()) - 2 * len(COLUMNS)
+        widths["title"] = max(18, rest * 3 // 5)
+        widths["topics"] = max(8, rest - widths["title"])
         for key in COLUMNS:
-            table.add_column(t(f"col_{key}", lang), width=WIDTHS.get(key, max(24, rest)),
-                             key=key)
+            table.add_column(t(f"col_{key}", lang), width=widths[key], key=key)
         if self.lab_app.catalog is not None:
             self._fill()
 
@@ -121,7 +129,8 @@ class PickerScreen(Screen[None]):
         self.lessons = catalog.ordered()  # the course's order, then the others
         for lesson in self.lessons:
             cells = {"title": Text(pick(lesson.title, lang), style="bold"),
-                     "topics": Text(", ".join(lesson.topics), style="dim"),
+                     "topics": Text(", ".join(lesson.topics), style="dim", no_wrap=True,
+                                    overflow="ellipsis"),
                      "level": Text(t(f"level_{lesson.level}", lang) if lesson.level in LEVELS
                                    else lesson.level),
                      "langs": Text(" ".join(lesson.languages)),

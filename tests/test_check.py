@@ -146,7 +146,7 @@ def test_on_one_cpu_the_concurrency_lesson_still_teaches_and_says_what_it_cannot
     assert r.returncode == 0, r.stdout + r.stderr
     assert re.search(r"^PASS lessons/concurrency\.yaml  concurrency: \d+ steps, \d+ checks, "
                      r"6 not made here", r.stdout, re.M), r.stdout
-    assert "step 7: check 'cores >= 1.4' not made: app.cpus >= 2 does not hold here (the " \
+    assert "step 7: check 'cores >= 1.05' not made: app.cpus >= 2 does not hold here (the " \
            "kernel shows 1)" in r.stdout
     # Two CPUs (this machine, if it has them): every check is made.
     if len(os.sched_getaffinity(0)) >= 2:

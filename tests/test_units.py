@@ -31,7 +31,14 @@ from syscall_lab.lesson.catalog import discover
 from syscall_lab.lesson.model import CheckResult, Expect, Lesson, Step
 from syscall_lab.lesson.runner import StepRecord
 from syscall_lab.observe.interrupts import moved, read_counters
-from syscall_lab.observe.procfs import ProcFS, cpu_list, cpu_ranges, decode_open_flags, fd_kind
+from syscall_lab.observe.procfs import (
+    ProcFS,
+    cpu_list,
+    cpu_ranges,
+    decode_open_flags,
+    fd_kind,
+    online_cpus,
+)
 from syscall_lab.report.transcript import check_line
 
 from .conftest import ROOT
@@ -360,3 +367,9 @@ def test_elapsed_is_how_long_the_call_took_in_the_actor() -> None:
     assert not Expect("result", "elapsed", 0.01, op="<").check(out, snap).ok
     del out.result["elapsed"]  # type: ignore[union-attr]
     assert not Expect("result", "elapsed", 0.01, op="<").check(out, snap).ok  # no time, no pass
+
+
+def test_online_cpus_come_from_sysfs(tmp_path: Path) -> None:
+    (tmp_path / "online").write_text("0-1,4\n")
+    assert online_cpus(str(tmp_path / "online")) == {0, 1, 4}
+    assert online_cpus(str(tmp_path / "missing")) is None

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..net.hosts import inside
-from ..observe.procfs import ProcFS, ProcRecord
+from ..observe.procfs import ProcFS, ProcRecord, online_cpus
 from ..observe.sockdiag import TCP_STATES, DiagRecord, SockDiag
 from ..observe.sockopt import ask_socket
 from .snapshot import FdEntry, KernelSocket, Owner, ProcessState, Snapshot, SocketState
@@ -92,6 +92,7 @@ class Observer:
         ns_pid = {rec.pid: rec.nspid[-1] for _, rec in procs}
         if self.init_host_pid:
             ns_pid[self.init_host_pid] = 1
+        online = online_cpus()
         processes: list[ProcessState] = []
         owners: dict[int, list[Owner]] = {}
         extra: dict[int, SocketState] = {}
@@ -100,7 +101,7 @@ class Observer:
             for f in fds:
                 if f.socket is not None:
                     owners.setdefault(f.socket.inode, []).append(Owner(a.name, f.fd))
-            processes.append(self._process(a, rec, fds, ns_pid))
+            processes.append(self._process(a, rec, fds, ns_pid, online))
         sockets = [KernelSocket(_socket_from_diag(r, r.inode, host),
                                 tuple(owners.get(r.inode, ())) if r.inode else ())
                    for host, r in diag]
@@ -142,7 +143,7 @@ class Observer:
                                   "on a pidfd_getfd() copy: the socket is in no hash table yet")
 
     def _process(self, a: ActorView, rec: ProcRecord, fds: tuple[FdEntry, ...],
-                 ns_pid: dict[int, int]) -> ProcessState:
+                 ns_pid: dict[int, int], online: frozenset[int] | None = None) -> ProcessState:
         sc = rec.syscall
         name = syscall_name_by_number(sc.nr, self.arch) if sc and sc.nr is not None else None
         if sc and sc.nr is not None and name is None:
@@ -161,4 +162,7 @@ class Observer:
             ppid=ns_pid.get(rec.ppid, 0), state=rec.state, state_name=rec.state_name,
             syscall=None if idle else name, syscall_nr=None if idle or not sc else sc.nr,
             wchan=None if idle else rec.wchan, blocked_in=blocked_in, idle=idle, host=a.host,
-            cpu=rec.cpu, cpus_allowed=rec.cpus_allowed, threads=rec.threads, fds=fds)
+            cpu=rec.cpu, threads=rec.threads, fds=fds,
+            # Since Linux 6.3 an unrestricted process's list keeps possible CPUs that are
+            # offline: only the ones it can run on now count.
+            cpus_allowed=tuple(c for c in rec.cpus_allowed if online is None or c in online))

@@ -21,6 +21,7 @@ __all__ = [
     "cpu_ranges",
     "decode_open_flags",
     "fd_kind",
+    "online_cpus",
 ]
 
 # Process states as the kernel prints them in /proc/PID/stat (fs/proc/array.c task_state_array).
@@ -151,6 +152,15 @@ def cpu_ranges(cpus: Iterable[int]) -> str:
         else:
             out.append(str(c))
     return ",".join(out)
+
+
+def online_cpus(path: str = "/sys/devices/system/cpu/online") -> frozenset[int] | None:
+    """The CPUs online now (None where sysfs cannot say)."""
+    try:
+        with open(path) as f:
+            return frozenset(cpu_list(f.read()))
+    except OSError:
+        return None
 
 
 class ProcFS:

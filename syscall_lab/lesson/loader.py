@@ -43,7 +43,17 @@ from ..observe.interrupts import SOFTIRQS
 from ..observe.procfs import STATE_NAMES
 from ..observe.sockdiag import TCP_STATES
 from . import grammar as g
-from .model import FD_FIELDS, PROCESS_FIELDS, WORK_FIELDS, Ask, Expect, Lesson, Ref, Step
+from .model import (
+    FD_FIELDS,
+    PROCESS_FIELDS,
+    RESULT_FIELDS,
+    WORK_FIELDS,
+    Ask,
+    Expect,
+    Lesson,
+    Ref,
+    Step,
+)
 from .schema import LANG_NAMES, NAME_PATTERN, LessonFile, keys_of
 from .source import MAX_BYTES, Located, Path, Problem, Source, read_source
 
@@ -218,8 +228,6 @@ class _Loader:
     actors: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, _NameInfo] = field(default_factory=dict)
     later_names: dict[str, int] = field(default_factory=dict)
-    _expect_text: str = ""
-    """The check being read (for the text of a compared subject)."""
 
     def add(self, path: Path, message: str, key: bool = False, offset: int | None = None
             ) -> None:
@@ -526,9 +534,7 @@ class _Loader:
                     f"{self.later_names[word] + 1} does, with as: {word})")
         known = [*self.actors, *self.names]
         if in_check:
-            known += ["ret", "errno", "blocked", "data", "elapsed", "addr", "count", "packets",
-                      "wire",
-                      "interrupts", "softirqs", *WORK_FIELDS]
+            known += [*RESULT_FIELDS, "count", "packets", "wire", "interrupts", "softirqs"]
             return f"no actor or name '{word}'{_suggest(word, known)}"
         names = ", ".join(list(self.names)[-10:])
         return (f"no actor or name '{word}'{_suggest(word, known)} (actors: "
@@ -722,17 +728,16 @@ class _Loader:
         except g.GrammarError as exc:
             self.add(path, exc.message, offset=exc.offset)
             return None
-        self._expect_text = text
         at = self.src.where(path)
         try:
             guard = None
             if cmp.guard is not None:
                 g_subject = self._subject(cmp.guard.lhs, kw)
-                guard = Expect(**g_subject, value=self._rhs(cmp.guard, g_subject),
+                guard = Expect(**g_subject, value=self._rhs(cmp.guard, g_subject, text),
                                op=cmp.guard.op, source=text[cmp.guard_start:].strip(),
                                line=at.line, col=at.col)
             subject = self._subject(cmp.lhs, kw)
-            value = self._rhs(cmp, subject)
+            value = self._rhs(cmp, subject, text)
             source = text[:cmp.end].strip() if guard else text.strip()
             return Expect(**subject, value=value, op=cmp.op, source=source, line=at.line,
                           col=at.col, guard=guard)
@@ -744,7 +749,7 @@ class _Loader:
     def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(lhs, g.Name):
             w = lhs.text
-            if w in ("ret", "errno", "blocked", "data", "elapsed", "addr", *WORK_FIELDS):
+            if w in RESULT_FIELDS:
                 if "call" not in kw and "wait" not in kw:
                     raise _Bad(lhs.start, f"'{w}' is what a call returned; this step makes no "
                                           "call (check the kernel instead, e.g. "
@@ -900,7 +905,7 @@ class _Loader:
                                   f"{_suggest(str(text), choices[key])}")
         return key, text
 
-    def _rhs(self, cmp: g.Comparison, subject: Mapping[str, Any]) -> Any:
+    def _rhs(self, cmp: g.Comparison, subject: Mapping[str, Any], text: str) -> Any:
         f = subject["field"]
         kind = subject["subject"]
         if kind in ("count", "packets", "held", "irq"):
@@ -911,7 +916,7 @@ class _Loader:
                 return True
             raise _Bad(cmp.op_start, "compare it with something: ... == value")
         if isinstance(v, (g.Access, g.Name, g.Call)):
-            return self._other(cmp, v, f)
+            return self._other(v, f, text[_start_expr(v):cmp.end].strip())
         at = _start(v)
         if cmp.op in (">", "<", ">=", "<=") and f not in NUMBER_FIELDS:
             raise _Bad(cmp.op_start, f"'{cmp.op}' compares numbers; {f} is not one")
@@ -966,8 +971,7 @@ class _Loader:
             raise _Bad(at, f"'{word}' is not a {f}{_suggest(word, table)}")
         return word
 
-
-    def _other(self, cmp: g.Comparison, v: g.Expr, f: str) -> Expect:
+    def _other(self, v: g.Expr, f: str, source: str) -> Expect:
         """The right side of ``conn.remote == sock.local``: another subject, of the same kind
         of value (addresses with addresses, numbers with numbers)."""
         other = self._subject(v, {})
@@ -979,10 +983,7 @@ class _Loader:
         if not same:
             raise _Bad(_start_expr(v), f"{f} and {g_f} are different kinds of value; compare "
                                        "an address with an address, a number with a number")
-        return Expect(**other, value=None, source=self._text_of(cmp, v))
-
-    def _text_of(self, cmp: g.Comparison, v: g.Expr) -> str:
-        return self._expect_text[_start_expr(v):cmp.end].strip()
+        return Expect(**other, value=None, source=source)
 
 
 class _TooMany(Exception):

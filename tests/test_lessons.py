@@ -139,6 +139,8 @@ ERRORS = [
      28, "local and backlog are different kinds of value"),
     ("compared with an unknown name", "lsock.state == LISTEN", "lsock.local == sock.local", 14,
      28, "no actor or name 'sock' - did you mean 'lsock'?"),
+    ("nothing to compare with", "lsock.state == LISTEN", "lsock.state ==", 14, 27,
+     "expected a value"),
     ("decimal for a whole number", "lsock.state == LISTEN", "lsock.backlog == 1.5", 14, 30,
      "backlog is a whole number"),
 ]

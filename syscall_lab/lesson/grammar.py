@@ -413,7 +413,7 @@ def _comparison(p: _Parser) -> Comparison:
     else:
         raise GrammarError(op.start, "expected a comparison (==, !=, >=, <=, >, <, contains)"
                            + p._found())
-    nxt = p.toks[p.i + 1]
+    nxt = p.toks[min(p.i + 1, len(p.toks) - 1)]
     rhs: Value | Expr
     if p.tok.kind == "name" and nxt.kind == "punct" and nxt.text in (".", "["):
         rhs = p.expr()  # another reading of the kernel: sock.local, client.fd[3].local

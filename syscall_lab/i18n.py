@@ -82,6 +82,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "socket_gone": {"en": "kernel socket {key} is gone", "ko": "커널 소켓 {key} 사라짐"},
     "socket_changed": {"en": "kernel socket {key}: {what}", "ko": "커널 소켓 {key}: {what}"},
     "no_fd": {"en": "no fd holds it yet", "ko": "아직 어떤 fd도 가지고 있지 않음"},
+    "no_fd_closed": {"en": "no fd holds it: closed, the kernel finishes it alone",
+                     "ko": "어떤 fd도 가지고 있지 않음: 닫혔고, 커널이 혼자 마무리함"},
     "cannot_run": {"en": "cannot start a lab: {reason}", "ko": "실습 환경을 시작할 수 없습니다: {reason}"},
     "fix": {"en": "fix: {fix}", "ko": "해결 방법: {fix}"},
     "lab_failed": {"en": "the lab failed: {reason}", "ko": "실습 환경 오류: {reason}"},

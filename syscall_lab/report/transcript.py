@@ -66,16 +66,27 @@ def describe_change(c: Change, lang: str) -> str:
     if c.what == "socket_appeared":
         a = c.after
         owner = (f"{a['owner']['actor']} fd {a['owner']['fd']}" if a.get("owner")
-                 else t("no_fd", lang))
+                 else _no_fd(a.get("state"), lang))
         return t("socket_appeared", lang, key=c.key, what=f"{a.get('state')}, {owner}")
     if c.what == "socket_gone":
         return t("socket_gone", lang, key=c.key)
     what = _moved(c.before, c.after, lang)
     if "owner" in c.after:
         o = c.after["owner"]
-        owner = f"{o['actor']} fd {o['fd']}" if o else t("no_fd", lang)
+        state = c.after.get("state", c.before.get("state"))
+        owner = f"{o['actor']} fd {o['fd']}" if o else _no_fd(state, lang)
         what = ", ".join(filter(None, [what, f"{field_label('owner', lang)} -> {owner}"]))
     return t("socket_changed", lang, key=c.key, what=what)
+
+
+CLOSING_STATES = frozenset({"FIN_WAIT1", "FIN_WAIT2", "CLOSING", "LAST_ACK", "TIME_WAIT"})
+"""States a socket can be in after its last fd closed: no fd will ever hold it again."""
+
+
+def _no_fd(state: str | None, lang: str) -> str:
+    """A socket no fd holds: one not yet accepted (SYN_RECV, in the queue), or one the program
+    closed that the kernel is finishing on its own (TIME_WAIT...)."""
+    return t("no_fd_closed" if state in CLOSING_STATES else "no_fd", lang)
 
 
 def _is_socket_noise(c: Change) -> bool:

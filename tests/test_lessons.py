@@ -5,6 +5,7 @@ Each error class is tested on a small bad file with the exact line and column it
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
@@ -497,3 +498,13 @@ def test_bindings_of_a_failed_fork_and_a_short_pipe() -> None:
     assert env.fd(Ref("r")) == ("server", 3)
     with pytest.raises(Unbound, match="gave no fd"):
         env.fd(Ref("w"))
+
+
+def test_an_errno_with_two_names_is_accepted_by_either() -> None:
+    for alias in ("EOPNOTSUPP", "ENOTSUP", "EWOULDBLOCK", "EAGAIN"):
+        lesson = load_lesson(BASE.replace("lsock.state == LISTEN", f"errno == {alias}"), "t.yaml")
+        assert isinstance(lesson, Lesson), lesson
+        check = lesson.steps[1].expect[0]
+        assert check.value == errno.errorcode[getattr(errno, alias)] and check.text == \
+            f"errno == {alias}"
+    assert "not a errno" in only(BASE.replace("lsock.state == LISTEN", "errno == ENOPE")).message

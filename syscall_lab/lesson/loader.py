@@ -967,6 +967,11 @@ class _Loader:
             "syscall": tuple({n for t in SYSCALL_NUMBERS.values() for n in t}),
         }
         table = tables.get(f, ())
+        if f == "errno" and word not in table and isinstance(getattr(errno_module, word, None),
+                                                             int):
+            # A second name for one number (EOPNOTSUPP and ENOTSUP, EWOULDBLOCK and EAGAIN):
+            # the kernel's answer is printed with the C library's first name for it.
+            return errno_module.errorcode[getattr(errno_module, word)]
         if word not in table:
             raise _Bad(at, f"'{word}' is not a {f}{_suggest(word, table)}")
         return word

@@ -65,8 +65,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                    "ko": "이 단계 동안 움직인 인터럽트 카운터가 없습니다"},
     "actual": {"en": "the kernel shows {actual}", "ko": "커널 값: {actual}"},
     "summary_ok": {"en": "All {n} checks passed.", "ko": "검사 {n}개 모두 통과했습니다."},
-    "summary_skipped": {"en": " {n} not made on this machine (their condition does not hold).",
-                        "ko": " {n}개는 이 머신에서 조건이 맞지 않아 검사하지 않았습니다."},
+    "summary_skipped": {"en": "{n} not made on this machine (their condition does not hold).",
+                        "ko": "{n}개는 이 머신에서 조건이 맞지 않아 검사하지 않았습니다."},
     "skipped": {"en": "not checked on this machine: {cond} does not hold (the kernel shows "
                       "{actual})",
                 "ko": "이 머신에서는 검사하지 않음: {cond} 조건이 맞지 않습니다(커널 값: {actual})"},

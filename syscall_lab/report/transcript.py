@@ -23,6 +23,7 @@ from ..lesson.model import Ask, CheckResult, Lesson
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta
+from ..observe.procfs import cpu_ranges
 
 __all__ = ["FATE_STYLE", "JsonLines", "Transcript", "action_text", "describe_change", "packet_line",
            "step_json"]
@@ -159,10 +160,8 @@ class Transcript:
             if o.syscall.get("nr") is not None:
                 self._put(escape(t("syscall_nr", lang, name=o.syscall["name"],
                                    nr=o.syscall["nr"], arch=self.arch)), 4, "dim")
-            for w in work_lines(o.result, lang):
-                self._put(escape(w), 4)
-            if r.checks_elapsed and o.result and o.result.get("elapsed") is not None:
-                self._put(escape(t("took", lang, ms=o.result["elapsed"] * 1000)), 4)
+            for detail in call_details(r, lang):
+                self._put(escape(detail), 4)
             if o.blocked:
                 proc = r.snapshot.process(o.actor)
                 where = proc.blocked_in if proc and proc.blocked_in else o.call
@@ -244,21 +243,23 @@ class Transcript:
         else:
             c.print(t("summary_ok", self.lang, n=self.total), style="bold green")
         if self.skipped:
-            c.print(t("summary_skipped", self.lang, n=self.skipped).strip(), style="yellow")
+            c.print(t("summary_skipped", self.lang, n=self.skipped), style="yellow")
 
 
-def work_lines(result: dict[str, Any] | None, lang: str) -> list[str]:
-    """One line per worker of a work call: what the kernel charged it and where it ran."""
-    value = (result or {}).get("value")
+def call_details(r: StepRecord, lang: str) -> list[str]:
+    """Lines under a step's call: one per worker of a work call (what the kernel charged it
+    and where it ran), and how long the call took when the step checks that."""
+    result = (r.outcome.result if r.outcome else None) or {}
+    value = result.get("value")
     each = value.get("each") if isinstance(value, dict) else None
-    if not each or len(each) < 2:
-        return []
     out = []
-    for n, e in enumerate(each, 1):
+    for n, e in enumerate(each if each and len(each) > 1 else (), 1):
         who = (t("worker_child", lang, pid=e["pid"]) if "pid" in e
                else t("worker_thread", lang, n=n))
         out.append(t("worker_line", lang, who=who, cpu=e["cpu_time"], wall=e["wall_time"],
-                     cpus=",".join(map(str, e["cpus"])) or "?", switches=e["switches"]))
+                     cpus=cpu_ranges(e["cpus"]) or "?", switches=e["switches"]))
+    if r.checks_elapsed and result.get("elapsed") is not None:
+        out.append(t("took", lang, ms=result["elapsed"] * 1000))
     return out
 
 

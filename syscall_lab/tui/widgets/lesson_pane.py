@@ -13,7 +13,7 @@ from ...engine.vocabulary import CALLS, WORK_CALLS, machine_arch
 from ...i18n import pick, t
 from ...lesson.model import Ask, Step
 from ...lesson.runner import StepRecord
-from ...report.transcript import action_text, check_line, irq_line, work_lines
+from ...report.transcript import action_text, call_details, check_line, irq_line
 from ..view import View
 
 __all__ = ["LessonPane"]
@@ -83,10 +83,8 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
             proto += "   " + t("syscall_nr", lang, name=o.syscall.get("name"), nr=nr,
                                 arch=machine_arch())
         call.append("\n  " + proto, style="dim")
-        for w in work_lines(o.result, lang):
-            call.append("\n  " + w)
-        if r.checks_elapsed and o.result and o.result.get("elapsed") is not None:
-            call.append("\n  " + t("took", lang, ms=o.result["elapsed"] * 1000))
+        for line in call_details(r, lang):
+            call.append("\n  " + line)
         if o.blocked:
             proc = r.snapshot.process(o.actor)
             where = proc.blocked_in if proc and proc.blocked_in else o.call

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import string
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,7 @@ from syscall_lab.i18n import MESSAGES, pick, t
 from syscall_lab.lesson.catalog import discover
 from syscall_lab.lesson.model import CheckResult, Expect, Lesson, Step
 from syscall_lab.lesson.runner import StepRecord
+from syscall_lab.net.wire import ANSWER_WAIT_S, Wire
 from syscall_lab.observe.interrupts import moved, read_counters
 from syscall_lab.observe.procfs import (
     ProcFS,
@@ -373,3 +375,44 @@ def test_online_cpus_come_from_sysfs(tmp_path: Path) -> None:
     (tmp_path / "online").write_text("0-1,4\n")
     assert online_cpus(str(tmp_path / "online")) == {0, 1, 4}
     assert online_cpus(str(tmp_path / "missing")) is None
+
+
+class _Port:
+    """A wire port with no device behind it: what the host sent, what it was given."""
+
+    def __init__(self) -> None:
+        self.sent: list[bytes] = []
+        self.given: list[bytes] = []
+
+    def read(self) -> list[tuple[float, bytes]]:
+        out, self.sent = [(0.0, d) for d in self.sent], []
+        return out
+
+    def write(self, data: bytes) -> None:
+        self.given.append(data)
+
+    def fileno(self) -> int:
+        return -1
+
+
+def test_the_wire_waits_for_the_answer_to_a_syn_or_fin_it_delivered() -> None:
+    """A step's snapshot waits (up to ANSWER_WAIT_S) for the host a SYN or FIN went to: its
+    ACK, even when a loaded machine sends it late, belongs to the step that caused it."""
+    from scapy.layers.inet import IP, TCP
+
+    client, server = _Port(), _Port()
+    wire = Wire(0.0, ports={"client": client, "server": server})  # type: ignore[dict-item]
+    client.sent.append(bytes(IP(src="10.0.0.1", dst="10.0.0.2")
+                             / TCP(sport=5000, dport=80, flags="A")))
+    wire.on_readable("client")
+    assert server.given and wire.answer_awaited(time.monotonic()) == 0  # a bare ACK: no answer
+    client.sent.append(bytes(IP(src="10.0.0.1", dst="10.0.0.2")
+                             / TCP(sport=5000, dport=80, flags="FA")))
+    wire.on_readable("client")
+    now = time.monotonic()
+    assert 0 < wire.answer_awaited(now) <= ANSWER_WAIT_S
+    assert wire.answer_awaited(now + ANSWER_WAIT_S) <= 0  # bounded: a silent host is not awaited
+    server.sent.append(bytes(IP(src="10.0.0.2", dst="10.0.0.1")
+                             / TCP(sport=80, dport=5000, flags="A")))
+    wire.on_readable("server")
+    assert wire.answer_awaited(time.monotonic()) == 0  # the server answered

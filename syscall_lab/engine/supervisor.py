@@ -112,7 +112,8 @@ class Actor:
 
 WIRE_QUIET_S = 0.005
 """Before a snapshot, the wire must have carried nothing for this long (the kernels' answers
-to what the step did cross it within microseconds; this is many times that)."""
+to what the step did cross it within microseconds; this is many times that), and a host the
+wire delivered a SYN or FIN to must have answered (or ANSWER_WAIT_S passed)."""
 WIRE_SETTLE_MAX_S = 0.1
 """...but a steady stream (a bulk transfer) is not waited out longer than this."""
 PACKETS_CUE_S = 0.1
@@ -455,10 +456,11 @@ class Supervisor:
             return
         end = time.monotonic() + WIRE_SETTLE_MAX_S
         while (now := time.monotonic()) < end:
-            quiet = now - self.wire.last_packet
-            if quiet >= WIRE_QUIET_S:
+            wait = max(WIRE_QUIET_S - (now - self.wire.last_packet),
+                       self.wire.answer_awaited(now))
+            if wait <= 0:
                 return
-            self.pump(WIRE_QUIET_S - quiet)
+            self.pump(min(wait, end - now))
 
     def _settle_idle(self, limit: float = 0.05) -> None:
         """Let actors that owe us nothing get back to waiting on their channel before we look,

@@ -25,7 +25,7 @@ from typing import Any
 
 from .hosts import Port
 from .packetsock import PacketSocket
-from .rules import Rule
+from .rules import FLAG_BITS, Rule
 
 __all__ = ["Captured", "Wire", "WireError", "peek"]
 
@@ -37,6 +37,12 @@ REORDER_WAIT_S = 1.0
 
 class WireError(ValueError):
     """A wire request that cannot be done (no such held packet, rules in a loopback lab...)."""
+
+
+_ANSWERED = FLAG_BITS["SYN"] | FLAG_BITS["FIN"]
+ANSWER_WAIT_S = 0.05
+"""How long a step waits, at most, for a host's answer to a SYN or FIN the wire delivered to it
+(its kernel answers at once, but a loaded machine can run the softirq that does so late)."""
 
 
 def peek(data: bytes) -> tuple[int, int, int]:
@@ -112,6 +118,9 @@ class Wire:
         self.write_errors = 0
         self.last_packet = 0.0
         """Monotonic time of the last packet read: the wire is quiet when this is old."""
+        self.answer_due: dict[str, float] = {}
+        """Host -> until when the wire waits for its answer to a SYN or FIN delivered to it
+        (cleared when the host sends anything)."""
         self.unreported = 0
         """Packets recorded since the last :meth:`report`."""
 
@@ -140,6 +149,8 @@ class Wire:
             for t, data in port.read():
                 self._forward(t, name, data)
                 count += 1
+            if count:
+                self.answer_due.pop(name, None)
         if count:
             self.last_packet = time.monotonic()
         return count
@@ -195,8 +206,15 @@ class Wire:
                 return r
         return None
 
+    def answer_awaited(self, now: float) -> float:
+        """Seconds the wire may still wait for a host to answer a SYN or FIN (0: none due)."""
+        return max((due - now for due in self.answer_due.values()), default=0.0)
+
     def _send(self, c: Captured, dest: str) -> None:
-        self.last_packet = time.monotonic()  # the receiver's kernel may answer at once
+        self.last_packet = now = time.monotonic()  # the receiver's kernel may answer at once
+        proto, flags, _ = peek(c.data)
+        if proto == 6 and flags & _ANSWERED:
+            self.answer_due[dest] = now + ANSWER_WAIT_S
         try:
             self.ports[dest].write(c.data)
         except OSError:

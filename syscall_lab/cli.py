@@ -18,6 +18,7 @@ from .i18n import LANGS, default_lang, pick, t
 
 if TYPE_CHECKING:
     from .lesson.model import Lesson
+    from .lesson.recording import Recorder
 
 __all__ = ["main"]
 
@@ -32,6 +33,8 @@ class _Parser(argparse.ArgumentParser):
 
 COMMANDS = ("run", "list", "check", "schema", "doctor", "sandbox")
 THEMES = ("default", "presenter")
+RECORD_HELP = ("record the session to FILE (JSON Lines, with every packet also in FILE's "
+               ".pcap), to replay or export anywhere")
 
 
 def duration(text: str) -> float:
@@ -86,6 +89,7 @@ def _parser() -> _Parser:
     run.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
     run.add_argument("--pcap", metavar="FILE", default=None,
                      help="also write every packet to FILE (pcap; open it in Wireshark)")
+    run.add_argument("--record", metavar="FILE", default=None, help=RECORD_HELP)
     lst = sub.add_parser("list", help="list the lessons (id, title, topics)")
     lst.add_argument("paths", nargs="*", metavar="PATH",
                      help="lesson files or directories to list as well")
@@ -156,36 +160,64 @@ def cmd_run(args: argparse.Namespace) -> int:
     lesson = _load(args.lesson, lang)
     if isinstance(lesson, int):
         return lesson
-    return play(lesson, lang, as_json=args.json, pcap=args.pcap)
+    return play(lesson, lang, as_json=args.json, pcap=args.pcap, record=args.record)
+
+
+def open_recorder(path: str | None, lesson: Lesson, lang: str, made: str
+                  ) -> Recorder | None | int:
+    """A recorder writing to ``path`` (None: no recording, no recorder), or the exit status
+    after saying why it cannot: found before any lab starts."""
+    from .lesson.recording import Recorder, pcap_path
+
+    try:
+        return Recorder(path, lesson, lang, made) if path is not None else None
+    except ValueError as exc:
+        return _fail(str(exc))
+    except OSError as exc:
+        where = exc.filename or pcap_path(path or "")
+        return _fail(t("write_failed", lang, path=where, reason=exc.strerror))
 
 
 def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = None,
-         pcap: str | None = None) -> int:
+         pcap: str | None = None, record: str | None = None) -> int:
     """Run ``lesson`` headless, print it, and return the exit status (0, 1 or 2)."""
     from .engine.lab import Lab, LabEnvironmentError, LabError
-    from .lesson.runner import run_lesson
+    from .lesson.runner import LessonRun
+    from .lesson.session import Played
     from .report.transcript import JsonLines, Transcript
 
     if pcap is not None:
         try:  # before the lab starts: a bad path is bad input, found at once
             open(pcap, "wb").close()
         except OSError as exc:
-            return _fail(t("pcap_failed", lang, path=pcap, reason=exc.strerror))
+            return _fail(t("write_failed", lang, path=pcap, reason=exc.strerror))
+    recorder = open_recorder(record, lesson, lang, "run")
+    if isinstance(recorder, int):
+        return recorder
     signal.signal(signal.SIGTERM, _raise_on_sigterm)
     out = out or sys.stdout
     printer: JsonLines | Transcript = JsonLines(out) if as_json else Transcript(lesson, lang, out)
     try:
         lab = Lab(network=lesson.mode)
-    except LabEnvironmentError as exc:
-        fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
-        return _fail(t("cannot_run", lang, reason=exc.message) + fix)
     except LabError as exc:
+        if recorder is not None:
+            recorder.close()
+        if isinstance(exc, LabEnvironmentError):
+            fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
+            return _fail(t("cannot_run", lang, reason=exc.message) + fix)
         return _fail(t("lab_failed", lang, reason=exc.message))
     try:
         if isinstance(printer, Transcript):
             printer.header()
-        for record in run_lesson(lesson, lab):
-            printer.step(record)
+        played = Played(LessonRun(lesson, lab), lab)
+        wall0 = float(lab.info.get("t0_wall", 0.0))
+        if recorder is not None:
+            recorder.frame(played.state(), "start", packet=played.packet, t0_wall=wall0)
+        while (step := played.run.next_step()) is not None:
+            state = played.keep(step)
+            printer.step(step)
+            if recorder is not None:
+                recorder.frame(state, "step", packet=played.packet, t0_wall=wall0)
         if isinstance(printer, Transcript):
             printer.footer()
         if pcap is not None:
@@ -199,6 +231,8 @@ def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = 
         return 130
     finally:
         lab.close()
+        if recorder is not None:
+            recorder.close()
     return EXIT_CHECK_FAILED if printer.failed else EXIT_OK
 
 

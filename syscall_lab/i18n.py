@@ -123,7 +123,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check_summary": {"en": "{n} lessons: {passed} passed, {failed} failed, {invalid} invalid", "ko": "레슨 {n}개: 통과 {passed}, 실패 {failed}, 잘못됨 {invalid}"},
     "check_summary_static": {"en": "{n} lessons: {valid} valid, {invalid} invalid", "ko": "레슨 {n}개: 유효 {valid}, 잘못됨 {invalid}"},
     "no_lessons": {"en": "no lesson files found (looked in {dirs})", "ko": "레슨 파일이 없습니다 (찾아본 곳: {dirs})"},
-    "pcap_failed": {"en": "cannot write {path}: {reason}", "ko": "{path}에 쓸 수 없습니다: {reason}"},
+    "write_failed": {"en": "cannot write {path}: {reason}", "ko": "{path}에 쓸 수 없습니다: {reason}"},
     # The TUI
     "app_title": {"en": "syscall-lab", "ko": "syscall-lab"},
     "picker_title": {"en": "Pick a lesson", "ko": "레슨을 고르세요"},

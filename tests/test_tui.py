@@ -320,7 +320,7 @@ async def test_a_look_between_steps_keeps_its_packets_for_the_next_record(tmp_pa
         session = screen.session
         await asyncio.sleep(1.5)  # their kernels resend the SYN on a timer, between steps
         await asyncio.to_thread(session.look)  # the screen looks, as it would on an event
-        carried = set(session._run._carried) if session._run else set()
+        carried = set(session._played.run._carried) if session._played else set()
         assert carried, "the look saw the retransmitted SYNs"
         screen = await press_steps(pilot, app, 1)
         assert carried <= {p.n for p in screen.state.last.wire.packets}

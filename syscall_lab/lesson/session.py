@@ -29,7 +29,7 @@ from ..net.packets import PacketRecord
 from .model import Lesson, Step
 from .runner import LessonRun, StepRecord
 
-__all__ = ["LessonSession", "SessionState"]
+__all__ = ["LessonSession", "Played", "SessionState"]
 
 T = TypeVar("T")
 
@@ -70,6 +70,45 @@ class SessionState:
         return self.records[-1] if self.records else None
 
 
+class Played:
+    """A lesson run on one lab and what it has done so far: the step records, and the states
+    the lab's reads saw each socket in. Both the session and the headless runner keep one."""
+
+    def __init__(self, run: LessonRun, lab: Lab, generation: int = 0) -> None:
+        self.run, self.lab, self.generation = run, lab, generation
+        self.records: list[StepRecord] = []
+        self.replayed = 0
+        self.tracer = Tracer()
+        self.tracer.add(run.initial, 0)
+
+    def keep(self, record: StepRecord) -> SessionState:
+        """Add a step's record; the state after it."""
+        self.records.append(record)
+        self.tracer.add(record.snapshot, len(self.records))
+        return self.state(record.snapshot)
+
+    def packet(self, n: int) -> bytes | None:
+        """The bytes of packet ``n``, as captured."""
+        got = self.lab.packets.raw.get(n)
+        return got[1] if got else None
+
+    def look(self) -> SessionState:
+        """Read the kernel again without doing anything."""
+        snap = self.run.look()
+        self.tracer.add(snap, len(self.records))
+        return self.state(snap)
+
+    def state(self, snap: Snapshot | None = None) -> SessionState:
+        if snap is None:
+            snap = self.records[-1].snapshot if self.records else self.run.initial
+        return SessionState(snapshot=snap, initial=self.run.initial, records=tuple(self.records),
+                            packets=tuple(self.lab.packets),
+                            pending_events=tuple(self.lab.pending_events()),
+                            replayed=self.replayed, generation=self.generation,
+                            traces=self.tracer.traces, wire_held=self.run.wire.held,
+                            wire_rules=self.run.wire.rules)
+
+
 class LessonSession:
     """Plays ``lesson`` on a lab of its own. Every method blocks; call from a worker thread."""
 
@@ -83,10 +122,7 @@ class LessonSession:
         self._lab_factory = lab_factory
         self._owner = ThreadPoolExecutor(1, thread_name_prefix="lab-owner")
         self._lab: Lab | None = None
-        self._run: LessonRun | None = None
-        self._records: list[StepRecord] = []
-        self._tracer = Tracer()
-        self._replayed = 0
+        self._played: Played | None = None
         self._generation = 0
         self._closed = threading.Event()
 
@@ -142,7 +178,8 @@ class LessonSession:
 
     def _history(self) -> list[Step | None]:
         """What was done so far: None for a lesson step, the step itself for a typed one."""
-        return [r.step if r.typed else None for r in self._records]
+        return [r.step if r.typed else None for r in (self._played.records if self._played
+                                                      else [])]
 
     def _replay(self, history: list[Step | None]) -> SessionState:
         self._end_lab()
@@ -150,52 +187,33 @@ class LessonSession:
         generation = self._generation
         self._lab = self._lab_factory(network=self.lesson.mode,
                                       on_event=lambda e: self._event(generation, e))
-        self._run = LessonRun(self.lesson, self._lab)
-        self._records = []
-        self._tracer = Tracer()
-        self._tracer.add(self._run.initial, 0)
+        played = self._played = Played(LessonRun(self.lesson, self._lab), self._lab, generation)
         for typed in history:
-            record = self._run.next_step() if typed is None else self._run.perform(typed)
+            record = played.run.next_step() if typed is None else played.run.perform(typed)
             if record is not None:
-                self._keep(record)
-        self._replayed = len(self._records)
-        snap = self._records[-1].snapshot if self._records else self._run.initial
-        return self._state(snap)
-
-    def _keep(self, record: StepRecord) -> SessionState:
-        self._records.append(record)
-        self._tracer.add(record.snapshot, len(self._records))
-        return self._state(record.snapshot)
+                played.keep(record)
+        played.replayed = len(played.records)
+        return played.state()
 
     def _step(self) -> SessionState:
-        record = self._need_run().next_step()
-        return self._look() if record is None else self._keep(record)
+        played = self._need_played()
+        record = played.run.next_step()
+        return played.look() if record is None else played.keep(record)
 
     def _perform(self, step: Step) -> SessionState:
-        return self._keep(self._need_run().perform(step))
+        played = self._need_played()
+        return played.keep(played.run.perform(step))
 
     def _look(self) -> SessionState:
-        snap = self._need_run().look()
-        self._tracer.add(snap, len(self._records))
-        return self._state(snap)
+        return self._need_played().look()
 
-    def _need_run(self) -> LessonRun:
-        if self._run is None:
+    def _need_played(self) -> Played:
+        if self._played is None:
             raise RuntimeError("the lab has not started")
-        return self._run
-
-    def _state(self, snap: Snapshot) -> SessionState:
-        assert self._lab is not None
-        assert self._run is not None
-        return SessionState(snapshot=snap, initial=self._run.initial, records=tuple(self._records),
-                            packets=tuple(self._lab.packets),
-                            pending_events=tuple(self._lab.pending_events()),
-                            replayed=self._replayed,
-                            generation=self._generation, traces=self._tracer.traces,
-                            wire_held=self._run.wire.held, wire_rules=self._run.wire.rules)
+        return self._played
 
     def _end_lab(self) -> None:
-        lab, self._lab, self._run = self._lab, None, None
+        lab, self._lab, self._played = self._lab, None, None
         if lab is not None:
             lab.close()
 

@@ -1,0 +1,683 @@
+"""Recordings: a session written down as it happened, to replay, export and grade anywhere.
+
+A recording is a JSON Lines file (``--record FILE``; the format is ``docs/recording.md``):
+
+* line 1, the **header**: the format and its version, who made it (``run``, ``tui``,
+  ``demo``), when, on which kernel, in which language, and the lesson's own source, so that
+  the recording means the same thing wherever it is opened;
+* then one **frame** per line: the session's state after each request (the lab started, a
+  step, a step typed at the prompt, back, reset, a look at the kernel between steps), written
+  and flushed as it happens, so a crash or SIGKILL keeps every frame before it;
+* a last **end** line when the session closed normally.
+
+A frame holds exactly what the screen drew from: the :class:`SessionState` (snapshot, step
+records with their results, diffs, checks and packets, socket traces, the wire) and the
+screen's own state (the student's answers, the notice). Only what changed is written: new step
+records, packets that are new or whose fate moved, and a state field only when it differs
+from the frame before. Beside the file, ``FILE`` with the suffix ``.pcap`` gets every packet's
+bytes for Wireshark; the JSON carries them too (base64), so the recording alone is enough.
+
+:class:`Recorder` writes one; :func:`read_recording` reads it back into the very
+:class:`SessionState` values the live screen drew, or raises :class:`RecordingError` naming
+the line, and the field, where it broke.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import json
+import os
+import platform
+import time
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from .. import __version__
+from ..engine.snapshot import Snapshot
+from ..net.packets import PacketRecord
+from ..net.pcap import PcapWriter
+from .model import Lesson, Step
+from .runner import StepRecord
+from .session import SessionState
+
+__all__ = ["FORMAT", "VERSION", "Frame", "Recorder", "Recording", "RecordingError",
+           "pcap_path", "read_recording"]
+
+FORMAT = "syscall-lab recording"
+VERSION = 1
+"""The format's version. A reader reads every version up to its own; see ``_UPGRADES``."""
+
+CAUSES = ("start", "resume", "step", "typed", "back", "reset", "look")
+"""Why a frame was made: the request the screen (or the runner) sent the lab."""
+
+MAX_LINE = 64 * 1024 * 1024
+"""A frame longer than this is not one we wrote."""
+
+
+class RecordingError(Exception):
+    """A recording that cannot be read: ``path:line:col: message``, and how to fix it."""
+
+    def __init__(self, path: str, line: int, message: str, fix: str | None = None,
+                 col: int | None = None) -> None:
+        super().__init__(message)
+        self.path, self.line, self.col, self.message, self.fix = path, line, col, message, fix
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" + (f":{self.col}" if self.col else "")
+        return f"{where}: {self.message}"
+
+
+def pcap_path(path: str | Path) -> Path:
+    """Where the packets of the recording ``path`` go: the same name ending ``.pcap``."""
+    p = Path(path)
+    return p.with_suffix(".pcap") if p.suffix else p.with_name(p.name + ".pcap")
+
+
+# ---------------------------------------------------------------------------------------
+# Values <-> JSON. Every record is a frozen dataclass of JSON-like fields; its type hints say
+# how to rebuild it, so the codec is written once. A field equal to its default is left out
+# (a reader of a later version fills it in), and bytes are base64.
+
+class _Bad(Exception):
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+def encode(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {}
+        for f in dataclasses.fields(value):
+            v = getattr(value, f.name)
+            if f.default is not dataclasses.MISSING and v == f.default:
+                continue
+            if f.default_factory is not dataclasses.MISSING and v == f.default_factory():
+                continue
+            out[f.name] = encode(v)
+        return out
+    if isinstance(value, tuple | list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): encode(v) for k, v in value.items()}
+    if isinstance(value, bytes):
+        return {"$bytes": base64.b64encode(value).decode()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    raise TypeError(f"cannot record a {type(value).__name__}: {value!r}")
+
+
+@cache
+def _hints(cls: type) -> dict[str, Any]:
+    return typing.get_type_hints(cls)
+
+
+def _decode_any(data: Any, where: str) -> Any:
+    """A value of an untyped field, as the lab's JSON gave it (lists stay lists); ``$bytes``
+    marks bytes."""
+    if isinstance(data, list):
+        return [_decode_any(v, f"{where}[{i}]") for i, v in enumerate(data)]
+    if isinstance(data, dict):
+        if set(data) == {"$bytes"}:
+            return _bytes(data["$bytes"], where)
+        return {k: _decode_any(v, f"{where}.{k}") for k, v in data.items()}
+    return data
+
+
+def _bytes(data: Any, where: str) -> bytes:
+    try:
+        return base64.b64decode(data, validate=True)
+    except (ValueError, TypeError):
+        raise _Bad(where, "not base64 bytes") from None
+
+
+_KIND = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+
+
+def decode(tp: Any, data: Any, where: str = "") -> Any:
+    """``data`` (parsed JSON) as a value of type ``tp``; :class:`_Bad` says where it is not."""
+    if tp is Any or tp is object:
+        return _decode_any(data, where)
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        options = typing.get_args(tp)
+        if data is None and type(None) in options:
+            return None
+        problems = []
+        for option in options:
+            if option is type(None):
+                continue
+            try:
+                return decode(option, data, where)
+            except _Bad as exc:
+                problems.append(exc)
+        raise problems[0]
+    if origin is tuple:
+        args = typing.get_args(tp)
+        if not isinstance(data, list):
+            raise _Bad(where, f"should be a list, not {_what(data)}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(decode(args[0], v, f"{where}[{i}]") for i, v in enumerate(data))
+        if len(args) != len(data):
+            raise _Bad(where, f"should have {len(args)} items, not {len(data)}")
+        return tuple(decode(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, data,
+                                                                                   strict=True)))
+    if origin is dict or tp is dict:
+        if not isinstance(data, dict):
+            raise _Bad(where, f"should be an object, not {_what(data)}")
+        args = typing.get_args(tp)
+        value_type = args[1] if args else Any
+        out = {}
+        for k, v in data.items():
+            key: Any = k
+            if args and args[0] is int:
+                try:
+                    key = int(k)
+                except ValueError:
+                    raise _Bad(f"{where}.{k}", "should be a number") from None
+            out[key] = decode(value_type, v, f"{where}.{k}")
+        return out
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        if not isinstance(data, dict):
+            raise _Bad(where, f"should be an object, not {_what(data)}")
+        hints = _hints(tp)
+        kw = {}
+        for f in dataclasses.fields(tp):
+            if f.name in data:
+                kw[f.name] = decode(hints[f.name], data[f.name], _join(where, f.name))
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise _Bad(_join(where, f.name), "is missing")
+        return tp(**kw)
+    if tp is float:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            return data
+    elif tp is bytes:
+        return _bytes(data, where)
+    elif isinstance(tp, type) and isinstance(data, tp) and not (
+            tp is int and isinstance(data, bool)):
+        return data
+    raise _Bad(where, f"should be {_KIND.get(tp, tp)}, not {_what(data)}")
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+def _what(data: Any) -> str:
+    if data is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: f"text ({data!r})", bool: str(data).lower()
+            }.get(type(data), repr(data))
+
+
+# ---------------------------------------------------------------------------------------
+# Step records: the step itself is the lesson's (by number) or the text typed at the prompt;
+# an outcome's snapshot and wire are usually the record's own, written once.
+
+def _typed_text(step: Step) -> str:
+    return f"{', '.join(step.names)} = {step.do}" if step.names else (step.do or step.action)
+
+
+def _encode_record(r: StepRecord) -> dict[str, Any]:
+    out: dict[str, Any] = encode(dataclasses.replace(r, step=Step(say="")))
+    out.pop("step", None)
+    if r.typed:
+        out["typed_text"] = _typed_text(r.step)
+    for key in ("outcome", "action"):
+        done = getattr(r, key)
+        if done is None:
+            continue
+        if done.snapshot == r.snapshot:
+            out[key]["snapshot"] = "$record"
+        if done.wire == r.wire:
+            out[key]["wire"] = "$record"
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Writing
+
+STATE_FIELDS = ("initial", "pending_events", "replayed", "generation", "traces", "wire_held",
+                "wire_rules")
+"""The fields of :class:`SessionState` a frame writes only when they changed (besides the
+snapshot, the records and the packets, which have rules of their own)."""
+
+
+class Recorder:
+    """Writes a session to ``path`` (and its packets to :func:`pcap_path`), frame by frame.
+
+    Opening it creates both files at once, so a path that cannot be written is found before
+    any lab starts (``OSError``)."""
+
+    def __init__(self, path: str | Path, lesson: Lesson, lang: str, made: str) -> None:
+        self.path = Path(path)
+        if self.path.suffix == ".pcap":
+            raise ValueError(f"{path} would be the recording and its pcap at once: name the "
+                             "recording .jsonl")
+        self._out: TextIO = open(self.path, "w", encoding="utf-8")
+        try:
+            self._pcap_file: BinaryIO = open(pcap_path(self.path), "wb")
+        except OSError:
+            self._out.close()
+            raise
+        self._pcap: PcapWriter | None = None
+        self._t0 = time.monotonic()
+        self.frames = 0
+        self._last: dict[str, Any] = {}
+        self._records: tuple[StepRecord, ...] = ()
+        self._packets: dict[int, PacketRecord] = {}
+        self._generation: int | None = None
+        self._answers: dict[int, int] = {}
+        self._notice: str | None = None
+        self._closed = False
+        self._write({"format": FORMAT, "version": VERSION, "syscall_lab": __version__,
+                     "made": made, "started": dt.datetime.now(dt.UTC).isoformat(
+                         timespec="seconds"),
+                     "lang": lang, "machine": _machine(), "lesson": _lesson_header(lesson)})
+
+    def frame(self, state: SessionState, cause: str, *, answers: dict[int, int] | None = None,
+              notice: str | None = None, packet: Callable[[int], bytes | None] | None = None,
+              t0_wall: float = 0.0) -> None:
+        """Write what the screen shows after ``cause``: ``state``, the student's ``answers``
+        (step -> choice) and the ``notice`` over the lesson. ``packet(n)`` gives a packet's
+        bytes; ``t0_wall`` is when the lab started (the pcap's clock)."""
+        if self._closed:
+            return
+        out: dict[str, Any] = {"frame": self.frames, "at": round(time.monotonic() - self._t0, 6),
+                               "cause": cause}
+        new_lab = state.generation != self._generation
+        if new_lab:
+            self._generation = state.generation
+            self._packets = {}
+            self._records = ()
+            self._last = {}
+            out["new_lab"] = True
+        records = state.records
+        keep = 0
+        while keep < min(len(records), len(self._records)) \
+                and records[keep] is self._records[keep]:
+            keep += 1
+        if keep != len(self._records):
+            out["keep"] = keep
+        if records[keep:]:
+            out["records"] = [_encode_record(r) for r in records[keep:]]
+        self._records = records
+        if records and state.snapshot == records[-1].snapshot:
+            out["snapshot"] = "$last"
+        else:
+            out["snapshot"] = encode(state.snapshot)
+        changed = [p for p in state.packets if self._packets.get(p.n) != p]
+        if changed:
+            out["packets"] = [encode(p) for p in changed]
+            fresh = {p.n: packet(p.n) for p in changed if p.n not in self._packets and packet}
+            got = {n: b for n, b in fresh.items() if b is not None}
+            if got:
+                out["bytes"] = {str(n): base64.b64encode(b).decode() for n, b in got.items()}
+                self._pcap_write(t0_wall, [(p.t, got[p.n]) for p in changed if p.n in got])
+            self._packets.update((p.n, p) for p in changed)
+        for name in STATE_FIELDS:
+            value = encode(getattr(state, name))
+            if self._last.get(name, ...) != value:
+                out[name] = value
+                self._last[name] = value
+        answers = dict(answers or {})
+        if answers != self._answers:
+            out["answers"] = {str(k): v for k, v in sorted(answers.items())}
+            self._answers = answers
+        if notice != self._notice:
+            out["notice"] = notice
+            self._notice = notice
+        self._write(out)
+        self.frames += 1
+
+    def close(self) -> None:
+        """Write the end line and close both files; with no frame written (the lab never
+        started), remove them instead. Safe to call twice."""
+        if self._closed:
+            return
+        self._closed = True
+        if not self.frames:
+            self._out.close()
+            self._pcap_file.close()
+            for p in (self.path, pcap_path(self.path)):
+                p.unlink(missing_ok=True)
+            return
+        steps = [r for r in self._records if not r.typed]
+        made, failures = 0, 0
+        for r in self._records:
+            m, f = r.tally
+            made, failures = made + m, failures + f
+        try:
+            self._write({"end": {"at": round(time.monotonic() - self._t0, 6),
+                                 "frames": self.frames, "steps": len(steps), "checks": made,
+                                 "failed": failures}})
+        finally:
+            self._out.close()
+            self._pcap_file.close()
+
+    def _pcap_write(self, t0_wall: float, packets: list[tuple[float, bytes]]) -> None:
+        if self._pcap is None:
+            self._pcap = PcapWriter(self._pcap_file, t0_wall)
+        self._pcap.wall0 = t0_wall  # each lab (a reset starts one) has its own clock
+        self._pcap.write_all(packets)
+
+    def _write(self, obj: dict[str, Any]) -> None:
+        self._out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._out.flush()
+
+
+def _machine() -> dict[str, Any]:
+    return {"system": platform.system(), "kernel": platform.release(),
+            "arch": platform.machine(), "cpus": os.cpu_count()}
+
+
+def _lesson_header(lesson: Lesson) -> dict[str, Any]:
+    if lesson.id == "sandbox" and not lesson.steps and lesson.path is None:
+        return {"id": lesson.id, "sandbox": lesson.mode}
+    out: dict[str, Any] = {"id": lesson.id, "path": lesson.path}
+    if lesson.path is not None:
+        try:
+            out["source"] = Path(lesson.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+
+@dataclass(frozen=True)
+class Frame:
+    """One screen of a recorded session."""
+
+    index: int
+    """0-based, in the order they were written."""
+    line: int
+    """Where it is in the file (1-based)."""
+    at: float
+    """Seconds since the recording started."""
+    cause: str
+    state: SessionState
+    answers: dict[int, int] = field(default_factory=dict)
+    notice: str | None = None
+
+    @property
+    def look(self) -> bool:
+        """A look at the kernel between steps (nothing done), not a request of the student."""
+        return self.cause == "look"
+
+
+@dataclass(frozen=True)
+class Recording:
+    path: str
+    version: int
+    header: dict[str, Any]
+    lesson: Lesson
+    frames: tuple[Frame, ...]
+    packet_bytes: dict[tuple[int, int], bytes]
+    """(lab generation, packet number) -> the bytes as captured."""
+    end: dict[str, Any] | None = None
+    """The end line; None when the session did not close (a crash, SIGKILL)."""
+    cut: int | None = None
+    """The line the file was cut off at (its last line unfinished), if it was."""
+
+    @property
+    def lang(self) -> str:
+        return str(self.header.get("lang") or "en")
+
+    @property
+    def made(self) -> str:
+        return str(self.header.get("made") or "?")
+
+    @property
+    def started(self) -> str:
+        return str(self.header.get("started") or "")
+
+    @property
+    def machine(self) -> dict[str, Any]:
+        m = self.header.get("machine")
+        return m if isinstance(m, dict) else {}
+
+    @property
+    def stops(self) -> tuple[int, ...]:
+        """The frames a viewer steps through: the last frame of each request (a step and the
+        looks after it, up to the next request), as the screen stood before the next key."""
+        n = len(self.frames)
+        return tuple(i for i in range(n) if i + 1 == n or not self.frames[i + 1].look)
+
+
+def read_recording(path: str | Path) -> Recording:
+    """The recording at ``path``. Raises :class:`RecordingError` with the line (and column,
+    for JSON that is broken) where it went wrong."""
+    p = str(path)
+    try:
+        with open(p, "rb") as fh:
+            raw = fh.read()
+    except OSError as exc:
+        raise RecordingError(p, 0, f"cannot read it: {exc.strerror}") from None
+    lines = raw.split(b"\n")
+    cut = None
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif len(lines) > 1:  # no newline after the last line: the writer was stopped mid-line
+        cut = len(lines)
+        lines.pop()
+    if not lines:
+        raise RecordingError(p, 1, "the file is empty, not a recording",
+                             "record one with --record FILE")
+    header = _json(p, 1, lines[0])
+    version = _check_header(p, header)
+    reader = _Reader(p, header, _lesson(p, header))
+    end = None
+    for n, data in enumerate(lines[1:], start=2):
+        obj = _json(p, n, data)
+        if "end" in obj:
+            end = obj["end"] if isinstance(obj["end"], dict) else {}
+            if n != len(lines):
+                raise RecordingError(p, n + 1, "there is more after the end line",
+                                     "the file was joined with another one: keep one session")
+            break
+        for upgrade in _UPGRADES[version:]:
+            obj = upgrade(obj)
+        reader.frame(n, obj)
+    if not reader.frames:
+        raise RecordingError(p, 2, "the recording has no frame: the session ended before "
+                                   "the lab started", "record again")
+    return Recording(p, version, header, reader.lesson, tuple(reader.frames),
+                     reader.packet_bytes, end, cut)
+
+
+_UPGRADES: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = ()
+"""``_UPGRADES[v - 1]`` turns a frame of version ``v`` into one of version ``v + 1``: a reader
+reads every older version by upgrading its frames one version at a time. Version 1 is the
+first."""
+
+
+def _json(path: str, line: int, data: bytes) -> dict[str, Any]:
+    if len(data) > MAX_LINE:
+        raise RecordingError(path, line, "the line is too long to be a frame of a recording")
+    try:
+        obj = json.loads(data)
+    except UnicodeDecodeError as exc:
+        raise RecordingError(path, line, "not UTF-8 text: the file is damaged here",
+                             col=exc.start + 1) from None
+    except json.JSONDecodeError as exc:
+        hint = "the file is damaged here" if line > 1 else "not a recording"
+        raise RecordingError(path, line, f"{hint}: {exc.msg}", col=exc.colno) from None
+    if not isinstance(obj, dict):
+        raise RecordingError(path, line, f"a line of a recording is a JSON object, not "
+                                         f"{_what(obj)}: the file is damaged here")
+    return obj
+
+
+def _check_header(path: str, header: dict[str, Any]) -> int:
+    if header.get("format") != FORMAT:
+        if "step" in header and "action" in header:
+            raise RecordingError(path, 1, "this is 'syscall-lab run --json' output, not a "
+                                          "recording: it has no lesson and no packets' bytes",
+                                 "record with 'syscall-lab run LESSON --record FILE'")
+        raise RecordingError(path, 1, "not a syscall-lab recording (its first line has no "
+                                      f"\"format\": \"{FORMAT}\")",
+                             "record one with --record FILE")
+    version = header.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise RecordingError(path, 1, f"the format version {version!r} is not one syscall-lab "
+                                      "ever wrote: the file is damaged here")
+    if version > VERSION:
+        made = header.get("syscall_lab", "a newer version")
+        raise RecordingError(path, 1, f"recorded by syscall-lab {made} in format version "
+                                      f"{version}; this syscall-lab ({__version__}) reads "
+                                      f"versions up to {VERSION}",
+                             "upgrade: pip install -U syscall-lab")
+    return version
+
+
+def _lesson(path: str, header: dict[str, Any]) -> Lesson:
+    from .loader import LessonLoadError, load_text, sandbox_lesson
+
+    info = header.get("lesson")
+    if not isinstance(info, dict):
+        raise RecordingError(path, 1, "the header names no lesson: the file is damaged here")
+    if info.get("sandbox") in ("wire", "loopback"):
+        return sandbox_lesson(str(info["sandbox"]))
+    source = info.get("source")
+    if not isinstance(source, str):
+        raise RecordingError(path, 1, "the header has no lesson source: the file is damaged "
+                                      "here")
+    try:
+        lesson = load_text(source, str(info.get("path") or "<recorded lesson>"))
+    except LessonLoadError as exc:
+        first = exc.problems[0] if exc.problems else "?"
+        raise RecordingError(path, 1, f"the lesson recorded in it no longer loads here: "
+                                      f"{first}", "replay it with the syscall-lab that "
+                                                  f"recorded it ({header.get('syscall_lab')})"
+                             ) from None
+    return dataclasses.replace(lesson, path=info.get("path"))
+
+
+class _Reader:
+    """Rebuilds each frame's :class:`SessionState` from the frames before it."""
+
+    def __init__(self, path: str, header: dict[str, Any], lesson: Lesson) -> None:
+        self.path, self.header, self.lesson = path, header, lesson
+        self.frames: list[Frame] = []
+        self.packet_bytes: dict[tuple[int, int], bytes] = {}
+        self._records: tuple[StepRecord, ...] = ()
+        self._packets: dict[int, PacketRecord] = {}
+        self._fields: dict[str, Any] = {}
+        self._answers: dict[int, int] = {}
+        self._notice: str | None = None
+
+    def frame(self, line: int, obj: dict[str, Any]) -> None:
+        try:
+            self._frame(line, obj)
+        except _Bad as exc:
+            raise RecordingError(self.path, line, f"frame {len(self.frames)}: {exc}: the file "
+                                                  "is damaged here") from None
+
+    def _frame(self, line: int, obj: dict[str, Any]) -> None:
+        cause = obj.get("cause")
+        if cause not in CAUSES:
+            raise _Bad("cause", f"should be one of {', '.join(CAUSES)}, not {_what(cause)}")
+        if obj.get("new_lab"):
+            self._records, self._packets, self._fields = (), {}, {}
+        elif not self.frames:
+            raise _Bad("new_lab", "the first frame starts a lab, and this one does not")
+        keep = decode(int, obj.get("keep", len(self._records)), "keep")
+        if not 0 <= keep <= len(self._records):
+            raise _Bad("keep", f"keeps {keep} steps of {len(self._records)}")
+        records = list(self._records[:keep])
+        raw = obj.get("records", [])
+        if not isinstance(raw, list):
+            raise _Bad("records", f"should be a list, not {_what(raw)}")
+        for i, r in enumerate(raw):
+            records.append(self._record(r, f"records[{i}]", [x.step for x in records]))
+        self._records = tuple(records)
+        snap = obj.get("snapshot")
+        if snap == "$last":
+            if not records:
+                raise _Bad("snapshot", "is the last step's, and no step has run")
+            snapshot = records[-1].snapshot
+        else:
+            snapshot = decode(Snapshot, snap, "snapshot")
+        generation = decode(int, obj.get("generation", self._fields.get("generation", 0)),
+                            "generation")
+        for i, p in enumerate(obj.get("packets") or ()):
+            got = decode(PacketRecord, p, f"packets[{i}]")
+            self._packets[got.n] = got
+        for n, b in (obj.get("bytes") or {}).items():
+            self.packet_bytes[(generation, decode(int, _int(n, f"bytes.{n}"), "bytes"))] = \
+                _bytes(b, f"bytes.{n}")
+        hints = _hints(SessionState)
+        for name in STATE_FIELDS:
+            if name in obj:
+                self._fields[name] = decode(hints[name], obj[name], name)
+        if "initial" not in self._fields:
+            raise _Bad("initial", "is missing")
+        if "answers" in obj:
+            self._answers = decode(dict[int, int], obj["answers"], "answers")
+        if "notice" in obj:
+            self._notice = decode(str | None, obj["notice"], "notice")
+        state = SessionState(snapshot=snapshot, records=self._records,
+                             packets=tuple(self._packets.values()), **self._fields)
+        self.frames.append(Frame(len(self.frames), line, decode(float, obj.get("at", 0.0), "at"),
+                                 str(cause), state, dict(self._answers), self._notice))
+
+    def _record(self, data: Any, where: str, before: list[Step]) -> StepRecord:
+        if not isinstance(data, dict):
+            raise _Bad(where, f"should be an object, not {_what(data)}")
+        data = dict(data)
+        typed = data.pop("typed_text", None)
+        index = decode(int, data.get("index"), f"{where}.index")
+        if typed is not None:
+            step = self._typed(typed, before, where)
+        elif 1 <= index <= len(self.lesson.steps):
+            step = self.lesson.steps[index - 1]
+        else:
+            raise _Bad(f"{where}.index", f"step {index}, and the lesson has "
+                                         f"{len(self.lesson.steps)}")
+        record_snapshot = data.get("snapshot")
+        record_wire = data.get("wire", {})
+        for key in ("outcome", "action"):
+            done = data.get(key)
+            if isinstance(done, dict):
+                done = dict(done)
+                if done.get("snapshot") == "$record":
+                    done["snapshot"] = record_snapshot
+                if done.get("wire") == "$record":
+                    done["wire"] = record_wire
+                data[key] = done
+        data["step"] = None
+        hints = _hints(StepRecord)
+        kw: dict[str, Any] = {}
+        for f in dataclasses.fields(StepRecord):
+            if f.name == "step":
+                continue
+            if f.name in data:
+                kw[f.name] = decode(hints[f.name], data[f.name], f"{where}.{f.name}")
+            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+                raise _Bad(f"{where}.{f.name}", "is missing")
+        return StepRecord(step=step, **kw)
+
+    def _typed(self, text: Any, before: list[Step], where: str) -> Step:
+        from .loader import compile_step
+
+        if not isinstance(text, str):
+            raise _Bad(f"{where}.typed_text", f"should be text, not {_what(text)}")
+        got = compile_step(self.lesson, before, text)
+        if isinstance(got, list):
+            raise _Bad(f"{where}.typed_text", f"'{text}' no longer compiles here: {got[0]}")
+        return got
+
+
+def _int(text: str, where: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise _Bad(where, "should be a packet number") from None
+

@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
@@ -18,7 +19,8 @@ from .i18n import LANGS, default_lang, pick, t
 
 if TYPE_CHECKING:
     from .lesson.model import Lesson
-    from .lesson.recording import Recorder
+    from .lesson.recording import Recorder, Recording
+    from .tui.screens.demo import Autoplay
 
 __all__ = ["main"]
 
@@ -31,8 +33,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-COMMANDS = ("run", "list", "check", "schema", "doctor", "sandbox")
+COMMANDS = ("run", "list", "check", "schema", "doctor", "sandbox", "demo", "replay", "export")
 THEMES = ("default", "presenter")
+MIN_SIZE = (80, 24)
+SHOTS_HELP = ("save an SVG of the screen at every step in DIR: LESSON-NN.LANG.svg (NN: the "
+              "steps done), LESSON-NN-ask.LANG.svg for a question; the same names every run")
+SIZE_HELP = "draw the screen at this size (like 120x36), whatever the terminal's larger size"
 RECORD_HELP = ("record the session to FILE (JSON Lines, with every packet also in FILE's "
                ".pcap), to replay or export anywhere")
 
@@ -50,13 +56,26 @@ def duration(text: str) -> float:
     return seconds
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """``120x36`` as (columns, rows), for an option's ``type``."""
+    cols, _, rows = text.lower().partition("x")
+    try:
+        size = (int(cols), int(rows))
+    except ValueError:
+        size = (0, 0)
+    if not (MIN_SIZE[0] <= size[0] <= 1000 and MIN_SIZE[1] <= size[1] <= 1000):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a window size: write it like 120x36 "
+                                         f"(at least {MIN_SIZE[0]}x{MIN_SIZE[1]})")
+    return size
+
+
 def _first_word(argv: Sequence[str]) -> str | None:
     """The first argument that is not an option or an option's value."""
     skip = False
     for a in argv:
         if skip:
             skip = False
-        elif a in ("--lang", "--theme"):
+        elif a in ("--lang", "--theme", "--record", "--screenshots"):
             skip = True
         elif not a.startswith("-"):
             return a
@@ -71,6 +90,8 @@ def _tui_parser() -> _Parser:
     p.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
     p.add_argument("--theme", choices=THEMES, default="default",
                    help="presenter: high contrast and more room, for recordings")
+    p.add_argument("--record", metavar="FILE", default=None, help=RECORD_HELP)
+    p.add_argument("--screenshots", metavar="DIR", default=None, help=SHOTS_HELP)
     p.add_argument("--version", action="version", version=f"syscall-lab {__version__}")
     return p
 
@@ -112,6 +133,40 @@ def _parser() -> _Parser:
                           "loopback: one host")
     box.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
     box.add_argument("--theme", choices=THEMES, default="default")
+    box.add_argument("--record", metavar="FILE", default=None, help=RECORD_HELP)
+    demo = sub.add_parser("demo", help="play a lesson by itself in the terminal UI, at a pace, "
+                                       "for a class or a screen recording")
+    demo.add_argument("lesson", help="a lesson's id (see 'syscall-lab list') or its file")
+    demo.add_argument("--pace", type=duration, default=2.0, metavar="DURATION",
+                      help="how long each step stays on screen (default 2s)")
+    demo.add_argument("--ask-pause", type=duration, default=None, metavar="DURATION",
+                      help="how long a question stays before its answer, and the answer after "
+                           "(default twice the pace)")
+    demo.add_argument("--stay", action="store_true",
+                      help="stay on the last step instead of exiting")
+    demo.add_argument("--theme", choices=THEMES, default="presenter",
+                      help="default: the student's colours (the demo uses presenter)")
+    demo.add_argument("--size", type=window_size, default=None, metavar="COLSxROWS",
+                      help=SIZE_HELP)
+    demo.add_argument("--screenshots", metavar="DIR", default=None, help=SHOTS_HELP)
+    demo.add_argument("--record", metavar="FILE", default=None, help=RECORD_HELP)
+    demo.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
+    rep_ = sub.add_parser("replay", help="show a recording (--record) in the terminal UI: no "
+                                         "lab needed")
+    rep_.add_argument("file", metavar="FILE", help="a recording")
+    rep_.add_argument("--lang", choices=LANGS, default=None,
+                      help="language (default: the recording's)")
+    rep_.add_argument("--theme", choices=THEMES, default="default")
+    rep_.add_argument("--size", type=window_size, default=None, metavar="COLSxROWS",
+                      help=SIZE_HELP)
+    exp = sub.add_parser("export", help="write a readable report of a recording")
+    exp.add_argument("file", metavar="FILE", help="a recording")
+    exp.add_argument("--markdown", action="store_true",
+                     help="as Markdown (the one format today, and the default)")
+    exp.add_argument("-o", "--output", metavar="OUT", default=None,
+                     help="write to OUT instead of the standard output")
+    exp.add_argument("--lang", choices=LANGS, default=None,
+                     help="language (default: the recording's)")
     sub.add_parser("doctor", help="check that this machine can run a lab")
     return p
 
@@ -164,7 +219,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def open_recorder(path: str | None, lesson: Lesson, lang: str, made: str
-                  ) -> Recorder | None | int:
+                  ) -> Recorder | int | None:
     """A recorder writing to ``path`` (None: no recording, no recorder), or the exit status
     after saying why it cannot: found before any lab starts."""
     from .lesson.recording import Recorder, pcap_path
@@ -275,33 +330,113 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
     lang = args.lang or default_lang()
     lesson = None
+    if args.lesson is None and (args.record or args.screenshots):
+        return _fail(t("needs_lesson", lang, option="--record" if args.record
+                       else "--screenshots"))
     if args.lesson is not None:  # a bad lesson is reported before the screen is taken over
         loaded = _load(args.lesson, lang)
         if isinstance(loaded, int):
             return loaded
         lesson = loaded
     paths = (args.lesson,) if args.lesson and looks_like_path(args.lesson) else ()
-    return _run_app(lesson, lang, args.theme, paths)
+    return _run_app(lesson, lang, args.theme, paths, record=args.record,
+                    screenshots=args.screenshots)
 
 
-def _run_app(lesson: Lesson | None, lang: str, theme: str, paths: tuple[str, ...] = ()) -> int:
-    """The terminal UI on ``lesson`` (or the picker); every lab it started ends with it."""
+def _run_app(lesson: Lesson | None, lang: str, theme: str, paths: tuple[str, ...] = (),
+             record: str | None = None, screenshots: str | None = None,
+             size: tuple[int, int] | None = None, demo: Autoplay | None = None,
+             replay: Recording | None = None, made: str = "tui") -> int:
+    """The terminal UI on ``lesson`` (or the picker, or a recording); every lab it started
+    ends with it."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _fail(t("needs_terminal", lang))
+    if size is not None:
+        have = os.get_terminal_size(sys.stdout.fileno())
+        if have.columns < size[0] or have.lines < size[1]:
+            return _fail(t("terminal_small", lang, want=f"{size[0]}x{size[1]}",
+                           have=f"{have.columns}x{have.lines}"))
+        # Textual asks shutil for the terminal's size, and shutil reads these first.
+        os.environ["COLUMNS"], os.environ["LINES"] = str(size[0]), str(size[1])
+    shots = None
+    if screenshots is not None:
+        shots = Path(screenshots)
+        try:
+            shots.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            return _fail(t("write_failed", lang, path=screenshots, reason=exc.strerror))
+    recorder = open_recorder(record, lesson, lang, made) if lesson is not None else None
+    if isinstance(recorder, int):
+        return recorder
     from .tui import make_app
 
-    app = make_app(lesson=lesson, lang=lang, theme=theme, lesson_paths=paths)
+    app = make_app(lesson=lesson, lang=lang, theme=theme, lesson_paths=paths, recorder=recorder,
+                   screenshots=shots, demo=demo, replay=replay)
     try:
         app.run()
     finally:
         app.close_labs()
+        if recorder is not None:
+            recorder.close()
     return app.return_code or EXIT_OK
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
     from .lesson.loader import sandbox_lesson
 
-    return _run_app(sandbox_lesson(args.network), args.lang or default_lang(), args.theme)
+    return _run_app(sandbox_lesson(args.network), args.lang or default_lang(), args.theme,
+                    record=args.record, made="sandbox")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .tui.screens.demo import Autoplay
+
+    lang = args.lang or default_lang()
+    lesson = _load(args.lesson, lang)
+    if isinstance(lesson, int):
+        return lesson
+    if not lesson.steps:
+        return _fail(t("demo_no_steps", lang, lesson=lesson.id))
+    autoplay = Autoplay(pace=args.pace, ask_pause=args.ask_pause, stay=args.stay)
+    return _run_app(lesson, lang, args.theme, record=args.record, screenshots=args.screenshots,
+                    size=args.size, demo=autoplay, made="demo")
+
+
+def _read(path: str, lang: str) -> Recording | int:
+    """The recording at ``path``, or the exit status after saying why it cannot be read."""
+    from .lesson.recording import RecordingError, read_recording
+
+    try:
+        return read_recording(path)
+    except RecordingError as exc:
+        fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
+        return _fail(f"{exc}{fix}")
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    recording = _read(args.file, args.lang or default_lang())
+    if isinstance(recording, int):
+        return recording
+    return _run_app(None, args.lang or recording.lang, args.theme, size=args.size,
+                    replay=recording)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .report.export import markdown
+
+    recording = _read(args.file, args.lang or default_lang())
+    if isinstance(recording, int):
+        return recording
+    text = markdown(recording, args.lang or recording.lang)
+    if args.output is None:
+        sys.stdout.write(text)
+        return EXIT_OK
+    try:
+        Path(args.output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        return _fail(t("write_failed", args.lang or recording.lang, path=args.output,
+                       reason=exc.strerror))
+    return EXIT_OK
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -322,8 +457,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _parser().print_help()
         return EXIT_OK
     handler = {"tui": cmd_tui, "run": cmd_run, "list": cmd_list, "check": cmd_check,
-               "schema": cmd_schema, "sandbox": cmd_sandbox,
-               "doctor": cmd_doctor}[args.command]
+               "schema": cmd_schema, "sandbox": cmd_sandbox, "demo": cmd_demo,
+               "replay": cmd_replay, "export": cmd_export, "doctor": cmd_doctor}[args.command]
     try:
         return handler(args)
     except BrokenPipeError:

@@ -25,7 +25,9 @@ from .view import Volatile
 if TYPE_CHECKING:  # the loader imports pydantic: not before the first frame
     from ..lesson.catalog import Catalog
     from ..lesson.model import Lesson
+    from ..lesson.recording import Recorder, Recording
     from ..lesson.session import LessonSession
+    from .screens.demo import Autoplay
 
 __all__ = ["THEMES", "SyscallLabApp", "make_app"]
 
@@ -51,9 +53,18 @@ class SyscallLabApp(App[int]):
 
     def __init__(self, lesson: Lesson | None = None, lang: str = "en", theme: str = "default",
                  volatile: Volatile | None = None, progress: ProgressStore | None = None,
-                 catalog: Catalog | None = None, lesson_paths: tuple[str, ...] = ()) -> None:
+                 catalog: Catalog | None = None, lesson_paths: tuple[str, ...] = (),
+                 recorder: Recorder | None = None, screenshots: Path | None = None,
+                 demo: Autoplay | None = None, replay: Recording | None = None) -> None:
         super().__init__()
         self.start_lesson = lesson
+        self.recorder = recorder
+        """Records the session of ``lesson`` (the one the app opened with)."""
+        self.screenshots = screenshots
+        self.demo = demo
+        """Play ``lesson`` by itself (``syscall-lab demo``)."""
+        self.replay = replay
+        """Show this recording instead of a lab (``syscall-lab replay``)."""
         self.lang = lang
         self.theme_choice = theme
         self.volatile = volatile or Volatile()
@@ -71,6 +82,11 @@ class SyscallLabApp(App[int]):
         self.theme = THEMES[self.theme_choice]
         if self.theme_choice == "presenter":
             self.add_class("presenter")
+        if self.replay is not None:
+            from .screens.replay import ReplayScreen
+
+            self.push_screen(ReplayScreen(self.replay, screenshots=self.screenshots))
+            return
         self.push_screen(PickerScreen())
         if self.start_lesson is not None:
             self.open_lesson(self.start_lesson)
@@ -87,9 +103,19 @@ class SyscallLabApp(App[int]):
     def open_lesson(self, lesson: Lesson) -> None:
         from .screens.lesson import LessonScreen
 
+        first = lesson is self.start_lesson
+        recorder, self.recorder = (self.recorder, None) if first else (None, self.recorder)
+        screenshots = self.screenshots if first else None
+        if self.demo is not None and first:
+            from .screens.demo import DemoScreen
+
+            self.push_screen(DemoScreen(lesson, self.demo, recorder=recorder,
+                                        screenshots=screenshots))
+            return
         saved = self.progress.get(lesson.id)
         resume = saved.step if saved and 0 < saved.step < len(lesson.steps) else 0
-        self.push_screen(LessonScreen(lesson, resume_at=resume))
+        self.push_screen(LessonScreen(lesson, resume_at=resume, recorder=recorder,
+                                      screenshots=screenshots))
 
     def end_session(self, session: LessonSession) -> None:
         session.close()
@@ -107,8 +133,16 @@ class SyscallLabApp(App[int]):
     def action_lessons(self) -> None:
         from .screens.lesson import LessonScreen
 
-        if isinstance(self.screen, LessonScreen):
+        if isinstance(self.screen, LessonScreen) and self.replay is None:
+            self.screen.shoot()
             self.pop_screen()
+
+    async def action_quit(self) -> None:
+        from .screens.lesson import LessonScreen
+
+        if isinstance(self.screen, LessonScreen):
+            self.screen.shoot()  # the last step, as it stands
+        await super().action_quit()
 
     def action_switch_lang(self) -> None:
         from .screens.lesson import LessonScreen
@@ -119,23 +153,25 @@ class SyscallLabApp(App[int]):
                 screen.language_changed()
 
     def action_help(self) -> None:
-        from .screens.lesson import LESSON_KEYS, LessonScreen
+        from .screens.lesson import LessonScreen
 
         if isinstance(self.screen, HelpScreen):
             return
-        keys: tuple[Key, ...] = LESSON_KEYS if isinstance(self.screen, LessonScreen) \
+        keys: tuple[Key, ...] = self.screen.KEYS if isinstance(self.screen, LessonScreen) \
             else PICKER_KEYS
         self.push_screen(HelpScreen(keys, self.lang))
 
 
 def make_app(lesson: Lesson | None = None, lang: str = "en", theme: str = "default",
              mask_volatile: bool = False, progress_path: Path | None = None,
-             catalog: Catalog | None = None,
-             lesson_paths: tuple[str, ...] = ()) -> SyscallLabApp:
+             catalog: Catalog | None = None, lesson_paths: tuple[str, ...] = (),
+             recorder: Recorder | None = None, screenshots: Path | None = None,
+             demo: Autoplay | None = None, replay: Recording | None = None) -> SyscallLabApp:
     """The app as ``syscall-lab`` runs it. ``mask_volatile`` prints values that differ from
     run to run (host pids, inodes, ephemeral ports, times) as dots: for snapshot tests and
     screenshots."""
     return SyscallLabApp(lesson=lesson, lang=lang, theme=theme,
                          volatile=Volatile(mask=mask_volatile),
                          progress=ProgressStore(progress_path), catalog=catalog,
-                         lesson_paths=lesson_paths)
+                         lesson_paths=lesson_paths, recorder=recorder, screenshots=screenshots,
+                         demo=demo, replay=replay)

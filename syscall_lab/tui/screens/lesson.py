@@ -46,6 +46,9 @@ from ..widgets import (
 from .error import ErrorScreen
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from ...lesson.recording import Recorder
     from ..app import SyscallLabApp
 
 __all__ = ["LESSON_KEYS", "LOOK_INTERVAL", "LessonScreen", "is_wide"]
@@ -89,11 +92,19 @@ def is_wide(width: int, height: int) -> bool:
 class LessonScreen(Screen[None]):
     AUTO_FOCUS = ""
     """Keys go to the screen until the student selects a pane (the log, the ladder)."""
+    KEYS: tuple[Key, ...] = LESSON_KEYS
+    KEEPS_PROGRESS = True
+    """Whether the student's progress (step reached, answers) is saved for the picker."""
 
-    def __init__(self, lesson: Lesson, resume_at: int = 0) -> None:
+    def __init__(self, lesson: Lesson, resume_at: int = 0, recorder: Recorder | None = None,
+                 screenshots: Path | None = None) -> None:
         super().__init__()
         self.lesson = lesson
         self.resume_at = resume_at
+        self.recorder = recorder
+        """Writes every frame this screen draws from (``--record``)."""
+        self.screenshots = screenshots
+        """Saves an SVG of every step here, as it stood before the next key (``--screenshots``)."""
         self.state: SessionState | None = None
         self.session: LessonSession | None = None
         self.wide = True
@@ -134,7 +145,7 @@ class LessonScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         lang = self.lab_app.lang
         self.wide = is_wide(self.app.size.width, self.app.size.height)
-        yield TitleBar(id="title")
+        yield from self._top_bar()
         panes: dict[str, Widget] = {
             "fds": FdTables(id="fds"), "queues": QueuesPane(id="queues"),
             "log": SyscallLog(id="log"), "console": Consoles(id="console"),
@@ -160,9 +171,19 @@ class LessonScreen(Screen[None]):
                     with TabPane(t(label, lang), id=f"tab-{key}"):
                         yield panes[key]
         yield SandboxPrompt(self._sandbox_words, self.lab_app.sandbox_history, id="sandbox")
+        yield from self._bottom_bar()
+
+    def _top_bar(self) -> ComposeResult:
+        yield TitleBar(id="title")
+
+    def _bottom_bar(self) -> ComposeResult:
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.begin()
+
+    def begin(self) -> None:
+        """Start the lab (resuming where the student left off) and draw the first frame."""
         saved = self.lab_app.progress.get(self.lesson.id)
         if saved is not None and self.resume_at:
             self.answers = {int(n): a[0] for n, a in saved.answers.items()
@@ -186,7 +207,7 @@ class LessonScreen(Screen[None]):
 
     def _label(self) -> None:
         lang = self.lab_app.lang
-        install(self, LESSON_KEYS, lang)
+        install(self, self.KEYS, lang)
         for key, label in PANES:
             pane = self.query_one(f"#{key}")
             pane.border_title = t(label, lang) if self.wide else None
@@ -218,11 +239,8 @@ class LessonScreen(Screen[None]):
             where = (t("typed_count", lang, n=len(state.records)) if not self.lesson.steps
                      else t("step", lang, n=state.done, total=len(self.lesson.steps))
                      if state.done else t("step_intro", lang))
-            status = (t("lab_busy", lang) if self.busy
-                      else t("lab_replayed", lang, n=state.replayed)
-                      if state.replayed and state.done == state.replayed
-                      else t("lab_ready", lang))
-            self.query_one(TitleBar).show(title, where, status, busy=self.busy)
+            self.query_one(TitleBar).show(title, where, self._status(state, lang),
+                                          busy=self.busy)
             notice = t(self.notice, lang, n=state.replayed) if self.notice else None
             self.query_one(LessonPane).show(view, notice, self.hint, self.answers, self.asking)
             active = self.query_one("#views", TabbedContent).active
@@ -235,6 +253,13 @@ class LessonScreen(Screen[None]):
                 self._stale.discard(kind)
                 pane.show(view)
         self.drawn += 1
+
+    def _status(self, state: SessionState, lang: str) -> str:
+        """The lab's status in the title bar."""
+        return (t("lab_busy", lang) if self.busy
+                else t("lab_replayed", lang, n=state.replayed)
+                if state.replayed and state.done == state.replayed
+                else t("lab_ready", lang))
 
     @on(TabbedContent.TabActivated)
     def _tab_opened(self, event: TabbedContent.TabActivated) -> None:
@@ -311,10 +336,11 @@ class LessonScreen(Screen[None]):
         elif message.cause != "look":
             self.notice = {"back": "went_back", "resume": "resumed",
                            "reset": "was_reset"}.get(message.cause)
-        if message.cause not in ("look", "typed") and self.lesson.steps:
+        if message.cause not in ("look", "typed") and self.lesson.steps and self.KEEPS_PROGRESS:
             self.lab_app.progress.save(self.lesson.id, message.state.done,
                                        len(self.lesson.steps))
         self._draw()
+        self._record(message.cause)
         then, self._then = self._then, None
         if then == "reset":
             self.action_reset()
@@ -333,6 +359,28 @@ class LessonScreen(Screen[None]):
             self._look_soon()
         else:
             self._queued = 0
+        self.updated(message.cause)
+
+    def updated(self, cause: str) -> None:
+        """Called after every update is drawn (and the next request queued, if any)."""
+
+    def _record(self, cause: str) -> None:
+        session = self.session
+        if self.recorder is None or self.state is None or session is None:
+            return
+        lab = session.lab
+        self.recorder.frame(self.state, cause, answers=self.answers, notice=self.notice,
+                            packet=session.packet_bytes,
+                            t0_wall=float(lab.info.get("t0_wall", 0.0)) if lab else 0.0)
+
+    def shoot(self, ask: bool = False) -> None:
+        """Save the screen as it stands (``--screenshots``): ``LESSON-NN.LANG.svg`` after step
+        NN (00: before step 1), ``LESSON-NN-ask.LANG.svg`` for step NN's question."""
+        if self.screenshots is None or self.state is None:
+            return
+        n = self.state.done + (1 if ask else 0)
+        name = f"{self.lesson.id}-{n:02d}{'-ask' if ask else ''}.{self.lab_app.lang}.svg"
+        self.app.save_screenshot(name, str(self.screenshots))
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -364,6 +412,7 @@ class LessonScreen(Screen[None]):
         done = self.state.done
         if done >= len(self.lesson.steps):
             return
+        self.shoot()
         if self.lesson.steps[done].ask is not None and done + 1 not in self.answers:
             self.asking = True  # predict, then run: the question first
             self._draw()
@@ -379,10 +428,12 @@ class LessonScreen(Screen[None]):
         ask = self.lesson.steps[done].ask if done < len(self.lesson.steps) else None
         if ask is None or done + 1 in self.answers or not 1 <= choice <= len(ask.choices):
             return
+        self.shoot(ask=True)
         self.answers[done + 1] = choice
         self.asking = False
-        self.lab_app.progress.answer(self.lesson.id, done + 1, len(self.lesson.steps), choice,
-                                     ask.answer)
+        if self.KEEPS_PROGRESS:
+            self.lab_app.progress.answer(self.lesson.id, done + 1, len(self.lesson.steps),
+                                         choice, ask.answer)
         self.hint = False
         self._ask("step")
 
@@ -446,12 +497,16 @@ class LessonScreen(Screen[None]):
     def on_ladder_opened(self, message: Ladder.Opened) -> None:
         from .packet import PacketScreen
 
-        if self.state is None or self.session is None:
+        if self.state is None:
             return
         record = next((p for p in self.state.packets if p.n == message.n), None)
         if record is not None:
-            self.app.push_screen(PacketScreen(record, self.session.packet_bytes(message.n),
+            self.app.push_screen(PacketScreen(record, self.packet_bytes(message.n),
                                               self.lab_app.lang, self.lab_app.volatile))
+
+    def packet_bytes(self, n: int) -> bytes | None:
+        """Packet ``n``'s bytes as captured (the packet screen dissects them)."""
+        return self.session.packet_bytes(n) if self.session is not None else None
 
     def action_hint(self) -> None:
         self.hint = not self.hint

@@ -1,0 +1,122 @@
+"""A recorded session, replayed: the lesson screen drawn from the frames of a recording.
+
+Nothing runs: every pane is given the very state the live screen drew from (read back from
+the recording), so a replay shows what the kernel held then, not now, on a machine that may
+not be able to run a lab at all. The title row says it is a recording, when and where it was
+made, and carries the timeline; arrows step, Home and End jump, a click or a drag scrubs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+
+from ...i18n import t
+from ...lesson.recording import Frame, Recording
+from ...lesson.session import SessionState
+from ..keys import Key
+from ..widgets import TitleBar
+from ..widgets.timeline import Timeline
+from .lesson import LessonScreen
+
+__all__ = ["REPLAY_KEYS", "ReplayScreen"]
+
+REPLAY_KEYS = (
+    Key("right,space,n", "next", "key_next", display="→"),
+    Key("left,b", "back", "key_previous", display="←"),
+    Key("home", "first", "key_first"),
+    Key("end", "last", "key_last"),
+    Key("v", "next_view", "key_view"),
+    Key("h", "hint", "key_hint"),
+    Key("l", "app.switch_lang", "key_lang"),
+    Key("question_mark", "app.help", "key_help", display="?"),
+    Key("q", "app.quit", "key_quit"),
+)
+
+
+class ReplayScreen(LessonScreen):
+    KEYS = REPLAY_KEYS
+    KEEPS_PROGRESS = False
+
+    def __init__(self, recording: Recording, screenshots: Path | None = None) -> None:
+        super().__init__(recording.lesson, screenshots=screenshots)
+        self.recording = recording
+        self.stops = recording.stops
+        self.at = 0
+        """The stop shown (an index into :attr:`stops`)."""
+
+    def _top_bar(self) -> ComposeResult:
+        with Horizontal(id="title-row"):
+            yield TitleBar(id="title")
+            yield Timeline(id="timeline")
+
+    def begin(self) -> None:
+        self._label()
+        self.go(0)
+
+    # -- what is shown ---------------------------------------------------------------------
+    def go(self, stop: int) -> None:
+        """Show stop ``stop`` (clamped to the recording)."""
+        self.at = max(0, min(stop, len(self.stops) - 1))
+        self.show_frame(self.recording.frames[self.stops[self.at]])
+
+    def show_frame(self, frame: Frame) -> None:
+        """Draw ``frame`` exactly as the live screen drew it."""
+        self.state = frame.state
+        self.answers = dict(frame.answers)
+        self.notice = frame.notice
+        self.asking = False
+        self.focus_step = None
+        self._draw()
+
+    def _draw(self) -> None:
+        super()._draw()
+        self.query_one(Timeline).show(tuple(self._kind(i) for i in self.stops), self.at)
+
+    def _kind(self, index: int) -> str:
+        frame = self.recording.frames[index]
+        last = frame.state.last
+        if frame.cause in ("start", "resume", "reset") or last is None:
+            return "lab"
+        return "ok" if last.ok else "failed"
+
+    def _status(self, state: SessionState, lang: str) -> str:
+        r = self.recording
+        when = r.started.replace("T", " ")[:16]
+        status = t("recording_status", lang, when=when, made=r.made,
+                   kernel=r.machine.get("kernel", "?"))
+        if r.end is None:
+            status += " · " + t("recording_cut", lang)
+        return status
+
+    def packet_bytes(self, n: int) -> bytes | None:
+        if self.state is None:
+            return None
+        return self.recording.packet_bytes.get((self.state.generation, n))
+
+    # -- keys ------------------------------------------------------------------------------
+    def action_next(self) -> None:
+        self.go(self.at + 1)
+
+    def action_back(self) -> None:
+        self.go(self.at - 1)
+
+    def action_first(self) -> None:
+        self.go(0)
+
+    def action_last(self) -> None:
+        self.go(len(self.stops) - 1)
+
+    def action_reset(self) -> None:
+        self.go(0)
+
+    def action_answer(self, choice: int) -> None:
+        pass  # the answers are the recorded ones
+
+    def action_sandbox(self) -> None:
+        pass
+
+    def on_timeline_seek(self, message: Timeline.Seek) -> None:
+        self.go(message.index)

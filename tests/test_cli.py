@@ -238,6 +238,30 @@ def test_refused_user_namespaces_give_one_line_and_the_fix(
     assert r.stdout == ""
 
 
+def test_where_no_lab_can_run_a_recording_still_exports_and_none_is_left(
+        unprivileged: tuple[list[str], dict[str, str]], tmp_path: Path) -> None:
+    """A machine that cannot run a lab: --record leaves no empty file behind, and a recording
+    made elsewhere still exports (replay draws it without a lab: test_replay.py)."""
+    if os.geteuid() != 0:
+        pytest.skip("making a kernel that refuses user namespaces needs root")
+    prefix, env = unprivileged
+    helper = ROOT / "tests" / "helpers" / "without_userns.py"
+    out = Path(tempfile.mkdtemp(prefix="syscall-lab-rec-"))
+    out.chmod(0o777)
+    try:
+        fixture = ROOT / "tests" / "fixtures" / "recordings" / "handshake-v1.jsonl"
+        for args, status in ((["run", "handshake", "--record", str(out / "r.jsonl")], 2),
+                             (["export", str(fixture), "--lang", "en"], 0)):
+            r = subprocess.run([sys.executable, str(helper), prefix[-1], "-m", "syscall_lab",
+                                *args], capture_output=True, text=True, cwd="/", timeout=60,
+                               env=env)
+            assert r.returncode == status, r.stdout + r.stderr
+        assert sorted(out.iterdir()) == []
+        assert "listen(3, 5) = 0" in r.stdout and "SYN" in r.stdout
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+
+
 def test_doctor_exits_2_with_the_fix_where_no_lab_can_run(
         unprivileged: tuple[list[str], dict[str, str]]) -> None:
     if os.geteuid() != 0:

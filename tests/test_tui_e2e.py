@@ -93,14 +93,17 @@ def _descendants(pid: int) -> set[int]:
     return out
 
 
-def _terminal(tmp_path: Path, *args: str) -> Terminal:
+def _terminal(tmp_path: Path, *args: str, shell: str | None = None,
+              size: tuple[int, int] = (160, 48)) -> Terminal:
+    """``syscall-lab ARGS`` in a terminal (or a ``shell`` script that runs it)."""
     tmux = need_tool("tmux")
     assert PROGRAM.exists(), f"{PROGRAM} is missing: pip install -e '.[test]'"
     env = {"TERM": "xterm-256color", "SYSCALL_LAB_LANG": "en", "LANG": "C.UTF-8",
            "SYSCALL_LAB_TEST_RUN": os.environ["SYSCALL_LAB_TEST_RUN"],
            "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data"),
            "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
-    return Terminal(tmux, [str(PROGRAM), *args], env)
+    command = ["sh", "-c", shell] if shell is not None else [str(PROGRAM), *args]
+    return Terminal(tmux, command, env, size=size)
 
 
 @pytest.fixture
@@ -196,3 +199,77 @@ def test_a_student_opens_a_lesson_from_the_picker_and_quits(terminal: Terminal, 
         os.kill(app, signal.SIGKILL)
     assert wait_until(lambda: not alive(app), timeout=10), f"{how}: the app did not end"
     assert_nothing_left(lab | {app}, netns)
+
+
+# -- demos and replays ---------------------------------------------------------------------------
+
+def _shell(tmp_path: Path, script: str) -> Terminal:
+    return _terminal(tmp_path, shell=script, size=(130, 40))
+
+
+def test_a_demo_plays_the_handshake_by_itself_and_exits_0(tmp_path: Path) -> None:
+    """No key is pressed: the demo runs every step (answering both questions), saves a
+    screenshot of each, records the session, and exits 0 on its own."""
+    from syscall_lab.lesson.recording import read_recording
+
+    shots, rec, status = tmp_path / "shots", tmp_path / "demo.jsonl", tmp_path / "status"
+    term = _shell(tmp_path, f"{PROGRAM} demo handshake --pace 0.3s --size 120x36 "
+                            f"--screenshots {shots} --record {rec}; echo $? > {status}; "
+                            "sleep 60")
+    try:
+        screen = term.wait_for(r"playing · Space: pause")
+        assert len(screen.splitlines()[0]) <= 120 or screen.splitlines()[0][120:].strip() == ""
+        assert wait_until(status.exists, timeout=90), term.screen()
+        assert status.read_text().strip() == "0"
+    finally:
+        term.close()
+    names = sorted(p.name for p in shots.iterdir())
+    assert names == sorted([*(f"handshake-{n:02d}.en.svg" for n in range(11)),
+                            "handshake-06-ask.en.svg", "handshake-08-ask.en.svg"])
+    assert "Think first" in (shots / "handshake-06-ask.en.svg").read_text(encoding="utf-8") \
+        .replace("&#160;", " ")
+    recording = read_recording(rec)
+    last = recording.frames[-1].state
+    assert recording.made == "demo" and last.done == 10 and all(r.ok for r in last.records)
+    lesson = recording.lesson
+    assert recording.frames[-1].answers == {n: s.ask.answer for n, s in
+                                            enumerate(lesson.steps, 1) if s.ask is not None}
+    assert not (tmp_path / "state" / "syscall-lab" / "progress.json").exists()
+
+
+def test_space_pauses_a_demo_and_the_arrow_steps_it(tmp_path: Path) -> None:
+    term = _shell(tmp_path, f"{PROGRAM} demo handshake --pace 30s")
+    try:
+        term.wait_for(r"playing · Space: pause")
+        term.keys("Space")
+        term.wait_for(r"paused · Space: play")
+        term.keys("Right")
+        term.wait_for(r"Step 1 of 10 · socket\(AF_INET, SOCK_STREAM")
+        term.keys("Right")
+        term.wait_for(r"Step 2 of 10 · bind\(3")
+        term.keys("q")
+        assert wait_until(lambda: not term.running(), timeout=10)
+    finally:
+        term.close()
+
+
+def test_a_recording_replays_in_a_terminal(tmp_path: Path) -> None:
+    """The frozen recording, replayed: marked as one, stepped with the arrows, End and Home."""
+    fixture = Path(__file__).parent / "fixtures" / "recordings" / "handshake-v1.jsonl"
+    term = _shell(tmp_path, f"{PROGRAM} replay {fixture} --lang en")
+    try:
+        screen = term.wait_for(r"RECORDING of 2026-")
+        assert "Before step 1" in screen and "1/11" in screen
+        term.keys("Right", "Right", "Right")
+        screen = term.wait_for(r"Step 3 of 10")
+        assert "4/11" in screen and "listen(3, 5) = 0" in screen
+        term.keys("End")
+        term.wait_for(r"Step 10 of 10")
+        term.keys("Left")
+        term.wait_for(r"Step 9 of 10")
+        term.keys("Home")
+        term.wait_for(r"Before step 1")
+        term.keys("q")
+        assert wait_until(lambda: not term.running(), timeout=10)
+    finally:
+        term.close()

@@ -3,8 +3,8 @@
 A recording is a JSON Lines file (``--record FILE``; the format is ``docs/recording.md``):
 
 * line 1, the **header**: the format and its version, who made it (``run``, ``tui``,
-  ``demo``), when, on which kernel, in which language, and the lesson's own source, so that
-  the recording means the same thing wherever it is opened;
+  ``demo``, ``sandbox``), when, on which kernel, in which language, and the lesson's own
+  source, so that the recording means the same thing wherever it is opened;
 * then one **frame** per line: the session's state after each request (the lab started, a
   step, a step typed at the prompt, back, reset, a look at the kernel between steps), written
   and flushed as it happens, so a crash or SIGKILL keeps every frame before it;
@@ -70,7 +70,8 @@ class RecordingError(Exception):
         self.path, self.line, self.col, self.message, self.fix = path, line, col, message, fix
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" + (f":{self.col}" if self.col else "")
+        where = self.path + (f":{self.line}" if self.line else "") + (
+            f":{self.col}" if self.col else "")
         return f"{where}: {self.message}"
 
 
@@ -197,7 +198,7 @@ def decode(tp: Any, data: Any, where: str = "") -> Any:
         if isinstance(data, int | float) and not isinstance(data, bool):
             return data
     elif tp is bytes:
-        return _bytes(data, where)
+        return _decode_any(data, where) if isinstance(data, dict) else _bytes(data, where)
     elif isinstance(tp, type) and isinstance(data, tp) and not (
             tp is int and isinstance(data, bool)):
         return data
@@ -211,8 +212,8 @@ def _join(where: str, name: str) -> str:
 def _what(data: Any) -> str:
     if data is None:
         return "null"
-    return {dict: "an object", list: "a list", str: f"text ({data!r})", bool: str(data).lower()
-            }.get(type(data), repr(data))
+    return {dict: "an object", list: "a list", str: f"text ({data!r:.40})",
+            bool: str(data).lower()}.get(type(data), f"{data!r:.40}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -261,11 +262,14 @@ class Recorder:
                              "recording .jsonl")
         self._out: TextIO = open(self.path, "w", encoding="utf-8")
         try:
+            header = _lesson_header(lesson)
             self._pcap_file: BinaryIO = open(pcap_path(self.path), "wb")
-        except OSError:
+        except (OSError, ValueError):
             self._out.close()
+            self.path.unlink(missing_ok=True)
             raise
-        self._pcap: PcapWriter | None = None
+        self._pcap = PcapWriter(self._pcap_file, 0.0)  # a valid pcap, even with no packet
+        self._pcap_file.flush()
         self._t0 = time.monotonic()
         self.frames = 0
         self._last: dict[str, Any] = {}
@@ -278,7 +282,7 @@ class Recorder:
         self._write({"format": FORMAT, "version": VERSION, "syscall_lab": __version__,
                      "made": made, "started": dt.datetime.now(dt.UTC).isoformat(
                          timespec="seconds"),
-                     "lang": lang, "machine": _machine(), "lesson": _lesson_header(lesson)})
+                     "lang": lang, "machine": _machine(), "lesson": header})
 
     def frame(self, state: SessionState, cause: str, *, answers: dict[int, int] | None = None,
               notice: str | None = None, packet: Callable[[int], bytes | None] | None = None,
@@ -297,15 +301,9 @@ class Recorder:
             self._records = ()
             self._last = {}
             out["new_lab"] = True
-        records = state.records
-        keep = 0
-        while keep < min(len(records), len(self._records)) \
-                and records[keep] is self._records[keep]:
-            keep += 1
-        if keep != len(self._records):
-            out["keep"] = keep
-        if records[keep:]:
-            out["records"] = [_encode_record(r) for r in records[keep:]]
+        records = state.records  # within one lab, records are only ever added
+        if records[len(self._records):]:
+            out["records"] = [_encode_record(r) for r in records[len(self._records):]]
         self._records = records
         if records and state.snapshot == records[-1].snapshot:
             out["snapshot"] = "$last"
@@ -361,8 +359,6 @@ class Recorder:
             self._pcap_file.close()
 
     def _pcap_write(self, t0_wall: float, packets: list[tuple[float, bytes]]) -> None:
-        if self._pcap is None:
-            self._pcap = PcapWriter(self._pcap_file, t0_wall)
         self._pcap.wall0 = t0_wall  # each lab (a reset starts one) has its own clock
         self._pcap.write_all(packets)
 
@@ -379,13 +375,12 @@ def _machine() -> dict[str, Any]:
 def _lesson_header(lesson: Lesson) -> dict[str, Any]:
     if lesson.id == "sandbox" and not lesson.steps and lesson.path is None:
         return {"id": lesson.id, "sandbox": lesson.mode}
-    out: dict[str, Any] = {"id": lesson.id, "path": lesson.path}
-    if lesson.path is not None:
-        try:
-            out["source"] = Path(lesson.path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            pass
-    return out
+    if lesson.path is None:
+        raise ValueError(f"the lesson {lesson.id} has no file to record with it")
+    # The lesson's own text goes in the recording: a reader needs no lesson file. (It was just
+    # loaded from this file; an unreadable one is an OSError for the caller to report.)
+    return {"id": lesson.id, "file": Path(lesson.path).name,
+            "source": Path(lesson.path).read_text(encoding="utf-8")}
 
 
 # ---------------------------------------------------------------------------------------
@@ -482,7 +477,7 @@ def read_recording(path: str | Path) -> Recording:
                 raise RecordingError(p, n + 1, "there is more after the end line",
                                      "the file was joined with another one: keep one session")
             break
-        for upgrade in _UPGRADES[version:]:
+        for upgrade in _UPGRADES[version - 1:]:
             obj = upgrade(obj)
         reader.frame(n, obj)
     if not reader.frames:
@@ -550,14 +545,14 @@ def _lesson(path: str, header: dict[str, Any]) -> Lesson:
         raise RecordingError(path, 1, "the header has no lesson source: the file is damaged "
                                       "here")
     try:
-        lesson = load_text(source, str(info.get("path") or "<recorded lesson>"))
+        lesson = load_text(source, str(info.get("file") or "<recorded lesson>"))
     except LessonLoadError as exc:
         first = exc.problems[0] if exc.problems else "?"
         raise RecordingError(path, 1, f"the lesson recorded in it no longer loads here: "
                                       f"{first}", "replay it with the syscall-lab that "
                                                   f"recorded it ({header.get('syscall_lab')})"
                              ) from None
-    return dataclasses.replace(lesson, path=info.get("path"))
+    return dataclasses.replace(lesson, path=info.get("file"))
 
 
 class _Reader:
@@ -588,10 +583,7 @@ class _Reader:
             self._records, self._packets, self._fields = (), {}, {}
         elif not self.frames:
             raise _Bad("new_lab", "the first frame starts a lab, and this one does not")
-        keep = decode(int, obj.get("keep", len(self._records)), "keep")
-        if not 0 <= keep <= len(self._records):
-            raise _Bad("keep", f"keeps {keep} steps of {len(self._records)}")
-        records = list(self._records[:keep])
+        records = list(self._records)
         raw = obj.get("records", [])
         if not isinstance(raw, list):
             raise _Bad("records", f"should be a list, not {_what(raw)}")
@@ -641,27 +633,25 @@ class _Reader:
         else:
             raise _Bad(f"{where}.index", f"step {index}, and the lesson has "
                                          f"{len(self.lesson.steps)}")
-        record_snapshot = data.get("snapshot")
-        record_wire = data.get("wire", {})
-        for key in ("outcome", "action"):
-            done = data.get(key)
-            if isinstance(done, dict):
-                done = dict(done)
-                if done.get("snapshot") == "$record":
-                    done["snapshot"] = record_snapshot
-                if done.get("wire") == "$record":
-                    done["wire"] = record_wire
-                data[key] = done
-        data["step"] = None
         hints = _hints(StepRecord)
         kw: dict[str, Any] = {}
-        for f in dataclasses.fields(StepRecord):
-            if f.name == "step":
+        # The record's own snapshot and wire first: an outcome's "$record" is them.
+        for name in ("snapshot", "wire", *(f.name for f in dataclasses.fields(StepRecord))):
+            if name == "step" or name in kw:
                 continue
-            if f.name in data:
-                kw[f.name] = decode(hints[f.name], data[f.name], f"{where}.{f.name}")
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
-                raise _Bad(f"{where}.{f.name}", "is missing")
+            value = data.get(name, ...)
+            if name in ("outcome", "action") and isinstance(value, dict):
+                value = {k: data.get(k, {}) if v == "$record" else v for k, v in value.items()}
+            if value is not ...:
+                kw[name] = decode(hints[name], value, f"{where}.{name}")
+            elif name == "snapshot":
+                raise _Bad(f"{where}.{name}", "is missing")
+        for name in ("outcome", "action"):
+            done = kw.get(name)
+            if done is not None:  # one object, as the live record had
+                same = {k: kw[k] for k in ("snapshot", "wire")
+                        if data[name].get(k) == "$record" and k in kw}
+                kw[name] = dataclasses.replace(done, **same)
         return StepRecord(step=step, **kw)
 
     def _typed(self, text: Any, before: list[Step], where: str) -> Step:

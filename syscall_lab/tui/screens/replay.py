@@ -46,6 +46,8 @@ class ReplayScreen(LessonScreen):
         self.stops = recording.stops
         self.at = 0
         """The stop shown (an index into :attr:`stops`)."""
+        self.shown: int | None = None
+        """The frame shown (an index into the recording's frames)."""
 
     def _top_bar(self) -> ComposeResult:
         with Horizontal(id="title-row"):
@@ -58,12 +60,23 @@ class ReplayScreen(LessonScreen):
 
     # -- what is shown ---------------------------------------------------------------------
     def go(self, stop: int) -> None:
-        """Show stop ``stop`` (clamped to the recording)."""
+        """Show stop ``stop`` (clamped to the recording). Forwards, the frames between (the
+        looks after a step) are drawn in turn, as they were live."""
         self.at = max(0, min(stop, len(self.stops) - 1))
-        self.show_frame(self.recording.frames[self.stops[self.at]])
+        target = self.stops[self.at]
+        first = self.shown + 1 if self.shown is not None and self.shown < target else target
+        for index in range(first, target + 1):
+            self.show_frame(self.recording.frames[index])
 
     def show_frame(self, frame: Frame) -> None:
-        """Draw ``frame`` exactly as the live screen drew it."""
+        """Draw ``frame`` as the live screen drew it. Played in order, frame after frame, the
+        screen is the live one cell for cell; after a jump (back, or a scrub), every pane
+        starts from the top, as it did when the session began."""
+        if self.shown is None or frame.index != self.shown + 1:
+            for pane in self.query("*"):
+                if pane.allow_vertical_scroll:
+                    pane.scroll_home(animate=False, immediate=True)
+        self.shown = frame.index
         self.state = frame.state
         self.answers = dict(frame.answers)
         self.notice = frame.notice

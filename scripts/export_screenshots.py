@@ -1,8 +1,9 @@
 """Regenerate ``screenshots/*.svg`` from real runs (``python scripts/export_screenshots.py``).
 
-``tui-*.svg``: the TUI at 120x36, driven by Textual's Pilot on a real lab and saved with
-``App.save_screenshot``; values that differ from run to run (host pids, inodes, ephemeral
-ports, pty numbers, times) are printed as dots so the files only change when the screen does.
+``demo-*.svg``: the lesson screen at 120x36, saved by ``syscall-lab demo --screenshots`` run in
+a real terminal (tmux); every value on them is the kernel's, pids and ports included.
+``tui-picker.*.svg``: the picker, driven by Textual's Pilot and saved with
+``App.save_screenshot``.
 ``run-*.svg``: the headless runner's transcript, recorded by Rich at a fixed width. Every fd,
 state and queue depth in them was read from the kernel.
 """
@@ -11,8 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import io
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from rich.console import Console
@@ -26,10 +31,11 @@ from syscall_lab.report.transcript import Transcript
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "screenshots"
 TUI_SIZE = (120, 36)
-# TUI pictures: (lesson, steps pressed, name). The picker; backlog after client1's connect()
-# (a connection waits in the accept queue); the queue full with two clients in SYN_SENT.
-TUI_SHOTS = [(None, 0, "picker"), ("backlog", 5, "lesson-backlog-connect"),
-             ("backlog", 13, "lesson-backlog-full")]
+# The lesson screen as `syscall-lab demo --screenshots` saved it, after the step numbered (or
+# with the question of that step): backlog after client1's connect() (a connection waits in
+# the accept queue) and with the queue full, two clients in SYN_SENT; handshake asking about
+# the held SYN/ACK.
+DEMO_SHOTS = {"backlog": ["05", "13"], "handshake": ["06-ask"]}
 WIDTH = 100
 # The steps worth a picture. backlog: the queue full with two clients blocked, and the first
 # accept(). handshake: connect() with the SYN/ACK held on the wire, and its delivery.
@@ -49,26 +55,47 @@ def export(lesson: Lesson, lang: str) -> Path:
     return path
 
 
-async def _tui(lesson_id: str | None, steps: int, name: str, lang: str) -> Path:
+async def _picker(lang: str) -> Path:
     sys.path.insert(0, str(ROOT))
-    from tests.tui_support import app_for, press_steps
+    from tests.tui_support import app_for
 
     with tempfile.TemporaryDirectory() as tmp:
-        app = app_for(Path(tmp), lang=lang, lesson=lesson_id)
+        app = app_for(Path(tmp), lang=lang)
         async with app.run_test(size=TUI_SIZE) as pilot:
             await pilot.pause(0.3)
-            if lesson_id is not None:
-                await press_steps(pilot, app, steps)
-            path = Path(app.save_screenshot(f"tui-{name}.{lang}.svg", str(OUT)))
-        app.close_labs()
+            path = Path(app.save_screenshot(f"tui-picker.{lang}.svg", str(OUT)))
     return path
+
+
+def demo_shots(lesson_id: str, steps: list[str], lang: str) -> list[Path]:
+    """``syscall-lab demo LESSON --screenshots DIR`` in a real terminal (tmux), then the
+    pictures the README shows copied under their own names."""
+    with tempfile.TemporaryDirectory() as tmp:
+        done = Path(tmp) / "done"
+        cols, rows = TUI_SIZE
+        session = f"shots-{lesson_id}-{lang}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(cols + 2), "-y",
+                        str(rows + 2), f"syscall-lab demo {lesson_id} --lang {lang} --pace 0.5s "
+                        f"--theme default --size {cols}x{rows} --screenshots {tmp}; "
+                        f"echo $? > {done}"], check=True, env={**os.environ, "TERM":
+                                                               "xterm-256color"})
+        while not done.exists():
+            time.sleep(0.2)
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
+        out = []
+        for name in steps:
+            target = OUT / f"demo-{lesson_id}-{name}.{lang}.svg"
+            shutil.copy(Path(tmp) / f"{lesson_id}-{name}.{lang}.svg", target)
+            out.append(target)
+    return out
 
 
 if __name__ == "__main__":
     OUT.mkdir(exist_ok=True)
-    for lesson_id, steps, name in TUI_SHOTS:
-        for lang in ("en", "ko"):
-            print(asyncio.run(_tui(lesson_id, steps, name, lang)))
+    for lang in ("en", "ko"):
+        print(asyncio.run(_picker(lang)))
+        for lesson_id, names in DEMO_SHOTS.items():
+            print(*demo_shots(lesson_id, names, lang), sep="\n")
     lessons = discover().lessons
     for lesson_id in PICK:
         for lang in ("en", "ko"):

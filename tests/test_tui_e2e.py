@@ -258,7 +258,7 @@ def test_a_recording_replays_in_a_terminal(tmp_path: Path) -> None:
     fixture = Path(__file__).parent / "fixtures" / "recordings" / "handshake-v1.jsonl"
     term = _shell(tmp_path, f"{PROGRAM} replay {fixture} --lang en")
     try:
-        screen = term.wait_for(r"RECORDING of 2026-")
+        screen = term.wait_for(r"RECORDING 2026-")
         assert "Before step 1" in screen and "1/11" in screen
         term.keys("Right", "Right", "Right")
         screen = term.wait_for(r"Step 3 of 10")

@@ -94,3 +94,28 @@ def test_state_diagram_after_the_handshake(snap_compare: Any, tmp_path: Path, la
         await settled(pilot, app)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
+
+
+# -- a recording, replayed -------------------------------------------------------------------
+REPLAY_STOPS = {"before_step_1": 0, "held_syn_ack_answered": 6, "the_end": 10}
+"""Stops of the frozen handshake recording: the lab started; the question about the held
+SYN/ACK answered (step 6 ran); the last step."""
+
+
+@pytest.mark.parametrize("stop", list(REPLAY_STOPS))
+def test_replay_screen(snap_compare: Any, stop: str) -> None:
+    from syscall_lab.lesson.recording import read_recording
+    from syscall_lab.tui import make_app
+    from syscall_lab.tui.screens.replay import ReplayScreen
+
+    fixture = Path(__file__).parent / "fixtures" / "recordings" / "handshake-v1.jsonl"
+    app = make_app(replay=read_recording(fixture), lang="ko")
+
+    async def run_before(pilot: Pilot[int]) -> None:
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        for _ in range(REPLAY_STOPS[stop]):
+            await pilot.press("right")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=WIDE, run_before=run_before)

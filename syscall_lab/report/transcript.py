@@ -25,7 +25,8 @@ from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta
 from ..observe.procfs import cpu_ranges
 
-__all__ = ["FATE_STYLE", "JsonLines", "Transcript", "action_text", "describe_change", "packet_line",
+__all__ = ["FATE_STYLE", "JsonLines", "Transcript", "action_text", "describe_change",
+           "is_socket_noise", "packet_line",
            "step_json"]
 
 
@@ -90,7 +91,7 @@ def _no_fd(state: str | None, lang: str) -> str:
     return t("no_fd_closed" if state in CLOSING_STATES else "no_fd", lang)
 
 
-def _is_socket_noise(c: Change) -> bool:
+def is_socket_noise(c: Change) -> bool:
     # A socket's change is already told by its fd's change; keep the kernel-only sockets
     # (accept-queue entries, SYN_RECV, TIME_WAIT) and ownership changes.
     if c.what == "socket_changed":
@@ -175,7 +176,7 @@ class Transcript:
         for e in r.events:
             self._event(e)
         self._wire(r.wire)
-        changes = [ch for ch in r.changes if not _is_socket_noise(ch)]
+        changes = [ch for ch in r.changes if not is_socket_noise(ch)]
         if changes:
             self._put(f"[bold]{t('changes', lang)}[/]")
             for ch in changes:

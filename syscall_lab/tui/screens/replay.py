@@ -98,8 +98,7 @@ class ReplayScreen(LessonScreen):
     def _status(self, state: SessionState, lang: str) -> str:
         r = self.recording
         when = r.started.replace("T", " ")[:16]
-        status = t("recording_status", lang, when=when, made=r.made,
-                   kernel=r.machine.get("kernel", "?"))
+        status = t("recording_status", lang, when=when, made=r.made)
         if r.end is None:
             status += " · " + t("recording_cut", lang)
         return status

@@ -75,12 +75,18 @@ def demo_shots(lesson_id: str, steps: list[str], lang: str) -> list[Path]:
         cols, rows = TUI_SIZE
         session = f"shots-{lesson_id}-{lang}"
         subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", str(cols + 2), "-y",
-                        str(rows + 2), f"syscall-lab demo {lesson_id} --lang {lang} --pace 0.5s "
+                        str(rows + 2), f"{sys.executable} -m syscall_lab demo {lesson_id} "
+                        f"--lang {lang} --pace 0.5s "
                         f"--theme default --size {cols}x{rows} --screenshots {tmp}; "
                         f"echo $? > {done}"], check=True, env={**os.environ, "TERM":
                                                                "xterm-256color"})
+        deadline = time.monotonic() + 180
         while not done.exists():
+            if time.monotonic() > deadline:
+                raise SystemExit(f"the demo of {lesson_id} did not finish in 180 s")
             time.sleep(0.2)
+        if done.read_text().strip() != "0":
+            raise SystemExit(f"the demo of {lesson_id} failed: exit {done.read_text().strip()}")
         subprocess.run(["tmux", "kill-session", "-t", session], check=False, capture_output=True)
         out = []
         for name in steps:

@@ -281,13 +281,17 @@ def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = 
                 sys.stderr.write(t("pcap_written", lang, n=n, path=pcap) + "\n")
     except LabError as exc:
         return _fail(t("lab_failed", lang, reason=exc.message))
+    except OSError as exc:  # the recording (or the pcap) could not be written
+        return _fail(t("write_failed", lang, path=exc.filename or record, reason=exc.strerror))
     except KeyboardInterrupt:
         sys.stderr.write(f"syscall-lab: {t('interrupted', lang)}\n")
         return 130
     finally:
-        lab.close()
-        if recorder is not None:
-            recorder.close()
+        try:
+            lab.close()
+        finally:
+            if recorder is not None:
+                recorder.close()
     return EXIT_CHECK_FAILED if printer.failed else EXIT_OK
 
 

@@ -249,14 +249,16 @@ def test_where_no_lab_can_run_a_recording_still_exports_and_none_is_left(
     out = Path(tempfile.mkdtemp(prefix="syscall-lab-rec-"))
     out.chmod(0o777)
     try:
-        fixture = ROOT / "tests" / "fixtures" / "recordings" / "handshake-v1.jsonl"
+        fixture = out / "fixture.jsonl"  # where uid 65534 may read it
+        shutil.copy(ROOT / "tests" / "fixtures" / "recordings" / "handshake-v1.jsonl", fixture)
+        fixture.chmod(0o644)
         for args, status in ((["run", "handshake", "--record", str(out / "r.jsonl")], 2),
                              (["export", str(fixture), "--lang", "en"], 0)):
             r = subprocess.run([sys.executable, str(helper), prefix[-1], "-m", "syscall_lab",
                                 *args], capture_output=True, text=True, cwd="/", timeout=60,
                                env=env)
             assert r.returncode == status, r.stdout + r.stderr
-        assert sorted(out.iterdir()) == []
+        assert sorted(p.name for p in out.iterdir()) == ["fixture.jsonl"]
         assert "listen(3, 5) = 0" in r.stdout and "SYN" in r.stdout
     finally:
         shutil.rmtree(out, ignore_errors=True)

@@ -7,6 +7,7 @@ syscall-lab must keep reading it (the test of "a recording from an older version
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -127,6 +128,14 @@ DAMAGE = {
     "a list for an object": (_edit(5, "records.0.snapshot", [1]),
                              ":5: frame 3: records[0].snapshot: should be an object, not a list"),
     "bad packet bytes": (_edit(2, "bytes", {"1": "%%%"}), ":2: frame 0: bytes.1: not base64"),
+    "bytes not an object": (_edit(2, "bytes", 5), ":2: frame 0: bytes: should be an object"),
+    "packets not a list": (_edit(2, "packets", 5), ":2: frame 0: packets: should be a list"),
+    "an unknown notice": (_edit(3, "notice", "x"), ":3: frame 1: notice: should be one of"),
+    "an answer no question has": (_edit(3, "answers", {"6": 9}),
+                                  ":3: frame 1: answers.6: 9 is no choice of step 6's question"),
+    "an answer to a step without a question": (_edit(3, "answers", {"1": 1}),
+                                               ":3: frame 1: answers.1: 1 is no choice"),
+    "an unknown language": (_edit(1, "lang", "xx"), ":1: the language 'xx' is not one of en"),
     "a newer format": (_edit(1, "version", VERSION + 1),
                        f":1: recorded by syscall-lab 0.1.0 in format version {VERSION + 1}; "
                        f"this syscall-lab"),
@@ -214,6 +223,12 @@ def test_a_recording_path_is_not_its_own_pcap(tmp_path: Path) -> None:
     lesson = discover([str(bundled_dir())], search=False).lessons["handshake"]
     with pytest.raises(ValueError, match=r"name the recording \.jsonl"):
         Recorder(tmp_path / "s.pcap", lesson, "en", "run")
+    own = tmp_path / "mine.yaml"  # --record pointed at the lesson's own file: refused, intact
+    own.write_bytes(Path(lesson.path or "").read_bytes())
+    mine = dataclasses.replace(lesson, path=str(own))
+    with pytest.raises(ValueError, match="is the lesson's own file"):
+        Recorder(own, mine, "en", "run")
+    assert own.read_bytes() == Path(lesson.path or "").read_bytes()
 
 
 # -- on a real lab --------------------------------------------------------------------------------

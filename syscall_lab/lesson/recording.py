@@ -41,6 +41,7 @@ from typing import Any, BinaryIO, TextIO
 
 from .. import __version__
 from ..engine.snapshot import Snapshot
+from ..i18n import LANGS
 from ..net.packets import PacketRecord
 from ..net.pcap import PcapWriter
 from .model import Lesson, Step
@@ -57,6 +58,8 @@ VERSION = 1
 CAUSES = ("start", "resume", "step", "typed", "back", "reset", "look")
 """Why a frame was made: the request the screen (or the runner) sent the lab."""
 
+NOTICES = (None, "was_reset", "went_back", "resumed")
+"""What the lesson screen may say over the lesson after a request (message ids)."""
 MAX_LINE = 64 * 1024 * 1024
 """A frame longer than this is not one we wrote."""
 
@@ -137,7 +140,8 @@ def _bytes(data: Any, where: str) -> bytes:
         raise _Bad(where, "not base64 bytes") from None
 
 
-_KIND = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+_KIND = {int: "a whole number", float: "a number", str: "text", bool: "true or false",
+         list: "a list", dict: "an object"}
 
 
 def decode(tp: Any, data: Any, where: str = "") -> Any:
@@ -260,11 +264,15 @@ class Recorder:
         if self.path.suffix == ".pcap":
             raise ValueError(f"{path} would be the recording and its pcap at once: name the "
                              "recording .jsonl")
+        header = _lesson_header(lesson)  # before anything is opened for writing
+        if lesson.path is not None and any(
+                p.resolve() == Path(lesson.path).resolve()
+                for p in (self.path, pcap_path(self.path))):
+            raise ValueError(f"{path} is the lesson's own file: record to another file")
         self._out: TextIO = open(self.path, "w", encoding="utf-8")
         try:
-            header = _lesson_header(lesson)
             self._pcap_file: BinaryIO = open(pcap_path(self.path), "wb")
-        except (OSError, ValueError):
+        except OSError:
             self._out.close()
             self.path.unlink(missing_ok=True)
             raise
@@ -292,6 +300,19 @@ class Recorder:
         bytes; ``t0_wall`` is when the lab started (the pcap's clock)."""
         if self._closed:
             return
+        try:
+            self._frame(state, cause, answers, notice, packet, t0_wall)
+        except OSError:
+            # The file cannot take more (disk full...): stop here rather than write frames
+            # that leave out what the failed one held. The caller reports it.
+            self._closed = True
+            self._out.close()
+            self._pcap_file.close()
+            raise
+
+    def _frame(self, state: SessionState, cause: str, answers: dict[int, int] | None,
+               notice: str | None, packet: Callable[[int], bytes | None] | None,
+               t0_wall: float) -> None:
         out: dict[str, Any] = {"frame": self.frames, "at": round(time.monotonic() - self._t0, 6),
                                "cause": cause}
         new_lab = state.generation != self._generation
@@ -354,6 +375,8 @@ class Recorder:
             self._write({"end": {"at": round(time.monotonic() - self._t0, 6),
                                  "frames": self.frames, "steps": len(steps), "checks": made,
                                  "failed": failures}})
+        except OSError:
+            pass  # the file cannot take it: read back, it is a session that did not close
         finally:
             self._out.close()
             self._pcap_file.close()
@@ -519,6 +542,9 @@ def _check_header(path: str, header: dict[str, Any]) -> int:
         raise RecordingError(path, 1, "not a syscall-lab recording (its first line has no "
                                       f"\"format\": \"{FORMAT}\")",
                              "record one with --record FILE")
+    if header.get("lang") not in LANGS:
+        raise RecordingError(path, 1, f"the language {header.get('lang')!r} is not one of "
+                                      f"{', '.join(LANGS)}: the file is damaged here")
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise RecordingError(path, 1, f"the format version {version!r} is not one syscall-lab "
@@ -579,6 +605,10 @@ class _Reader:
         cause = obj.get("cause")
         if cause not in CAUSES:
             raise _Bad("cause", f"should be one of {', '.join(CAUSES)}, not {_what(cause)}")
+        for key, kind in (("records", list), ("packets", list), ("bytes", dict)):
+            if not isinstance(obj.get(key, kind()), kind):
+                raise _Bad(key, f"should be {_KIND.get(kind, 'a list')}, not "
+                                f"{_what(obj[key])}")
         if obj.get("new_lab"):
             self._records, self._packets, self._fields = (), {}, {}
         elif not self.frames:
@@ -613,8 +643,14 @@ class _Reader:
             raise _Bad("initial", "is missing")
         if "answers" in obj:
             self._answers = decode(dict[int, int], obj["answers"], "answers")
+            for n, choice in self._answers.items():
+                ask = self.lesson.steps[n - 1].ask if 1 <= n <= len(self.lesson.steps) else None
+                if ask is None or not 1 <= choice <= len(ask.choices):
+                    raise _Bad(f"answers.{n}", f"{choice} is no choice of step {n}'s question")
         if "notice" in obj:
             self._notice = decode(str | None, obj["notice"], "notice")
+            if self._notice not in NOTICES:
+                raise _Bad("notice", f"should be one of {', '.join(map(str, NOTICES))}")
         state = SessionState(snapshot=snapshot, records=self._records,
                              packets=tuple(self._packets.values()), **self._fields)
         self.frames.append(Frame(len(self.frames), line, decode(float, obj.get("at", 0.0), "at"),

@@ -86,10 +86,13 @@ class DemoScreen(LessonScreen):
 
     def _beat(self) -> None:
         self._tick = None
-        if not self.playing or self.finished:
+        if not self.playing:
             return
-        if self.state is None or self.busy:
-            self._after(RETRY)
+        if self.finished:
+            self._exit()
+            return
+        if self.state is None or self.busy or self.app.screen is not self:
+            self._after(RETRY)  # the lab works, or help or a packet is open over the demo
             return
         self._advance()
 
@@ -118,7 +121,7 @@ class DemoScreen(LessonScreen):
         self._caption()
         if self.autoplay.stay:
             return
-        self.set_timer(self.autoplay.pace, self._exit)
+        self._after(self.autoplay.pace)  # cancelled like a beat (Space, ←)
 
     def _exit(self) -> None:
         self.shoot()
@@ -165,5 +168,10 @@ class DemoScreen(LessonScreen):
 
     def action_back(self) -> None:
         self.finished = False
+        self.playing = False  # going back is a presenter taking over: Space plays on
+        if self._tick is not None:
+            self._tick.stop()
+            self._tick = None
         self.query_one(Caption).pressed("←", t("key_previous", self.lab_app.lang))
+        self._caption()
         super().action_back()

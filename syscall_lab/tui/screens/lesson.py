@@ -369,14 +369,19 @@ class LessonScreen(Screen[None]):
         if self.recorder is None or self.state is None or session is None:
             return
         lab = session.lab
-        self.recorder.frame(self.state, cause, answers=self.answers, notice=self.notice,
-                            packet=session.packet_bytes,
-                            t0_wall=float(lab.info.get("t0_wall", 0.0)) if lab else 0.0)
+        try:
+            self.recorder.frame(self.state, cause, answers=self.answers, notice=self.notice,
+                                packet=session.packet_bytes,
+                                t0_wall=float(lab.info.get("t0_wall", 0.0)) if lab else 0.0)
+        except OSError as exc:
+            self.recorder = None  # the lesson goes on; the recording ends at its last frame
+            self.notify(t("write_failed", self.lab_app.lang, path=exc.filename or "",
+                          reason=exc.strerror), severity="error", timeout=10)
 
     def shoot(self, ask: bool = False) -> None:
         """Save the screen as it stands (``--screenshots``): ``LESSON-NN.LANG.svg`` after step
         NN (00: before step 1), ``LESSON-NN-ask.LANG.svg`` for step NN's question."""
-        if self.screenshots is None or self.state is None:
+        if self.screenshots is None or self.state is None or self.app.screen is not self:
             return
         n = self.state.done + (1 if ask else 0)
         name = f"{self.lesson.id}-{n:02d}{'-ask' if ask else ''}.{self.lab_app.lang}.svg"
@@ -412,7 +417,8 @@ class LessonScreen(Screen[None]):
         done = self.state.done
         if done >= len(self.lesson.steps):
             return
-        self.shoot()
+        if not self.asking:  # a second press on a question: the step's picture is taken
+            self.shoot()
         if self.lesson.steps[done].ask is not None and done + 1 not in self.answers:
             self.asking = True  # predict, then run: the question first
             self._draw()

@@ -60,11 +60,14 @@ class ReplayScreen(LessonScreen):
 
     # -- what is shown ---------------------------------------------------------------------
     def go(self, stop: int) -> None:
-        """Show stop ``stop`` (clamped to the recording). Forwards, the frames between (the
-        looks after a step) are drawn in turn, as they were live."""
+        """Show stop ``stop`` (clamped to the recording). One stop forwards, the frames
+        between (the looks after a step) are drawn in turn, as they were live; a jump draws
+        only its target."""
+        next_one = stop == self.at + 1
         self.at = max(0, min(stop, len(self.stops) - 1))
         target = self.stops[self.at]
-        first = self.shown + 1 if self.shown is not None and self.shown < target else target
+        first = self.shown + 1 if next_one and self.shown is not None \
+            and self.shown < target else target
         for index in range(first, target + 1):
             self.show_frame(self.recording.frames[index])
 
@@ -129,6 +132,9 @@ class ReplayScreen(LessonScreen):
 
     def action_sandbox(self) -> None:
         pass
+
+    def perform_typed(self, text: str) -> bool:
+        return False  # the wire pane's deliver/drop keys: nothing to do on a recording
 
     def on_timeline_seek(self, message: Timeline.Seek) -> None:
         self.go(message.index)

@@ -20,6 +20,7 @@ nothing to be left behind. The supervisor is single-threaded (a selector loop), 
 from __future__ import annotations
 
 import ctypes
+import errno
 import fcntl
 import json
 import os
@@ -566,7 +567,10 @@ class Supervisor:
         try:
             a.chan.send(json.dumps({"seq": p.seq, "call": name, "args": args}).encode())
         except OSError as exc:  # EPIPE/ECONNRESET: it died just now; EMSGSIZE: a bug of ours
-            self.fail(req, "actor", f"'{a.name}' cannot take the call: {exc.strerror}")
+            # Its death may not have been read yet (the EOF comes on the next poll): say so.
+            self.fail(req, "actor", f"'{a.name}' has exited; it can make no more calls"
+                      if exc.errno in (errno.EPIPE, errno.ECONNRESET)
+                      else f"'{a.name}' cannot take the call: {exc.strerror}")
             return
         a.pending = p
         blocked = self._await(a, p, deadline=time.monotonic() + MAX_STEP_S)

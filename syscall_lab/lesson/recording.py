@@ -49,7 +49,7 @@ from .runner import StepRecord
 from .session import SessionState
 
 __all__ = ["FORMAT", "VERSION", "Frame", "Recorder", "Recording", "RecordingError",
-           "pcap_path", "read_recording"]
+           "pcap_path", "read_recording", "typed_text"]
 
 FORMAT = "syscall-lab recording"
 VERSION = 1
@@ -224,7 +224,8 @@ def _what(data: Any) -> str:
 # Step records: the step itself is the lesson's (by number) or the text typed at the prompt;
 # an outcome's snapshot and wire are usually the record's own, written once.
 
-def _typed_text(step: Step) -> str:
+def typed_text(step: Step) -> str:
+    """A step typed at the prompt as the student typed it (``names = do``)."""
     return f"{', '.join(step.names)} = {step.do}" if step.names else (step.do or step.action)
 
 
@@ -232,7 +233,7 @@ def _encode_record(r: StepRecord) -> dict[str, Any]:
     out: dict[str, Any] = encode(dataclasses.replace(r, step=Step(say="")))
     out.pop("step", None)
     if r.typed:
-        out["typed_text"] = _typed_text(r.step)
+        out["typed_text"] = typed_text(r.step)
     for key in ("outcome", "action"):
         done = getattr(r, key)
         if done is None:

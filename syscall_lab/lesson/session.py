@@ -166,9 +166,8 @@ class LessonSession:
     def packet_bytes(self, n: int) -> bytes | None:
         """The bytes of packet ``n`` of the current lab, as captured (any thread: a read of
         what the lab has already recorded)."""
-        lab = self._lab
-        got = lab.packets.raw.get(n) if lab is not None else None
-        return got[1] if got else None
+        played = self._played
+        return played.packet(n) if played is not None else None
 
     # -- on the owner thread -------------------------------------------------------------
     def _on_owner(self, fn: Callable[[], T]) -> T:

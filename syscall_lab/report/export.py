@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from ..engine.snapshot import FdEntry, ProcessState, Snapshot
 from ..i18n import Text, packet_word, pick, t
 from ..lesson.model import Ask
-from ..lesson.recording import Recording
+from ..lesson.recording import Recording, typed_text
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 from .transcript import (
@@ -193,8 +193,7 @@ def _summary(rec: Recording, lang: str) -> str:
 def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
     step = r.step
     if r.typed:
-        typed = step.do or step.action
-        typed = f"{', '.join(step.names)} = {typed}" if step.names else typed
+        typed = typed_text(step)
         blocks = [f"## {t('report_typed', lang, do=_code(typed))}"]
     else:
         title = _title(step.say, step.action, lang)

@@ -9,17 +9,21 @@ that names both files, and neither is picked for that id.
 
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Iterable, Sequence
+import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..files import FileProblem, file_kind, read_input
 from .course import COURSE_SUFFIX, Course, load_course
 from .loader import load_lesson
 from .model import Lesson
 from .source import MAX_BYTES, Problem
 
-__all__ = ["Catalog", "bundled_dir", "discover", "lesson_dirs", "looks_like_path"]
+__all__ = ["Catalog", "SearchDir", "bundled_dir", "discover", "lesson_dirs", "looks_like_path",
+           "search_dirs"]
 
 SUFFIXES = (".yaml", ".yml")
 
@@ -38,16 +42,41 @@ def user_dir() -> Path:
     return Path(base) / "syscall-lab" / "lessons"
 
 
+@dataclass(frozen=True)
+class SearchDir:
+    """A directory lessons are looked for in, and where it came from (for a warning)."""
+
+    path: Path
+    origin: str
+    """``package``, ``user`` (``$XDG_DATA_HOME/syscall-lab/lessons``) or
+    ``SYSCALL_LAB_LESSONS``."""
+
+    @property
+    def quiet_if_missing(self) -> bool:
+        """Whether its absence is normal (the user's own directory, until they make it)."""
+        return self.origin == "user"
+
+
+def search_dirs() -> list[SearchDir]:
+    """The directories searched for lessons, in order, with where each came from."""
+    dirs = [SearchDir(bundled_dir(), "package"), SearchDir(user_dir(), "user")]
+    dirs += [SearchDir(Path(p), "SYSCALL_LAB_LESSONS")
+             for p in os.environ.get("SYSCALL_LAB_LESSONS", "").split(os.pathsep) if p]
+    return dirs
+
+
 def lesson_dirs() -> list[Path]:
     """The directories searched for lessons, in order."""
-    dirs = [bundled_dir(), user_dir()]
-    dirs += [Path(p) for p in os.environ.get("SYSCALL_LAB_LESSONS", "").split(os.pathsep) if p]
-    return dirs
+    return [d.path for d in search_dirs()]
 
 
 def looks_like_path(name: str) -> bool:
     """Whether a command-line lesson names a file rather than an id."""
-    return os.sep in name or name.endswith(SUFFIXES) or os.path.isfile(name)
+    try:
+        is_file = os.path.isfile(name)
+    except (OSError, ValueError):  # a name no file can have (too long, a NUL)
+        is_file = False
+    return os.sep in name or name.endswith(SUFFIXES) or is_file
 
 
 @dataclass
@@ -66,6 +95,10 @@ class Catalog:
     """The problems of each file that did not load."""
     courses: list[Course] = field(default_factory=list)
     """The courses found (``*.course.yaml``), in order."""
+    warnings: list[str] = field(default_factory=list)
+    """What was wrong with the places searched (a directory of ``SYSCALL_LAB_LESSONS`` that is
+    missing or unreadable, a link out of the lesson directories): said, and passed by. A
+    command that needs none of it goes on."""
 
     def find(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)
@@ -87,43 +120,134 @@ def _by_level(lesson: Lesson) -> tuple[int, str]:
     return level, lesson.id
 
 
-def _files(paths: Iterable[Path], missing: list[Problem], explicit: bool) -> list[Path]:
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
+def _why(exc: OSError) -> str:
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
+    if exc.errno == errno.ELOOP:
+        return "a loop of symbolic links"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the name is too long"
+    return exc.strerror or str(exc)
+
+
+class _Finder:
+    """Lists the lesson files of the paths given and the directories searched.
+
+    A path given on the command line is the user's choice: a problem with it is a problem
+    (``check`` fails). A directory searched is not: a problem with it is a warning, and the
+    rest goes on. In a directory, a symbolic link is followed only to a regular file inside a
+    lesson directory (one searched or given): a link planted to ``/etc/shadow`` is not read."""
+
+    def __init__(self, roots: Sequence[Path]) -> None:
+        self.problems: list[Problem] = []
+        self.warnings: list[str] = []
+        self.roots = [os.path.realpath(r) for r in roots]
+
+    def _inside(self, real: str) -> bool:
+        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.roots)
+
+    def given(self, p: Path) -> list[Path]:
+        try:
+            st = p.stat()
+        except (OSError, ValueError) as exc:
+            why = _why(exc) if isinstance(exc, OSError) else "not a name a file can have"
+            self.problems.append(Problem(1, 1, why, str(p)))
+            return []
+        if stat.S_ISDIR(st.st_mode):
+            return self._listing(p, str(p), self.problems)
+        if not stat.S_ISREG(st.st_mode):
+            self.problems.append(Problem(1, 1, f"{file_kind(st.st_mode)}, not a lesson file",
+                                         str(p)))
+            return []
+        return [p]
+
+    def searched(self, d: SearchDir) -> list[Path]:
+        label = f"{d.origin}: {d.path}" if d.origin == "SYSCALL_LAB_LESSONS" else str(d.path)
+        try:
+            st = d.path.stat()
+        except (OSError, ValueError) as exc:
+            missing = isinstance(exc, FileNotFoundError)
+            if not (missing and d.quiet_if_missing):
+                why = _why(exc) if isinstance(exc, OSError) else "not a name a file can have"
+                self.warnings.append(f"{label}: {why}; lessons there are not listed")
+            return []
+        if not stat.S_ISDIR(st.st_mode):
+            self.warnings.append(f"{label}: {file_kind(st.st_mode)}, not a directory; "
+                                 "SYSCALL_LAB_LESSONS lists directories")
+            return []
+        return self._listing(d.path, label, None)
+
+    def _listing(self, d: Path, label: str, problems: list[Problem] | None) -> list[Path]:
+        """The lesson files of directory ``d``; trouble is a problem (``problems`` given) or
+        a warning."""
+        def trouble(where: str, why: str) -> None:
+            if problems is not None:
+                problems.append(Problem(1, 1, why, where))
+            else:
+                self.warnings.append(f"{where}: {why}")
+
+        out: list[Path] = []
+        try:
+            entries = sorted(os.scandir(d), key=lambda e: e.name)
+        except OSError as exc:
+            trouble(label, f"cannot read this directory: {_why(exc)}")
+            return []
+        for e in entries:
+            if not e.name.endswith(SUFFIXES):
+                continue
+            path = Path(e.path)
             try:
-                out += sorted(f for f in p.iterdir() if f.suffix in SUFFIXES and f.is_file())
-            except OSError as exc:  # one unreadable directory must not hide the others
-                missing.append(Problem(1, 1, f"cannot read this directory: {exc.strerror}",
-                                       str(p)))
-        elif p.is_file():
-            out.append(p)
-        elif explicit:
-            missing.append(Problem(1, 1, "no such file or directory", str(p)))
-    return out
+                if e.is_symlink():
+                    real = os.path.realpath(e.path)
+                    if not self._inside(real):
+                        trouble(str(path), "a link to a file outside the lesson directories: "
+                                           "not read")
+                        continue
+                st = os.stat(e.path)
+            except OSError as exc:
+                trouble(str(path), _why(exc))
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out.append(path)
+            elif not stat.S_ISDIR(st.st_mode):
+                trouble(str(path), f"{file_kind(st.st_mode)}, not a lesson file")
+        return out
+
+
+def _is_dir(p: Path) -> bool:
+    try:
+        return stat.S_ISDIR(p.stat().st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def _display(path: Path) -> str:
     """A path as the user will want to read it: relative to here when it is below here."""
-    here = Path.cwd()
+    try:
+        here = Path.cwd()
+    except OSError:  # the working directory was removed
+        return str(path)
     if here == Path(here.anchor):  # from /, a relative path reads worse than the absolute one
         return str(path.resolve())
     try:
         return str(path.resolve().relative_to(here))
-    except ValueError:
+    except (ValueError, OSError):
         return str(path)
 
 
 def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
     """Load the lessons in ``paths`` (files or directories), and unless ``search`` is False,
-    in :func:`lesson_dirs` too (by default: only when no paths are given)."""
+    in :func:`search_dirs` too (by default: only when no paths are given)."""
     cat = Catalog()
     search = not paths if search is None else search
-    missing: list[Problem] = []
-    files = _files([Path(p) for p in paths], missing, explicit=True)
+    given = [Path(p) for p in paths]
+    dirs = search_dirs() if search else []
+    finder = _Finder([d.path for d in dirs] + [p for p in given if _is_dir(p)])
+    files = [f for p in given for f in finder.given(p)]
     if search:
-        files = _files(lesson_dirs(), missing, explicit=False) + files
-    cat.problems += missing
+        files = [f for d in dirs for f in finder.searched(d)] + files
+    cat.problems += finder.problems
+    cat.warnings += finder.warnings
     seen: set[Path] = set()
     first: dict[str, tuple[str, int]] = {}
     for f in files:
@@ -134,9 +258,9 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
         shown = _display(f)
         cat.files.append(shown)
         try:
-            raw = _read(f)
-        except OSError as exc:
-            problem = Problem(1, 1, f"cannot read it: {exc.strerror}", shown)
+            raw = read_input(f, MAX_BYTES, "lesson")
+        except FileProblem as exc:
+            problem = Problem(1, 1, exc.reason, shown)
             cat.problems.append(problem)
             cat.invalid[shown] = [problem]
             continue
@@ -168,12 +292,6 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
     for course in cat.courses:
         cat.problems += course.missing(set(first))
     return cat
-
-
-def _read(f: Path) -> bytes:
-    """The file's bytes, or as many as show it is too big to be a lesson."""
-    with f.open("rb") as fh:
-        return fh.read(MAX_BYTES + 1)
 
 
 def _id_line(raw: bytes) -> int:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..i18n import Text
+from ..shown import quote
 from .source import Located, Problem, Source, read_source
 
 __all__ = ["COURSE_SUFFIX", "Course", "Unit", "load_course"]
@@ -57,8 +58,9 @@ class Course:
         for unit in self.units:
             for lesson, at in zip(unit.lessons, unit.where, strict=True):
                 if lesson not in known:
-                    out.append(Problem(at.line, at.col, f"the course names lesson '{lesson}', "
-                                       "which no lesson file has (its 'id:')", self.path))
+                    out.append(Problem(at.line, at.col, f"the course names lesson "
+                                       f"'{quote(lesson)}', which no lesson file has (its "
+                                       "'id:')", self.path))
         return out
 
 
@@ -81,10 +83,13 @@ def load_course(raw: bytes | str, path: str) -> Course | list[Problem]:
     if not isinstance(data, dict):
         return [src.problem((), "a course is a mapping: schema, id, title, units")]
     problems: list[Problem] = []
+    if not set(map(str, data)) & {"schema", "id", "title", "units"}:
+        return [src.problem((), "not a course file: none of its keys is a course's (schema, id, "
+                                "title, units)")]
     for key in data:
         if key not in ("schema", "id", "title", "units"):
-            problems.append(src.problem((key,), f"unknown key '{key}' (schema, id, title, units)",
-                                        key=True))
+            problems.append(src.problem((key,), f"unknown key '{quote(key)}' (schema, id, title, "
+                                                "units)", key=True))
     for key in ("schema", "id", "title", "units"):
         if key not in data:
             problems.append(src.problem((), f"the course has no '{key}' (add it)"))
@@ -92,7 +97,7 @@ def load_course(raw: bytes | str, path: str) -> Course | list[Problem]:
         return problems
     if data["schema"] != 1:
         problems.append(src.problem(("schema",), f"this syscall-lab reads course schema 1, "
-                                                 f"not {data['schema']}"))
+                                                 f"not {quote(data['schema'])}"))
     if not isinstance(data["id"], str) or not data["id"]:
         problems.append(src.problem(("id",), "id is a name: lowercase letters, digits and -"))
     title = _text(src, ("title",), data["title"], problems)

@@ -35,6 +35,7 @@ from ..engine.vocabulary import (
     normalize_args,
 )
 from ..engine.vocabulary import lookup as lookup_call
+from ..files import FileProblem, read_input
 from ..net.packets import FATES, MARKS
 from ..net.rules import ACTIONS as RULE_ACTIONS
 from ..net.rules import KEYS as RULE_KEYS
@@ -42,6 +43,7 @@ from ..net.rules import PROTOS, Rule, RuleError, parse_flags
 from ..observe.interrupts import SOFTIRQS
 from ..observe.procfs import STATE_NAMES
 from ..observe.sockdiag import TCP_STATES
+from ..shown import describe_char, quote, unsafe
 from . import grammar as g
 from .model import (
     FD_FIELDS,
@@ -89,6 +91,9 @@ DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed")
 TEXT_FIELDS = ("data", "text", "target", "wchan")
 ADDRESS_FIELDS = ("local", "remote", "addr")
 _NAME = re.compile(NAME_PATTERN)
+_WORDLIKE = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,39}")
+"""A key worth quoting back: a word someone may have mistyped (anything else is not a key a
+lesson could mean, and quoting it would only copy a foreign file into the message)."""
 
 
 class LessonLoadError(Exception):
@@ -113,10 +118,9 @@ def load_file(path: str | FsPath) -> Lesson:
     """Load the lesson at ``path``. Raises :class:`LessonLoadError` with every problem."""
     p = str(path)
     try:
-        with open(p, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)  # enough to tell a file too big to be a lesson
-    except OSError as exc:
-        raise LessonLoadError([Problem(1, 1, f"cannot read it: {exc.strerror}", p)]) from None
+        raw = read_input(p, MAX_BYTES, "lesson")
+    except FileProblem as exc:
+        raise LessonLoadError([Problem(1, 1, exc.reason, p)]) from None
     return load_text(raw, p)
 
 
@@ -249,6 +253,11 @@ class _Loader:
         if not isinstance(data, dict):
             self.add((), "a lesson is a mapping with schema, id, title, actors and steps")
             return self.problems
+        if not set(map(str, data)) & set(keys_of(())):
+            # Nothing of a lesson in it: one line, quoting none of it (it may be any file).
+            self.add((), "not a lesson file: none of its keys is a lesson's (schema, id, title, "
+                         "summary, actors, steps)")
+            return self.problems
         if not self._shape(data):
             return sorted(set(self.problems))
         languages = data.get("languages") or ["en"]
@@ -270,7 +279,7 @@ class _Loader:
             steps=tuple(s for s in steps if s is not None), mode=self.mode,
             level=data.get("level", "beginner"),
             hosts=tuple((a, h) for a, h in self.actors.items() if h),
-            languages=self.languages, path=self.src.path)
+            languages=self.languages, path=self.src.path, source=self.src.text or None)
 
     # -- pass 2: the shape ------------------------------------------------------------------
     def _shape(self, data: dict[str, Any]) -> bool:
@@ -299,17 +308,20 @@ class _Loader:
                      key=True)
         elif kind == "extra_forbidden":
             keys = keys_of(loc[:-1])
-            self.add(loc, f"unknown key '{name}'{_suggest(name, keys)} (keys: "
-                          f"{', '.join(keys)})", key=True)
+            said = f"'{quote(name)}'{_suggest(name, keys)}" if _WORDLIKE.fullmatch(name) \
+                else "(not a word like 'say')"
+            self.add(loc, f"unknown key {said} (keys: {', '.join(keys)})", key=True)
         elif kind == "literal_error" and loc == ("schema",):
-            self.add(loc, f"this syscall-lab reads lesson schema 1, not {err.get('input')!r}: "
-                          "write schema: 1 (or upgrade syscall-lab for newer lessons)")
+            schema = quote(repr(err.get("input")))
+            self.add(loc, f"this syscall-lab reads lesson schema 1, not {schema}: write schema: 1 "
+                          "(or upgrade syscall-lab for newer lessons)")
         elif kind == "literal_error":
             expected = str((err.get("ctx") or {}).get("expected", ""))
             choices = re.findall(r"'([^']*)'", expected)
             got = err.get("input")
             hint = _suggest(str(got), choices) if isinstance(got, str) else ""
-            self.add(loc, f"{name} must be {expected.replace(chr(39), '')}, not {got!r}{hint}")
+            self.add(loc, f"{name} must be {expected.replace(chr(39), '')}, not "
+                          f"{quote(repr(got))}{hint}")
         elif kind == "string_pattern_mismatch" and name == "id":
             self.add(loc, "id must be lowercase letters, digits and '-', starting with a letter "
                           "(e.g. tcp-handshake)")
@@ -332,11 +344,9 @@ class _Loader:
             return  # missing, or not text: the shape check has said so
         texts = [((), value)] if isinstance(value, str) else [((k,), v) for k, v in value.items()]
         for sub, text in texts:
-            bad = _CONTROL.search(text)
-            if bad:
-                self.add((*path, *sub), f"control character U+{ord(bad.group()):04X} in the text: "
-                                        "remove it (it would reach the student's terminal)")
-            elif not text.strip():
+            if self._has_control((*path, *sub), text, allow="\n"):
+                continue
+            if not text.strip():
                 lang = f"the {LANG_NAMES[str(sub[0])]} text" if sub else "the text"
                 self.add((*path, *sub), f"{lang} is empty")
         if isinstance(value, str):
@@ -362,10 +372,10 @@ class _Loader:
         for path, name, spec in entries:
             key = isinstance(raw, dict)
             if name in self.actors:
-                self.add(path, f"actor '{name}' is listed twice", key=key)
+                self.add(path, f"actor '{quote(name)}' is listed twice", key=key)
                 continue
             if not _NAME.fullmatch(name):
-                self.add(path, f"actor name '{name}': lowercase letters, digits and '_', "
+                self.add(path, f"actor name '{quote(name)}': lowercase letters, digits and '_', "
                                "starting with a letter", key=key)
                 continue
             if name in RESERVED:
@@ -379,11 +389,12 @@ class _Loader:
                     continue
                 for k in spec:
                     if k != "host":
-                        self.add((*path, k), f"unknown key '{k}' (an actor has: host)",
+                        self.add((*path, k), f"unknown key '{quote(k)}' (an actor has: host)",
                                  key=True)
                 host = spec.get("host")
                 if host is not None and host not in ("client", "server"):
-                    self.add((*path, "host"), f"host must be client or server, not {host!r}"
+                    self.add((*path, "host"), f"host must be client or server, not "
+                             f"{quote(repr(host))}"
                              f"{_suggest(str(host), ('client', 'server'))}")
                     host = None
                 elif host is not None and self.mode != "wire":
@@ -444,12 +455,14 @@ class _Loader:
             return None
         return Ask(raw["question"], tuple(choices), answer, raw.get("explain"))
 
-    def _has_control(self, path: Path, text: str) -> bool:
-        ctrl = _CONTROL.search(text)
-        if ctrl:
-            self.add(path, f"control character U+{ord(ctrl.group()):04X}: remove it",
-                     offset=ctrl.start())
-        return ctrl is not None
+    def _has_control(self, path: Path, text: str, allow: str = "") -> bool:
+        """Whether ``text`` holds a character that must never reach a terminal (said at it).
+        A file's texts were refused such characters when it was read; a line typed at the
+        prompt is checked here."""
+        at = unsafe(text, allow)
+        if at is not None:
+            self.add(path, f"{describe_char(text[at])}: remove it", offset=at)
+        return at is not None
 
     def _do(self, path: Path, text: str) -> dict[str, Any]:
         if self._has_control(path, text):
@@ -694,7 +707,8 @@ class _Loader:
         for n in names:
             if n not in usable:
                 self.add(path, f"'{n}' is already an actor's name" if n in self.actors else
-                         f"{n!r} cannot be a name: use lowercase letters, digits and '_', and "
+                         f"{quote(repr(n))} cannot be a name: use lowercase letters, digits and "
+                         "'_', and "
                          "none of " + ", ".join(sorted(RESERVED)))
                 self._define([n, n.strip()], "any", None, i)  # said once is enough
         if not call:
@@ -1042,7 +1056,6 @@ def _start(v: Any) -> int | None:
 
 
 _CODE = re.compile(r"`[^`]*`")
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ..engine.lab import StepOutcome, WireView
@@ -447,6 +447,8 @@ class Lesson:
     """The languages every text of the lesson is written in."""
     path: str | None = None
     """The file it was loaded from."""
+    source: str | None = field(default=None, compare=False, repr=False)
+    """The file's text, exactly as it was loaded (a recording carries it)."""
 
     def host_of(self, actor: str) -> str | None:
         return dict(self.hosts).get(actor)

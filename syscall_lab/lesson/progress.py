@@ -17,7 +17,12 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..files import FileProblem, read_input
+
 __all__ = ["LessonProgress", "ProgressStore", "state_dir"]
+
+MAX_BYTES = 4 * 1024 * 1024
+"""A progress file is a few KiB; one larger is not ours."""
 
 
 def state_dir() -> Path:
@@ -58,15 +63,19 @@ class ProgressStore:
 
     def _read(self) -> dict[str, LessonProgress]:
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = json.loads(read_input(self.path, MAX_BYTES, "progress").decode("utf-8"))
             return {k: LessonProgress(int(v["step"]), int(v["total"]), bool(v.get("finished")),
                                       float(v.get("updated", 0.0)),
                                       {str(n): [int(a[0]), int(a[1])]
                                        for n, a in (v.get("answers") or {}).items()})
                     for k, v in raw.get("lessons", {}).items()}
-        except FileNotFoundError:
+        except FileProblem as exc:
+            if not self.path.exists():
+                return {}
+            self.problem = str(exc)
             return {}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, OverflowError,
+                RecursionError) as exc:
             self.problem = f"{self.path}: {exc}"
             try:  # kept for whoever wants to look, out of the way of the next save
                 os.replace(self.path, self.path.with_name(self.path.name + ".bad"))

@@ -21,6 +21,9 @@ from typing import Any
 
 import yaml
 
+from ..files import size_text
+from ..shown import describe_char, quote, shown, unsafe
+
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "Located", "Problem", "Source", "read_source"]
 
 MAX_BYTES = 512 * 1024
@@ -50,7 +53,8 @@ class Problem:
     path: str = field(default="", compare=False)
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+        # The path and the message may quote what a file held: shown, never emitted raw.
+        return shown(f"{self.path}:{self.line}:{self.col}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -86,6 +90,8 @@ class Source:
     """The position of each value, by its path: ``("steps", 3, "do")``."""
     keys: dict[Path, Located]
     """The position of each mapping key, by the path of its value."""
+    text: str = ""
+    """The file's text, as it was parsed."""
 
     def where(self, path: Path, key: bool = False) -> Located:
         """The position of ``path``, or of the nearest enclosing value that has one."""
@@ -197,7 +203,42 @@ class _Builder:
                         f"the file holds more than {MAX_NODES} values (aliases expanded); "
                         "a lesson is much smaller")
 
+    def _refuse_unsafe(self, value: str, ev: Any) -> None:
+        """A scalar (a key or a value) holding a character that must never reach a terminal:
+        a control (an escape like ``"\\e"`` writes one), a bidi control, an invisible one, a
+        tab. Refused at the character, as a compiler points at it."""
+        at = unsafe(value, allow="\n")
+        if at is None:
+            return
+        ch = value[at]
+        line, col = self._char_position(ev, value, at, ch)
+        raise _Fail(line, col, f"{describe_char(ch)}: remove it"
+                    + (" (indent and align with spaces)" if ch == "\t" else
+                       " (it would reach the student's terminal)"))
+
+    def _char_position(self, ev: Any, value: str, at: int, ch: str) -> tuple[int, int]:
+        """Where the ``at``-th character of a scalar's value is written in the file: by the
+        quoted text's own offsets on one line, else where that character stands raw in the
+        scalar's span, else the scalar's start (it came from an escape)."""
+        loc = _located(ev, self.lines)
+        if loc.source_offsets is not None:
+            return loc.at(at)
+        if loc.text_col is not None and ev.style in (None, ""):
+            return loc.at(at)
+        start, end = ev.start_mark, getattr(ev, "end_mark", None)
+        if start is not None and end is not None:
+            for n in range(start.line, min(end.line, len(self.lines) - 1) + 1):
+                text = self.lines[n]
+                lo = start.column if n == start.line else 0
+                hi = end.column if n == end.line else len(text)
+                found = text.find(ch, lo, hi)
+                if found >= 0:
+                    return n + 1, found + 1
+        return loc.line, loc.col
+
     def _put(self, value: Any, ev: Any, anchor: str | None, size: int = 1) -> None:
+        if isinstance(value, str):
+            self._refuse_unsafe(value, ev)
         if anchor:
             self.anchors[anchor] = (value, size)
         if not self.stack:
@@ -216,7 +257,7 @@ class _Builder:
                 raise _Fail(line, col, "a mapping key must be a plain word like 'say'")
             key = str(value) if not isinstance(value, bool) else str(value).lower()
             if key in top[5]:
-                raise _Fail(line, col, f"duplicate key '{key}' (first written at line "
+                raise _Fail(line, col, f"duplicate key '{quote(key)}' (first written at line "
                                        f"{top[5][key]}): remove one of them")
             top[5][key] = line
             top[2] = key
@@ -283,11 +324,12 @@ _NO_KEY: Any = _NoKey()
 
 
 def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
-    """Parse ``raw`` (a lesson file's bytes) into values with positions, or the problems."""
+    """Parse ``raw`` (a lesson file's bytes, at most :data:`MAX_BYTES`: the caller reads it
+    with :func:`~syscall_lab.files.read_input`) into values with positions, or the problems."""
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
     if size > MAX_BYTES:
-        return [Problem(1, 1, f"the file is {-(-size // 1024)} KiB; a lesson is at most "
-                              f"{MAX_BYTES // 1024} KiB", path)]
+        return [Problem(1, 1, f"the file is {size_text(size)}; a lesson is at most "
+                              f"{size_text(MAX_BYTES)}", path)]
     if isinstance(raw, bytes):
         raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM, as some Windows editors write
         try:
@@ -300,6 +342,12 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
                                        "the file as UTF-8", path)]
     else:
         text = raw
+    bad = unsafe(text, allow="\n\r\t")
+    if bad is not None:  # anywhere, comments too: the file is text, and a student reads it
+        line = text.count("\n", 0, bad) + 1
+        col = bad - (text.rfind("\n", 0, bad) + 1) + 1
+        return [Problem(line, col, f"{describe_char(text[bad])}: remove it (a lesson file is "
+                                   "text, and it would reach the student's terminal)", path)]
     builder = _Builder(text)
     try:
         for ev in yaml.parse(text, Loader=_Loader):
@@ -331,4 +379,4 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
             col = position - (text.rfind("\n", 0, position) + 1) + 1
         reason = getattr(exc, "reason", None) or "not valid YAML"
         return [Problem(line, col, f"YAML syntax: {reason}", path)]
-    return Source(path, builder.root, builder.values, builder.keys)
+    return Source(path, builder.root, builder.values, builder.keys, text)

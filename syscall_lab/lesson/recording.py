@@ -41,11 +41,14 @@ from typing import Any, BinaryIO, TextIO
 
 from .. import __version__
 from ..engine.snapshot import Snapshot
+from ..files import FileProblem, open_output, open_output_bytes, read_input
 from ..i18n import LANGS
 from ..net.packets import PacketRecord
 from ..net.pcap import PcapWriter
+from ..net.rules import Rule, RuleError
+from ..shown import json_line, shown
 from .model import Lesson, Step
-from .runner import StepRecord
+from .runner import Judge, StepRecord
 from .session import SessionState
 
 __all__ = ["FORMAT", "VERSION", "Frame", "Recorder", "Recording", "RecordingError",
@@ -62,6 +65,11 @@ NOTICES = (None, "was_reset", "went_back", "resumed")
 """What the lesson screen may say over the lesson after a request (message ids)."""
 MAX_LINE = 64 * 1024 * 1024
 """A frame longer than this is not one we wrote."""
+MAX_FILE = 256 * 1024 * 1024
+"""A recording longer than this is refused before it is read (a session of a bulk transfer with
+every packet's bytes is tens of MiB)."""
+MAX_DEPTH = 16
+"""How deeply a frame's values may nest (the lab's own are a few levels deep)."""
 
 
 class RecordingError(Exception):
@@ -75,7 +83,7 @@ class RecordingError(Exception):
     def __str__(self) -> str:
         where = self.path + (f":{self.line}" if self.line else "") + (
             f":{self.col}" if self.col else "")
-        return f"{where}: {self.message}"
+        return shown(f"{where}: {self.message}")  # it may quote the file: never raw
 
 
 def pcap_path(path: str | Path) -> Path:
@@ -116,20 +124,27 @@ def encode(value: Any) -> Any:
     raise TypeError(f"cannot record a {type(value).__name__}: {value!r}")
 
 
+def _required(f: dataclasses.Field[Any]) -> bool:
+    """A field with no default: a file must have it."""
+    return f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+
+
 @cache
 def _hints(cls: type) -> dict[str, Any]:
     return typing.get_type_hints(cls)
 
 
-def _decode_any(data: Any, where: str) -> Any:
+def _decode_any(data: Any, where: str, depth: int = 0) -> Any:
     """A value of an untyped field, as the lab's JSON gave it (lists stay lists); ``$bytes``
-    marks bytes."""
+    marks bytes. Nested at most :data:`MAX_DEPTH` deep (no value the lab writes is deeper)."""
+    if isinstance(data, list | dict) and depth >= MAX_DEPTH:
+        raise _Bad(where, f"nested more than {MAX_DEPTH} levels deep")
     if isinstance(data, list):
-        return [_decode_any(v, f"{where}[{i}]") for i, v in enumerate(data)]
+        return [_decode_any(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(data)]
     if isinstance(data, dict):
         if set(data) == {"$bytes"}:
             return _bytes(data["$bytes"], where)
-        return {k: _decode_any(v, f"{where}.{k}") for k, v in data.items()}
+        return {k: _decode_any(v, f"{where}.{k}", depth + 1) for k, v in data.items()}
     return data
 
 
@@ -195,7 +210,7 @@ def decode(tp: Any, data: Any, where: str = "") -> Any:
         for f in dataclasses.fields(tp):
             if f.name in data:
                 kw[f.name] = decode(hints[f.name], data[f.name], _join(where, f.name))
-            elif f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
+            elif _required(f):
                 raise _Bad(_join(where, f.name), "is missing")
         return tp(**kw)
     if tp is float:
@@ -270,9 +285,9 @@ class Recorder:
                 p.resolve() == Path(lesson.path).resolve()
                 for p in (self.path, pcap_path(self.path))):
             raise ValueError(f"{path} is the lesson's own file: record to another file")
-        self._out: TextIO = open(self.path, "w", encoding="utf-8")
+        self._out: TextIO = open_output(self.path)
         try:
-            self._pcap_file: BinaryIO = open(pcap_path(self.path), "wb")
+            self._pcap_file: BinaryIO = open_output_bytes(pcap_path(self.path))
         except OSError:
             self._out.close()
             self.path.unlink(missing_ok=True)
@@ -387,7 +402,7 @@ class Recorder:
         self._pcap.write_all(packets)
 
     def _write(self, obj: dict[str, Any]) -> None:
-        self._out.write(json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n")
+        self._out.write(json_line(obj) + "\n")  # the same JSON, nothing raw when cat
         self._out.flush()
 
 
@@ -399,12 +414,10 @@ def _machine() -> dict[str, Any]:
 def _lesson_header(lesson: Lesson) -> dict[str, Any]:
     if lesson.id == "sandbox" and not lesson.steps and lesson.path is None:
         return {"id": lesson.id, "sandbox": lesson.mode}
-    if lesson.path is None:
+    if lesson.path is None or lesson.source is None:
         raise ValueError(f"the lesson {lesson.id} has no file to record with it")
-    # The lesson's own text goes in the recording: a reader needs no lesson file. (It was just
-    # loaded from this file; an unreadable one is an OSError for the caller to report.)
-    return {"id": lesson.id, "file": Path(lesson.path).name,
-            "source": Path(lesson.path).read_text(encoding="utf-8")}
+    # The lesson's own text goes in the recording, as it was loaded: a reader needs no file.
+    return {"id": lesson.id, "file": Path(lesson.path).name, "source": lesson.source}
 
 
 # ---------------------------------------------------------------------------------------
@@ -424,6 +437,9 @@ class Frame:
     state: SessionState
     answers: dict[int, int] = field(default_factory=dict)
     notice: str | None = None
+    altered: int = 0
+    """How many checks of the steps this frame added have a recorded verdict that the
+    recorded kernel state contradicts (the file was edited, or made by something else)."""
 
     @property
     def look(self) -> bool:
@@ -463,6 +479,12 @@ class Recording:
         return m if isinstance(m, dict) else {}
 
     @property
+    def altered(self) -> int:
+        """How many checks have a recorded verdict that the recorded kernel state
+        contradicts, in every frame."""
+        return sum(f.altered for f in self.frames)
+
+    @property
     def stops(self) -> tuple[int, ...]:
         """The frames a viewer steps through: the last frame of each request (a step and the
         looks after it, up to the next request), as the screen stood before the next key."""
@@ -475,10 +497,9 @@ def read_recording(path: str | Path) -> Recording:
     for JSON that is broken) where it went wrong."""
     p = str(path)
     try:
-        with open(p, "rb") as fh:
-            raw = fh.read()
-    except OSError as exc:
-        raise RecordingError(p, 0, f"cannot read it: {exc.strerror}") from None
+        raw = read_input(p, MAX_FILE, "recording")
+    except FileProblem as exc:
+        raise RecordingError(p, 0, exc.reason) from None
     lines = raw.split(b"\n")
     cut = None
     if lines and lines[-1] == b"":
@@ -522,6 +543,9 @@ def _json(path: str, line: int, data: bytes) -> dict[str, Any]:
         raise RecordingError(path, line, "the line is too long to be a frame of a recording")
     try:
         obj = json.loads(data)
+    except RecursionError:
+        raise RecordingError(path, line, f"nested more than {MAX_DEPTH} levels deep: not a "
+                                         "frame of a recording") from None
     except UnicodeDecodeError as exc:
         raise RecordingError(path, line, "not UTF-8 text: the file is damaged here",
                              col=exc.start + 1) from None
@@ -594,6 +618,7 @@ class _Reader:
         self._fields: dict[str, Any] = {}
         self._answers: dict[int, int] = {}
         self._notice: str | None = None
+        self._judge = Judge()
 
     def frame(self, line: int, obj: dict[str, Any]) -> None:
         try:
@@ -612,14 +637,18 @@ class _Reader:
                                 f"{_what(obj[key])}")
         if obj.get("new_lab"):
             self._records, self._packets, self._fields = (), {}, {}
+            self._judge = Judge()
         elif not self.frames:
             raise _Bad("new_lab", "the first frame starts a lab, and this one does not")
         records = list(self._records)
+        before = self._records
         raw = obj.get("records", [])
         if not isinstance(raw, list):
             raise _Bad("records", f"should be a list, not {_what(raw)}")
         for i, r in enumerate(raw):
-            records.append(self._record(r, f"records[{i}]", [x.step for x in records]))
+            # Verdicts are made again from the recorded kernel state, never taken from the file.
+            records.append(self._judge.again(self._record(r, f"records[{i}]",
+                                                          [x.step for x in records])))
         self._records = tuple(records)
         snap = obj.get("snapshot")
         if snap == "$last":
@@ -632,6 +661,7 @@ class _Reader:
                             "generation")
         for i, p in enumerate(obj.get("packets") or ()):
             got = decode(PacketRecord, p, f"packets[{i}]")
+            _packet(got, f"packets[{i}]")
             self._packets[got.n] = got
         for n, b in (obj.get("bytes") or {}).items():
             self.packet_bytes[(generation, decode(int, _int(n, f"bytes.{n}"), "bytes"))] = \
@@ -640,6 +670,8 @@ class _Reader:
         for name in STATE_FIELDS:
             if name in obj:
                 self._fields[name] = decode(hints[name], obj[name], name)
+                if name == "wire_rules":
+                    _rules(self._fields[name], name)
         if "initial" not in self._fields:
             raise _Bad("initial", "is missing")
         if "answers" in obj:
@@ -655,7 +687,8 @@ class _Reader:
         state = SessionState(snapshot=snapshot, records=self._records,
                              packets=tuple(self._packets.values()), **self._fields)
         self.frames.append(Frame(len(self.frames), line, decode(float, obj.get("at", 0.0), "at"),
-                                 str(cause), state, dict(self._answers), self._notice))
+                                 str(cause), state, dict(self._answers), self._notice,
+                                 sum(len(r.altered) for r in records[len(before):])))
 
     def _record(self, data: Any, where: str, before: list[Step]) -> StepRecord:
         if not isinstance(data, dict):
@@ -671,17 +704,19 @@ class _Reader:
             raise _Bad(f"{where}.index", f"step {index}, and the lesson has "
                                          f"{len(self.lesson.steps)}")
         hints = _hints(StepRecord)
+        required = {f.name for f in dataclasses.fields(StepRecord) if _required(f)}
         kw: dict[str, Any] = {}
         # The record's own snapshot and wire first: an outcome's "$record" is them.
         for name in ("snapshot", "wire", *(f.name for f in dataclasses.fields(StepRecord))):
-            if name == "step" or name in kw:
+            if name in ("step", "altered") or name in kw:  # altered: found by the reader
                 continue
             value = data.get(name, ...)
             if name in ("outcome", "action") and isinstance(value, dict):
                 value = {k: data.get(k, {}) if v == "$record" else v for k, v in value.items()}
             if value is not ...:
                 kw[name] = decode(hints[name], value, f"{where}.{name}")
-            elif name == "snapshot":
+                _check_shape(name, kw[name], f"{where}.{name}")
+            elif name in required:
                 raise _Bad(f"{where}.{name}", "is missing")
         for name in ("outcome", "action"):
             done = kw.get(name)
@@ -700,6 +735,154 @@ class _Reader:
         if isinstance(got, list):
             raise _Bad(f"{where}.typed_text", f"'{text}' no longer compiles here: {got[0]}")
         return got
+
+
+# ---------------------------------------------------------------------------------------
+# The lab's free-form values (a call's result, events, a change's fields, TCP options): the
+# codec knows them only as JSON, so what the screens and the checks read of them is checked
+# here, and a value of the wrong kind is a located error instead of a crash when it is drawn.
+
+_NUM = (int, float)
+_OPT = type(None)
+_RESULT: dict[str, Any] = {
+    "ret": (int, _OPT), "errno": (str, _OPT), "strerror": (str, _OPT), "seq": (int, _OPT),
+    "elapsed": (*_NUM, _OPT), "killed_by": (str, _OPT), "exit_code": (int, _OPT),
+    "value": (dict, _OPT)}
+_VALUE: dict[str, Any] = {
+    "text": (str, _OPT), "hex": (str, _OPT), "bytes": (int, _OPT), "truncated": bool,
+    "addr": (list, _OPT), "fds": (list, _OPT), "child_actor": (str, _OPT),
+    "optval": (int, list, _OPT), "wstatus": (str, _OPT), "code": (int, _OPT),
+    "wall_time": (*_NUM, _OPT), "cpu_time": (*_NUM, _OPT), "cores": (*_NUM, _OPT),
+    "switches": (int, _OPT), "cpus_used": (list, _OPT), "each": (list, _OPT)}
+_EVENT: dict[str, Any] = {
+    "event": str, "actor": (str, _OPT), "data": (str, _OPT), "c": (str, _OPT),
+    "call": (str, _OPT), "code": (int, _OPT), "signal": (str, _OPT), "result": (dict, _OPT),
+    "t": (*_NUM, _OPT)}
+_CHANGE_FIELD: dict[str, Any] = {
+    "kind": (str, _OPT), "target": (str, _OPT), "flags": (list, _OPT), "state": (str, _OPT),
+    "local": (str, _OPT), "remote": (str, _OPT), "blocked_in": (str, _OPT),
+    "ppid": (int, _OPT), "cpus": (str, _OPT), "threads": (int, _OPT), "pid": (int, _OPT),
+    "owner": (dict, _OPT), "recv_q": (int, _OPT), "send_q": (int, _OPT),
+    "accept_queue": (int, _OPT), "backlog": (int, _OPT), "retransmits": (int, _OPT),
+    "recv_mem": (int, _OPT), "send_mem": (int, _OPT)}
+_OWNER: dict[str, Any] = {"actor": str, "fd": int}
+_DETAIL: dict[str, Any] = {"seconds": (*_NUM, _OPT), "rule": (dict, _OPT),
+                           "cleared": (int, _OPT), "delivered": (list, _OPT),
+                           "dropped": (list, _OPT)}
+_OPTIONS: dict[str, Any] = {"MSS": int, "SACK_PERM": bool, "WS": int, "TSval": int,
+                            "TSecr": int, "SACK": list}
+ACTIONS = ("pause", "wire.rule", "wire.deliver", "wire.drop", "wire.clear")
+EVENTS = ("result", "output", "exited", "ready", "fatal")
+CHANGES = ("fd_opened", "fd_closed", "fd_changed", "process_started", "process_exited",
+           "process_changed", "socket_appeared", "socket_gone", "socket_changed")
+
+
+def _fields(value: Any, spec: dict[str, Any], where: str) -> None:
+    """Each key of ``spec`` that ``value`` (a dict) has is of the kinds it names."""
+    if not isinstance(value, dict):
+        raise _Bad(where, f"should be an object, not {_what(value)}")
+    for key, kinds in spec.items():
+        if key in value:
+            got = value[key]
+            kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+            if not isinstance(got, kinds) or (isinstance(got, bool) and bool not in kinds):
+                raise _Bad(f"{where}.{key}", f"should be {_KIND.get(kinds[0], 'a value')}, "
+                                             f"not {_what(got)}")
+
+
+def _ints(value: Any, where: str) -> None:
+    if not isinstance(value, list) or not all(
+            isinstance(x, int) and not isinstance(x, bool) for x in value):
+        raise _Bad(where, f"should be a list of whole numbers, not {_what(value)}")
+
+
+def _result(value: Any, where: str) -> None:
+    if value is None:
+        return
+    _fields(value, _RESULT, where)
+    v = value.get("value")
+    if isinstance(v, dict):
+        _fields(v, _VALUE, f"{where}.value")
+        addr = v.get("addr")
+        if addr is not None and not (len(addr) == 2 and isinstance(addr[0], str)
+                                     and isinstance(addr[1], int)):
+            raise _Bad(f"{where}.value.addr", "should be [address, port]")
+        if v.get("fds") is not None:
+            _ints(v["fds"], f"{where}.value.fds")
+        for i, each in enumerate(v.get("each") or ()):
+            _fields(each, {"pid": int, "cpu_time": _NUM, "wall_time": _NUM, "cpus": list,
+                           "switches": int}, f"{where}.value.each[{i}]")
+
+
+def _check_shape(name: str, value: Any, where: str) -> None:
+    """What a record's free-form fields must be for the screens and the checks to read."""
+    from ..engine.vocabulary import CALLS
+
+    if name == "outcome" and value is not None:
+        if value.call not in CALLS:
+            raise _Bad(f"{where}.call", f"{_what(value.call)} is no call of the vocabulary")
+        _fields(value.syscall, {"name": (str, _OPT), "nr": (int, _OPT)}, f"{where}.syscall")
+        _result(value.result, f"{where}.result")
+    elif name == "action" and value is not None:
+        if value.action not in ACTIONS:
+            raise _Bad(f"{where}.action", f"should be one of {', '.join(ACTIONS)}")
+        _fields(value.detail, _DETAIL, f"{where}.detail")
+        for key in ("delivered", "dropped"):
+            if value.detail.get(key) is not None:
+                _ints(value.detail[key], f"{where}.detail.{key}")
+    elif name == "events":
+        for i, e in enumerate(value):
+            _fields(e, _EVENT, f"{where}[{i}]")
+            if e["event"] not in EVENTS if "event" in e else True:
+                raise _Bad(f"{where}[{i}].event", f"should be one of {', '.join(EVENTS)}")
+            if e["event"] == "result":
+                _result(e.get("result"), f"{where}[{i}].result")
+            if e["event"] in ("result", "output", "exited") and not isinstance(e.get("actor"),
+                                                                                str):
+                raise _Bad(f"{where}[{i}].actor", "is missing")
+    elif name == "changes":
+        for i, c in enumerate(value):
+            if c.what not in CHANGES:
+                raise _Bad(f"{where}[{i}].what", f"should be one of {', '.join(CHANGES)}")
+            for side in ("before", "after"):
+                _fields(getattr(c, side), _CHANGE_FIELD, f"{where}[{i}].{side}")
+                owner = getattr(c, side).get("owner")
+                if owner is not None:
+                    _fields(owner, _OWNER, f"{where}[{i}].{side}.owner")
+                    if not {"actor", "fd"} <= set(owner):
+                        raise _Bad(f"{where}[{i}].{side}.owner", "should have actor and fd")
+    elif name == "wire":
+        for i, p in enumerate(value.packets):
+            _packet(p, f"{where}.packets[{i}]")
+        _rules(value.rules, f"{where}.rules")
+
+
+RULE_STATE = ("id", "matched", "applied", "done")
+"""What the wire adds to a rule it keeps (how many packets it matched...)."""
+
+
+def _rules(rules: Any, where: str) -> None:
+    """Each of the wire's rules is one the wire takes (the wire pane describes them)."""
+    for i, r in enumerate(rules):
+        if not isinstance(r, dict):
+            raise _Bad(f"{where}[{i}]", f"should be an object, not {_what(r)}")
+        try:
+            Rule.from_json({k: v for k, v in r.items() if k not in RULE_STATE})
+        except (RuleError, TypeError, ValueError) as exc:
+            raise _Bad(f"{where}[{i}]", f"not a rule of the wire: {exc}") from None
+        _fields(r, {"id": (int, _OPT), "matched": (int, _OPT)}, f"{where}[{i}]")
+
+
+def _packet(p: PacketRecord, where: str) -> None:
+    _fields(p.options, _OPTIONS, f"{where}.options")
+    if p.options.get("SACK") is not None:
+        _ints(p.options["SACK"], f"{where}.options.SACK")
+    if "WS" in p.options and not 0 <= p.options["WS"] <= 14:
+        raise _Bad(f"{where}.options.WS", "should be a shift of 0 to 14")
+    if p.proto in ("TCP", "UDP"):
+        for side in ("src", "dst"):
+            if ":" not in getattr(p, side):
+                raise _Bad(f"{where}.{side}", "should be address:port")
 
 
 def _int(text: str, where: str) -> int:

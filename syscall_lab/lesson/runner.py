@@ -16,7 +16,7 @@ from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta, moved, read_counters
 from .model import Bindings, CheckResult, Lesson, Step, Unbound
 
-__all__ = ["LessonRun", "StepRecord", "run_lesson"]
+__all__ = ["Judge", "LessonRun", "StepRecord", "run_lesson"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class StepRecord:
     came after), not one of the lesson's."""
     irqs: IrqDelta = field(default_factory=IrqDelta)
     """The interrupt and softirq counters that moved during the step (the whole machine's)."""
+    altered: tuple[str, ...] = ()
+    """Read back from a recording: the checks whose verdict in the file the kernel state in
+    the file contradicts (their verdicts here are made again from that state). A live record
+    has none."""
 
     @property
     def checks_irqs(self) -> bool:
@@ -72,6 +76,61 @@ class StepRecord:
         return sum(1 for c in self.checks if c.skipped is not None)
 
 
+class Judge:
+    """Binds a lesson's names to what its calls returned and makes each step's checks: the
+    one place that does, for a lesson running live and for a recording read back (whose
+    verdicts are made again from the kernel state it recorded, never taken from the file)."""
+
+    def __init__(self) -> None:
+        self.env = Bindings()
+
+    def actor(self, step: Step) -> str | None:
+        """The actor that performs ``step`` (a fork() child's name resolved). Raises
+        :class:`Unbound` when that fork() failed."""
+        return self.env.actor(step.actor) if step.actor else None
+
+    def args(self, step: Step) -> tuple[Any, ...]:
+        return tuple(self.env.resolve(a) for a in step.args)
+
+    def returned(self, step: Step, outcome: StepOutcome, who: str) -> None:
+        """A call (or the blocked call a wait step waited for) gave ``outcome``."""
+        if step.call:
+            self.env.outcome(step, outcome, who)
+        elif step.wait is not None and outcome.result is not None:
+            self.env.late_result(outcome.actor, outcome.seq, outcome.result)
+
+    def happened(self, events: tuple[dict[str, Any], ...]) -> None:
+        """Calls that returned meanwhile bind the names their steps asked for."""
+        for e in events:
+            if e.get("event") == "result" and e.get("result"):
+                self.env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
+
+    def checks(self, step: Step, outcome: StepOutcome | None, snap: Snapshot, wire: WireView,
+               events: tuple[dict[str, Any], ...], irqs: IrqDelta) -> tuple[CheckResult, ...]:
+        return tuple(e.check(outcome, snap, wire, self.env, events, irqs) for e in step.expect)
+
+    def again(self, r: StepRecord) -> StepRecord:
+        """``r`` (read back from a recording, in its lab's order) with its checks made again
+        from what it recorded of the kernel: the call's result, the snapshot, the packets,
+        the events and the counters; :attr:`StepRecord.altered` names each check whose
+        recorded verdict that contradicts."""
+        try:
+            who = self.actor(r.step)
+        except Unbound:
+            who = None
+        if r.outcome is not None and who is not None and not r.error:
+            self.returned(r.step, r.outcome, who)
+        self.happened(r.events)
+        made = self.checks(r.step, r.outcome, r.snapshot, r.wire, r.events, r.irqs)
+        claimed = {c.expect: c for c in r.checks}
+        altered = tuple(c.expect for c in made if (c.expect not in claimed) or (
+            (claimed[c.expect].ok, claimed[c.expect].skipped is None) != (c.ok,
+                                                                          c.skipped is None)))
+        if len(r.checks) != len(made):
+            altered += ("(the number of checks)",)
+        return replace(r, checks=made, altered=altered)
+
+
 class LessonRun:
     """A lesson being performed on a lab, one step at a time.
 
@@ -88,7 +147,7 @@ class LessonRun:
         """What the kernel held before step 1: each actor with fds 0, 1 and 2."""
         lab.events()
         self._prev = self.initial
-        self._env = Bindings()
+        self._judge = Judge()
         self._carried: dict[int, PacketRecord] = {}
         self.wire = WireView()
         """What the wire holds and its rules, as of the last step or look."""
@@ -121,21 +180,19 @@ class LessonRun:
         return self._perform(step, typed=True)
 
     def _perform(self, step: Step, typed: bool) -> StepRecord:
-        lab, env = self.lab, self._env
+        lab, judge = self.lab, self._judge
         counters = read_counters()
         outcome: StepOutcome | None = None
         action: ActionOutcome | None = None
         error = None
         try:
-            who = env.actor(step.actor) if step.actor else None
+            who = judge.actor(step)
             if step.call and who:
-                args = tuple(env.resolve(a) for a in step.args)
-                outcome = lab.call(who, step.call, *args)
-                env.outcome(step, outcome, who)
+                outcome = lab.call(who, step.call, *judge.args(step))
+                judge.returned(step, outcome, who)
             elif step.wait is not None and who:
                 outcome = lab.wait(who, step.wait)
-                if outcome.result is not None:
-                    env.late_result(outcome.actor, outcome.seq, outcome.result)
+                judge.returned(step, outcome, who)
             elif step.wire is not None:
                 action = _wire_action(lab, *step.wire)
             elif step.watch:
@@ -152,11 +209,9 @@ class LessonRun:
             wire = replace(wire, packets=tuple(merged[n] for n in sorted(merged)))
             self._carried = {}
         events = tuple(_without_consumed(lab.events(), outcome, step))
-        for e in events:
-            if e.get("event") == "result" and e.get("result"):
-                env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
+        judge.happened(events)
         irqs = moved(counters, read_counters())
-        checks = tuple(e.check(outcome, snap, wire, env, events, irqs) for e in step.expect)
+        checks = judge.checks(step, outcome, snap, wire, events, irqs)
         record = StepRecord(self.done, len(self.lesson.steps), step, outcome, snap,
                             tuple(diff(self._prev, snap)), checks, events, error, wire, action,
                             typed, irqs)

@@ -111,7 +111,7 @@ class PacketRecord:
             if opts.get("SACK_PERM"):
                 text += " SACK_PERM"
             if "TSval" in opts:
-                text += f" TSval={opts['TSval']} TSecr={opts['TSecr']}"
+                text += f" TSval={opts['TSval']} TSecr={opts.get('TSecr', '?')}"
             if "WS" in opts:
                 text += f" WS={1 << opts['WS']}"
             for left, right in zip(opts.get("SACK", [])[::2], opts.get("SACK", [])[1::2],

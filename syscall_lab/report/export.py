@@ -21,6 +21,7 @@ from ..lesson.model import Ask
 from ..lesson.recording import Recording, typed_text
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
+from ..shown import displayable, shown
 from .transcript import (
     CLOSING_STATES,
     action_text,
@@ -41,7 +42,8 @@ def markdown(recording: Recording, lang: str | None = None) -> str:
     """The recording as a Markdown report (in ``lang``, default the recording's language)."""
     lang = lang or recording.lang
     final = recording.frames[-1]
-    state, lesson = final.state, recording.lesson
+    # Every value is the recording's: from outside, so made safe to show before it is written.
+    state, lesson = displayable(final.state), recording.lesson
     blocks = _header(recording, lang)
     blocks += [f"## {t('report_summary', lang)}", _summary(recording, lang)]
     arch = str(recording.machine.get("arch") or "?")
@@ -68,7 +70,7 @@ def _esc(text: str) -> str:
     """Plain text as Markdown inline text, on one line: whatever would be markup is escaped
     (an underscore inside a word, as in SYN_RECV, is not markup; nor is a ``]`` that no
     link can follow)."""
-    return _ESCAPE.sub(lambda m: "\\" + m.group(0), " ".join(text.split()))
+    return _ESCAPE.sub(lambda m: "\\" + m.group(0), " ".join(shown(text).split()))
 
 
 def _lead(md: str) -> str:
@@ -89,7 +91,7 @@ def _para(text: str) -> str:
 
 def _code(text: str, cell: bool = False) -> str:
     """``text`` as a code span (in a table ``cell``, its ``|`` escaped as GFM wants)."""
-    one = " ".join(text.split())
+    one = " ".join(shown(text).split())
     if not one:
         return ""
     fence = "`" * (max((len(run) for run in re.findall(r"`+", one)), default=0) + 1)
@@ -100,6 +102,7 @@ def _code(text: str, cell: bool = False) -> str:
 
 def _fence(text: str, info: str = "") -> str:
     """``text`` as a fenced code block (a fence longer than any run of backticks in it)."""
+    text = shown(text, multiline=True)
     fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     return f"{fence}{info}\n{text}\n{fence}"
 
@@ -115,6 +118,49 @@ def _table(head: Sequence[str], rows: Iterable[Sequence[str]], right: Sequence[i
     rule = ["---:" if i in right else "---" for i in range(len(head))]
     lines = [[_esc(h) for h in head], rule, *rows]
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_TICKS = re.compile(r"`+")
+
+
+def _no_html(md: str) -> str:
+    """A lesson's own Markdown with no HTML in it: every ``<`` outside code is escaped, so
+    ``<script>`` in a step's text is text in the report (and in whatever renders it)."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in shown(md, multiline=True).split("\n"):
+        m = _FENCE.match(line)
+        if fence is not None:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence):
+                fence = None
+            out.append(line)
+            continue
+        if m:
+            fence = m.group(1)
+            out.append(line)
+            continue
+        out.append(_no_html_line(line))
+    return "\n".join(out)
+
+
+def _no_html_line(line: str) -> str:
+    parts: list[str] = []
+    i = 0
+    while i < len(line):
+        tick = _TICKS.search(line, i)
+        end = tick.start() if tick else len(line)
+        parts.append(line[i:end].replace("<", "\\<"))
+        if tick is None:
+            break
+        close = re.compile(rf"(?<!`){tick.group()}(?!`)").search(line, tick.end())
+        if close is None:  # no closing run: the backticks are text
+            parts.append(tick.group())
+            i = tick.end()
+            continue
+        parts.append(line[tick.start():close.end()])  # a code span, kept as written
+        i = close.end()
+    return "".join(parts)
 
 
 _MARKS = re.compile(r"\*\*|__|[*`]|(?<!\w)_|_(?!\w)")
@@ -162,6 +208,8 @@ def _header(rec: Recording, lang: str) -> list[str]:
         notes.append(t("report_incomplete", lang))
     if rec.cut is not None:
         notes.append(t("report_cut", lang, line=rec.cut))
+    if rec.altered:
+        notes.append(t("report_altered", lang, n=rec.altered))
     went_back = sum(1 for f in rec.frames if f.cause in ("back", "reset"))
     if went_back:
         notes.append(t("report_went_back", lang, n=went_back))
@@ -198,7 +246,7 @@ def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
     else:
         title = _title(step.say, step.action, lang)
         blocks = [f"## {t('report_step', lang, n=r.index, title=title)}",
-                  pick(step.say, lang).strip()]
+                  _no_html(pick(step.say, lang).strip())]
         if step.ask is not None:
             blocks += _ask(step.ask, chosen, lang)
     notes: list[str] = []
@@ -218,6 +266,8 @@ def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
     if r.error:
         notes.append(t("step_error", lang, error=r.error))
     notes += filter(None, (_event(e, lang) for e in r.events))
+    if r.altered:
+        notes.append("⚠ " + t("step_altered", lang, checks=", ".join(map(repr, r.altered))))
     if r.checks_irqs:
         notes.append(irq_line(r.irqs, lang))
     blocks.append(_list(map(_esc, notes)))

@@ -6,7 +6,6 @@ state and queue depth printed here came from the snapshot the supervisor took.
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -24,6 +23,7 @@ from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta
 from ..observe.procfs import cpu_ranges
+from ..shown import displayable, json_line
 
 __all__ = ["FATE_STYLE", "JsonLines", "Transcript", "action_text", "describe_change",
            "is_socket_noise", "packet_line",
@@ -45,7 +45,7 @@ def describe_change(c: Change, lang: str) -> str:
     """One line for a change: ``server: fd 3 state CLOSE -> LISTEN, backlog - -> 2``."""
     if c.what == "fd_opened":
         a = c.after
-        what = a["target"] if a.get("state") is None else f"{a['target']} {a['state']}"
+        what = f"{a.get('target')}" + (f" {a['state']}" if a.get("state") is not None else "")
         return t("fd_opened", lang, actor=c.actor, fd=c.fd, what=what)
     if c.what == "fd_closed":
         return t("fd_closed", lang, actor=c.actor, fd=c.fd, what=c.before.get("target"))
@@ -143,6 +143,7 @@ class Transcript:
         self.console.print(Padding(body, (0, 0, 0, indent)))
 
     def step(self, r: StepRecord) -> None:
+        r = displayable(r)  # what actors wrote and read, as text that is never obeyed
         c, lang = self.console, self.lang
         c.print()
         title = t("step", lang, n=r.index, total=r.total)
@@ -359,5 +360,5 @@ class JsonLines:
         total, failed = r.tally
         self.total += total
         self.failed += failed
-        self.out.write(json.dumps(step_json(r), ensure_ascii=False) + "\n")
+        self.out.write(json_line(step_json(r)) + "\n")  # nothing raw when printed
         self.out.flush()

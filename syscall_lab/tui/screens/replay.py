@@ -16,6 +16,7 @@ from textual.containers import Horizontal
 from ...i18n import t
 from ...lesson.recording import Frame, Recording
 from ...lesson.session import SessionState
+from ...shown import displayable, shown
 from ..keys import Key
 from ..widgets import TitleBar
 from ..widgets.timeline import Timeline
@@ -80,7 +81,8 @@ class ReplayScreen(LessonScreen):
                 if pane.allow_vertical_scroll:
                     pane.scroll_home(animate=False, immediate=True)
         self.shown = frame.index
-        self.state = frame.state
+        self.raw_state = frame.state
+        self.state = displayable(frame.state)  # a recording is a file from outside
         self.answers = dict(frame.answers)
         self.notice = frame.notice
         self.asking = False
@@ -94,6 +96,8 @@ class ReplayScreen(LessonScreen):
     def _kind(self, index: int) -> str:
         frame = self.recording.frames[index]
         last = frame.state.last
+        if frame.altered:
+            return "altered"
         if frame.cause in ("start", "resume", "reset") or last is None:
             return "lab"
         return "ok" if last.ok else "failed"
@@ -101,9 +105,11 @@ class ReplayScreen(LessonScreen):
     def _status(self, state: SessionState, lang: str) -> str:
         r = self.recording
         when = r.started.replace("T", " ")[:16]
-        status = t("recording_status", lang, when=when, made=r.made)
+        status = t("recording_status", lang, when=shown(when), made=shown(r.made))
         if r.end is None:
             status += " · " + t("recording_cut", lang)
+        if r.altered:
+            status += " · " + t("recording_altered", lang, n=r.altered)
         return status
 
     def packet_bytes(self, n: int) -> bytes | None:

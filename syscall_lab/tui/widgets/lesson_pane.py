@@ -100,6 +100,9 @@ def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
     if r.checks_irqs:
         out.append(Text(irq_line(r.irqs, lang), style="dim"))
     out.extend(check_line(c, lang) for c in r.checks)
+    if r.altered:  # a recording's verdicts, made again: say where the file disagreed
+        out.append(Text("⚠ " + t("step_altered", lang, checks=", ".join(map(repr, r.altered))),
+                        style="bold magenta"))
     return out
 
 

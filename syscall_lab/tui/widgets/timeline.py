@@ -1,6 +1,7 @@
 """A recording's timeline, in the replay's title row: one mark per stop, to step or scrub.
 
-``■`` a step passed, ``✗`` one whose checks failed, ``·`` the lab starting (or a reset), the
+``■`` a step passed, ``✗`` one whose checks failed, ``·`` the lab starting (or a reset), ``!``
+a step whose recorded verdicts its recorded kernel state contradicts (an edited file), the
 current stop reversed. Click a mark to go there; drag along the bar to scrub.
 """
 
@@ -13,8 +14,8 @@ from textual.widget import Widget
 
 __all__ = ["Timeline"]
 
-MARK = {"ok": "■", "failed": "✗", "lab": "·"}
-STYLE = {"ok": "green", "failed": "bold red", "lab": "dim"}
+MARK = {"ok": "■", "failed": "✗", "lab": "·", "altered": "!"}
+STYLE = {"ok": "green", "failed": "bold red", "lab": "dim", "altered": "bold magenta"}
 
 
 class Timeline(Widget):

@@ -17,6 +17,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ...i18n import t
+from ...lesson.recording import RULE_STATE
 from ...net.rules import Rule
 from ..view import View
 from .packet_list import packet_cells
@@ -90,8 +91,7 @@ class WirePane(Vertical):
         if rules:
             lines.append(t("wire_rules", lang), style="bold")
             for r in rules:
-                rule = Rule.from_json({k: v for k, v in r.items()
-                                       if k not in ("id", "matched", "applied", "done")})
+                rule = Rule.from_json({k: v for k, v in r.items() if k not in RULE_STATE})
                 lines.append(f"\n  {rule.describe()}  ")
                 lines.append(t("wire_matched", lang, n=r.get("matched", 0)), style="dim")
         self.query_one("#wire-rules", Static).update(lines)

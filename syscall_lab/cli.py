@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
 from .i18n import LANGS, default_lang, pick, t
+from .shown import shown
 
 if TYPE_CHECKING:
     from .lesson.model import Lesson
@@ -172,18 +173,50 @@ def _parser() -> _Parser:
 
 
 def _fail(message: str) -> int:
-    sys.stderr.write(f"syscall-lab: {message}\n")
+    sys.stderr.write(shown(f"syscall-lab: {message}") + "\n")  # it may quote a file
     return EXIT_BAD_INPUT
 
 
-def _raise_on_sigterm(signum: int, frame: Any) -> None:
+def _raise_on_signal(signum: int, frame: Any) -> None:
+    for other in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(other, signal.SIG_IGN)  # once: the shutdown itself is not interrupted
     raise SystemExit(128 + signum)
+
+
+def _end_on_signals() -> None:
+    """SIGTERM and SIGHUP end a headless command as Ctrl-C does: the lab is shut down, the
+    recording gets its end line, and the status is 128 + the signal's number (143, 129)."""
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _raise_on_signal)
 
 
 def _problems(problems: Sequence[object]) -> int:
     for p in problems:
-        sys.stderr.write(f"{p}\n")
+        sys.stderr.write(shown(p) + "\n")
     return EXIT_BAD_INPUT
+
+
+def _warn(warnings: Sequence[str], lang: str) -> None:
+    """One ``[warning]`` line each: what was wrong with a place searched, passed by."""
+    for w in warnings:
+        sys.stderr.write(shown(f"syscall-lab: [{t('warning', lang)}] {w}") + "\n")
+
+
+def _clash(outputs: Sequence[tuple[str, str | None]], inputs: Sequence[tuple[str, str | None]],
+           lang: str) -> int | None:
+    """The exit status after saying so, when an output would replace an input or another
+    output: ``--pcap`` the lesson itself, ``-o`` the recording being read, ``--record`` and
+    ``--pcap`` one file. None when every output is a file of its own."""
+    from .files import same_file
+
+    named = [(o, p) for o, p in outputs if p]
+    sources = [(w, q) for w, q in inputs if q]
+    for i, (option, path) in enumerate(named):
+        earlier = [(t("an_output", lang) + f" ({o})", q) for o, q in named[:i]]
+        for what, other in [*sources, *earlier]:
+            if same_file(path, other):
+                return _fail(t("output_is_input", lang, option=option, path=path, what=what))
+    return None
 
 
 def _load(name: str, lang: str) -> Lesson | int:
@@ -197,6 +230,7 @@ def _load(name: str, lang: str) -> Lesson | int:
         except LessonLoadError as exc:
             return _problems(exc.problems)
     cat = discover()
+    _warn(cat.warnings, lang)
     lesson = cat.find(name)
     if lesson is not None:
         return lesson
@@ -215,7 +249,18 @@ def cmd_run(args: argparse.Namespace) -> int:
     lesson = _load(args.lesson, lang)
     if isinstance(lesson, int):
         return lesson
+    clash = _clash([*_record_outputs(args.record), ("--pcap", args.pcap)],
+                   [(t("the_lesson", lang), lesson.path)], lang)
+    if clash is not None:
+        return clash
     return play(lesson, lang, as_json=args.json, pcap=args.pcap, record=args.record)
+
+
+def _record_outputs(record: str | None) -> list[tuple[str, str | None]]:
+    """What ``--record FILE`` writes: FILE and its pcap."""
+    from .lesson.recording import pcap_path
+
+    return [("--record", record), ("--record", str(pcap_path(record)) if record else None)]
 
 
 def open_recorder(path: str | None, lesson: Lesson, lang: str, made: str
@@ -229,39 +274,45 @@ def open_recorder(path: str | None, lesson: Lesson, lang: str, made: str
     except ValueError as exc:
         return _fail(str(exc))
     except OSError as exc:
-        where = exc.filename or pcap_path(path or "")
-        return _fail(t("write_failed", lang, path=where, reason=exc.strerror))
+        return _write_failed(exc, lang, str(pcap_path(path or "")))
+
+
+def _write_failed(exc: OSError, lang: str, path: str | None = None) -> int:
+    from .files import FileProblem
+
+    where = exc.filename or path or "?"
+    fix = f"; {t('fix', lang, fix=exc.fix)}" if isinstance(exc, FileProblem) and exc.fix else ""
+    return _fail(t("write_failed", lang, path=where, reason=exc.strerror) + fix)
 
 
 def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = None,
          pcap: str | None = None, record: str | None = None) -> int:
-    """Run ``lesson`` headless, print it, and return the exit status (0, 1 or 2)."""
+    """Run ``lesson`` headless, print it, and return the exit status (0, 1 or 2; 130, 143 or
+    129 when SIGINT, SIGTERM or SIGHUP ended it, with the lab shut down and the recording
+    closed)."""
     from .engine.lab import Lab, LabEnvironmentError, LabError
+    from .files import open_output_bytes
     from .lesson.runner import LessonRun
     from .lesson.session import Played
     from .report.transcript import JsonLines, Transcript
 
+    pcap_file = None
     if pcap is not None:
         try:  # before the lab starts: a bad path is bad input, found at once
-            open(pcap, "wb").close()
+            pcap_file = open_output_bytes(pcap)
         except OSError as exc:
-            return _fail(t("write_failed", lang, path=pcap, reason=exc.strerror))
+            return _write_failed(exc, lang, pcap)
     recorder = open_recorder(record, lesson, lang, "run")
     if isinstance(recorder, int):
+        if pcap_file is not None:
+            pcap_file.close()
         return recorder
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    _end_on_signals()
     out = out or sys.stdout
     printer: JsonLines | Transcript = JsonLines(out) if as_json else Transcript(lesson, lang, out)
+    lab: Lab | None = None
     try:
         lab = Lab(network=lesson.mode)
-    except LabError as exc:
-        if recorder is not None:
-            recorder.close()
-        if isinstance(exc, LabEnvironmentError):
-            fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
-            return _fail(t("cannot_run", lang, reason=exc.message) + fix)
-        return _fail(t("lab_failed", lang, reason=exc.message))
-    try:
         if isinstance(printer, Transcript):
             printer.header()
         played = Played(LessonRun(lesson, lab), lab)
@@ -275,23 +326,29 @@ def play(lesson: Lesson, lang: str, as_json: bool = False, out: TextIO | None = 
                 recorder.frame(state, "step", packet=played.packet, t0_wall=wall0)
         if isinstance(printer, Transcript):
             printer.footer()
-        if pcap is not None:
-            n = lab.write_pcap(pcap)
+        if pcap_file is not None:
+            n = lab.write_pcap(pcap_file)
             if not as_json:
                 sys.stderr.write(t("pcap_written", lang, n=n, path=pcap) + "\n")
+    except LabEnvironmentError as exc:
+        fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
+        return _fail(t("cannot_run", lang, reason=exc.message) + fix)
     except LabError as exc:
         return _fail(t("lab_failed", lang, reason=exc.message))
     except OSError as exc:  # the recording (or the pcap) could not be written
-        return _fail(t("write_failed", lang, path=exc.filename or record, reason=exc.strerror))
-    except KeyboardInterrupt:
+        return _write_failed(exc, lang, record or pcap)
+    except (KeyboardInterrupt, SystemExit) as exc:  # Ctrl-C, SIGTERM, SIGHUP
         sys.stderr.write(f"syscall-lab: {t('interrupted', lang)}\n")
-        return 130
+        return 130 if isinstance(exc, KeyboardInterrupt) else int(exc.code or 1)
     finally:
         try:
-            lab.close()
+            if lab is not None:
+                lab.close()
         finally:
             if recorder is not None:
                 recorder.close()
+            if pcap_file is not None:
+                pcap_file.close()
     return EXIT_CHECK_FAILED if printer.failed else EXIT_OK
 
 
@@ -302,13 +359,14 @@ def cmd_list(args: argparse.Namespace) -> int:
 
     lang = args.lang or default_lang()
     cat = discover(args.paths, search=True)
+    _warn(cat.warnings, lang)
     rows = cat.ordered()  # as they are taught: the course's order, then the others
     id_width = max((len(x.id) for x in rows), default=0)
     title_width = max((cell_len(pick(x.title, lang)) for x in rows), default=0)
     for x in rows:
         title = pick(x.title, lang)
         pad = " " * (title_width - cell_len(title))  # Korean takes two cells a character
-        print(f"{x.id:<{id_width}}  {title}{pad}  [{', '.join(x.topics)}]")
+        print(shown(f"{x.id:<{id_width}}  {title}{pad}  [{', '.join(x.topics)}]"))
     if cat.problems:
         return _problems(cat.problems)
     return EXIT_OK
@@ -317,7 +375,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from .report.check import check_lessons
 
-    signal.signal(signal.SIGTERM, _raise_on_sigterm)
+    _end_on_signals()
     return check_lessons(args.paths, args.lang or default_lang(), run=not args.no_run,
                          pace=args.pace)
 
@@ -352,9 +410,15 @@ def _run_app(lesson: Lesson | None, lang: str, theme: str, paths: tuple[str, ...
              size: tuple[int, int] | None = None, demo: Autoplay | None = None,
              replay: Recording | None = None, made: str = "tui") -> int:
     """The terminal UI on ``lesson`` (or the picker, or a recording); every lab it started
-    ends with it."""
+    ends with it. SIGTERM, SIGHUP and SIGINT end it as q does (the terminal restored, the lab
+    shut down, the recording closed), with the status 128 + the signal's number."""
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         return _fail(t("needs_terminal", lang))
+    clash = _clash([*_record_outputs(record), ("--screenshots", screenshots)],
+                   [(t("the_lesson", lang), lesson.path if lesson else None),
+                    (t("the_recording", lang), replay.path if replay else None)], lang)
+    if clash is not None:
+        return clash
     if size is not None:
         have = os.get_terminal_size(sys.stdout.fileno())
         if have.columns < size[0] or have.lines < size[1]:
@@ -368,7 +432,7 @@ def _run_app(lesson: Lesson | None, lang: str, theme: str, paths: tuple[str, ...
         try:
             shots.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            return _fail(t("write_failed", lang, path=screenshots, reason=exc.strerror))
+            return _write_failed(exc, lang, screenshots)
     recorder = open_recorder(record, lesson, lang, made) if lesson is not None else None
     if isinstance(recorder, int):
         return recorder
@@ -376,13 +440,19 @@ def _run_app(lesson: Lesson | None, lang: str, theme: str, paths: tuple[str, ...
 
     app = make_app(lesson=lesson, lang=lang, theme=theme, lesson_paths=paths, recorder=recorder,
                    screenshots=shots, demo=demo, replay=replay)
+    app.handle_signals = True
+    _end_on_signals()  # until the app takes them over (and while it starts)
     try:
         app.run()
+    except SystemExit as exc:  # a signal before the app had taken them over
+        app.signalled = app.signalled or int(exc.code or 1)
     finally:
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            signal.signal(signum, signal.SIG_IGN)  # the shutdown itself is not interrupted
         app.close_labs()
         if recorder is not None:
             recorder.close()
-    return app.return_code or EXIT_OK
+    return app.signalled or app.return_code or EXIT_OK
 
 
 def cmd_sandbox(args: argparse.Namespace) -> int:
@@ -431,15 +501,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     recording = _read(args.file, args.lang or default_lang())
     if isinstance(recording, int):
         return recording
-    text = markdown(recording, args.lang or recording.lang)
+    from .files import open_output
+    from .lesson.recording import pcap_path
+
+    lang = args.lang or recording.lang
+    clash = _clash([("-o", args.output)], [(t("the_recording", lang), recording.path),
+                                           (t("the_recording", lang),
+                                            str(pcap_path(recording.path)))], lang)
+    if clash is not None:
+        return clash
+    text = markdown(recording, lang)
     if args.output is None:
         sys.stdout.write(text)
         return EXIT_OK
     try:
-        Path(args.output).write_text(text, encoding="utf-8")
+        with open_output(args.output) as out:
+            out.write(text)
     except OSError as exc:
-        return _fail(t("write_failed", args.lang or recording.lang, path=args.output,
-                       reason=exc.strerror))
+        return _write_failed(exc, lang, args.output)
     return EXIT_OK
 
 

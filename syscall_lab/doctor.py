@@ -13,15 +13,16 @@ import sys
 from pathlib import Path
 
 from .i18n import default_lang
+from .shown import shown
 
 __all__ = ["run_doctor"]
 
 
 def _line(ok: bool, what: str, detail: str = "", fix: str = "") -> None:
     mark = "ok  " if ok else "FAIL"
-    print(f"[{mark}] {what}" + (f": {detail}" if detail else ""))
+    print(shown(f"[{mark}] {what}" + (f": {detail}" if detail else "")))  # the kernel's words
     if not ok and fix:
-        print(f"       fix: {fix}")
+        print(shown(f"       fix: {fix}"))
 
 
 def _packages() -> int:

@@ -18,7 +18,7 @@ import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import IO, Any, Self
+from typing import IO, Any, BinaryIO, Self
 
 from ..net.packets import PacketLog, PacketRecord, warm_up
 from ..net.pcap import PcapWriter
@@ -305,11 +305,11 @@ class Lab:
         return self._action("pause", self.request("pause", timeout=seconds + 30,
                                                   seconds=seconds), "seconds")
 
-    def write_pcap(self, path: str) -> int:
-        """Write every packet so far to a pcap file; returns how many."""
-        with open(path, "wb") as out:
-            writer = PcapWriter(out, float(self.info.get("t0_wall", 0.0)))
-            writer.write_all(self.packets.raw[n] for n in sorted(self.packets.raw))
+    def write_pcap(self, out: BinaryIO) -> int:
+        """Write every packet so far to ``out`` as a pcap file (from its start); returns how
+        many. The caller opened it (see :func:`syscall_lab.files.open_output`)."""
+        writer = PcapWriter(out, float(self.info.get("t0_wall", 0.0)))
+        writer.write_all(self.packets.raw[n] for n in sorted(self.packets.raw))
         return len(self.packets.raw)
 
     def _wire(self, reply: dict[str, Any]) -> WireView:

@@ -18,10 +18,22 @@ from ..i18n import t
 from ..lesson.catalog import discover, lesson_dirs
 from ..lesson.model import Lesson
 from ..lesson.runner import run_lesson
+from ..shown import shown
 
 __all__ = ["check_lessons"]
 
 EXIT_OK, EXIT_CHECK_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class _Shown:
+    """The report's output: every line through :func:`~syscall_lab.shown.shown` (it names
+    files and quotes what the kernel showed)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> None:
+        self.out.write(shown(text, multiline=True))
 
 
 def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
@@ -29,26 +41,28 @@ def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
     """``pace``: seconds to wait after each step, as a student reading the text would. The
     kernel's timers (retransmissions, above all) go on meanwhile, so a lesson whose checks
     hold only when its steps follow each other at once fails here."""
-    out = out or sys.stdout
+    report = _Shown(out or sys.stdout)
     cat = discover(paths)
+    for w in cat.warnings:
+        sys.stderr.write(shown(f"syscall-lab: [{t('warning', lang)}] {w}") + "\n")
     if not cat.files and not cat.problems:
         sys.stderr.write("syscall-lab: " + t("no_lessons", lang, dirs=", ".join(
             map(str, lesson_dirs()))) + "\n")
         return EXIT_BAD_INPUT
     for problem in cat.problems:
-        out.write(f"{problem}\n")
+        report.write(f"{problem}\n")
     for path, problems in cat.invalid.items():
-        out.write(t("check_invalid", lang, path=path, n=len(problems)) + "\n")
+        report.write(t("check_invalid", lang, path=path, n=len(problems)) + "\n")
     passed = failed = 0
     for lesson in cat.loaded:
         checks = sum(len(s.expect) for s in lesson.steps)
         if not run:
-            out.write(t("check_valid", lang, path=lesson.path, id=lesson.id,
+            report.write(t("check_valid", lang, path=lesson.path, id=lesson.id,
                         steps=len(lesson.steps), checks=checks) + "\n")
             passed += 1
             continue
         try:
-            ok = _run_one(lesson, lang, out, pace)
+            ok = _run_one(lesson, lang, report, pace)
         except LabEnvironmentError as exc:
             fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
             sys.stderr.write("syscall-lab: " + t("cannot_run", lang, reason=exc.message) + fix
@@ -58,17 +72,17 @@ def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
         failed += not ok
     n = len(cat.loaded) + len(cat.invalid)
     if run:
-        out.write(t("check_summary", lang, n=n, passed=passed, failed=failed,
+        report.write(t("check_summary", lang, n=n, passed=passed, failed=failed,
                     invalid=len(cat.invalid)) + "\n")
     else:
-        out.write(t("check_summary_static", lang, n=n, valid=passed,
+        report.write(t("check_summary_static", lang, n=n, valid=passed,
                     invalid=len(cat.invalid)) + "\n")
     if cat.problems:
         return EXIT_BAD_INPUT
     return EXIT_CHECK_FAILED if failed else EXIT_OK
 
 
-def _run_one(lesson: Lesson, lang: str, out: TextIO, pace: float = 0.0) -> bool:
+def _run_one(lesson: Lesson, lang: str, out: _Shown, pace: float = 0.0) -> bool:
     """Run ``lesson`` on a fresh lab; report each failed check where the file wrote it."""
     start = time.monotonic()
     lines: list[str] = []

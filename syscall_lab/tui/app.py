@@ -7,6 +7,8 @@ both do.
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -76,8 +78,32 @@ class SyscallLabApp(App[int]):
         self.sessions: set[LessonSession] = set()
         """Every lesson session this app started and has not ended yet."""
         self._sessions_lock = threading.Lock()
+        self.handle_signals = False
+        """End on SIGTERM, SIGHUP and SIGINT as on q (``syscall-lab`` sets it; tests do not
+        take over their runner's signals)."""
+        self.signalled = 0
+        """128 + the number of the signal that ended the app, or 0."""
+
+    def _take_signals(self) -> None:
+        """SIGTERM (kill), SIGHUP (the terminal closed) and SIGINT (kill -INT; Ctrl-C is a key
+        here) end the app the way q does: the terminal is restored, then ``syscall-lab`` ends
+        the labs and closes the recording. Handled in the event loop, between two messages,
+        never in the middle of a draw."""
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+            try:
+                loop.add_signal_handler(signum, self._on_signal, signum)
+            except (RuntimeError, ValueError, NotImplementedError):  # not the main thread
+                return
+
+    def _on_signal(self, signum: int) -> None:
+        if not self.signalled:
+            self.signalled = 128 + signum
+            self.exit(return_code=self.signalled)
 
     def on_mount(self) -> None:
+        if self.handle_signals:
+            self._take_signals()
         self.register_theme(PRESENTER)
         self.theme = THEMES[self.theme_choice]
         if self.theme_choice == "presenter":

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from ...engine.lab import LabEnvironmentError, LabError
 from ...i18n import t
+from ...shown import shown
 
 __all__ = ["ErrorScreen", "explain"]
 
@@ -44,7 +45,7 @@ class ErrorScreen(ModalScreen[str]):
         with Vertical(id="error-box"):
             yield Static(Text(t("error_title", self.lang), style="bold red"),
                          classes="modal-title")
-            yield Static(Text(reason), id="error-reason")
+            yield Static(Text(shown(reason)), id="error-reason")  # may quote the lab's output
             if fix:
-                yield Static(Text(t("fix", self.lang, fix=fix)), classes="modal-note")
+                yield Static(Text(shown(t("fix", self.lang, fix=fix))), classes="modal-note")
             yield Static(Text(t("error_reset", self.lang), style="dim"))

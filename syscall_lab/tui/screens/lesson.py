@@ -22,9 +22,11 @@ from textual.widget import Widget
 from textual.widgets import Footer, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
+from ...files import open_output
 from ...i18n import pick, t
 from ...lesson.model import Lesson, Step
 from ...lesson.session import LessonSession, SessionState
+from ...shown import displayable, shown
 from ..keys import Key, install
 from ..messages import KernelStirred, SessionUpdated
 from ..view import View
@@ -106,6 +108,10 @@ class LessonScreen(Screen[None]):
         self.screenshots = screenshots
         """Saves an SVG of every step here, as it stood before the next key (``--screenshots``)."""
         self.state: SessionState | None = None
+        """What the screen draws: the lab's last answer with every string from outside made
+        safe to show (:func:`~syscall_lab.shown.displayable`)."""
+        self.raw_state: SessionState | None = None
+        """The lab's last answer as it came (what a recording keeps)."""
         self.session: LessonSession | None = None
         self.wide = True
         self.busy = False
@@ -324,7 +330,8 @@ class LessonScreen(Screen[None]):
         if self.state is not None and message.state.generation < self.state.generation:
             return
         self.busy = False
-        self.state = message.state
+        self.raw_state = message.state
+        self.state = displayable(message.state)
         if message.cause == "typed" and self._typed:
             self._typed.pop(0)
         if message.cause != "look":
@@ -366,17 +373,17 @@ class LessonScreen(Screen[None]):
 
     def _record(self, cause: str) -> None:
         session = self.session
-        if self.recorder is None or self.state is None or session is None:
+        if self.recorder is None or self.raw_state is None or session is None:
             return
         lab = session.lab
         try:
-            self.recorder.frame(self.state, cause, answers=self.answers, notice=self.notice,
+            self.recorder.frame(self.raw_state, cause, answers=self.answers, notice=self.notice,
                                 packet=session.packet_bytes,
                                 t0_wall=float(lab.info.get("t0_wall", 0.0)) if lab else 0.0)
         except OSError as exc:
             self.recorder = None  # the lesson goes on; the recording ends at its last frame
-            self.notify(t("write_failed", self.lab_app.lang, path=exc.filename or "",
-                          reason=exc.strerror), severity="error", timeout=10)
+            self.notify(shown(t("write_failed", self.lab_app.lang, path=exc.filename or "",
+                                reason=exc.strerror)), severity="error", timeout=10, markup=False)
 
     def shoot(self, ask: bool = False) -> None:
         """Save the screen as it stands (``--screenshots``): ``LESSON-NN.LANG.svg`` after step
@@ -385,7 +392,13 @@ class LessonScreen(Screen[None]):
             return
         n = self.state.done + (1 if ask else 0)
         name = f"{self.lesson.id}-{n:02d}{'-ask' if ask else ''}.{self.lab_app.lang}.svg"
-        self.app.save_screenshot(name, str(self.screenshots))
+        try:  # never through a link planted under the name (see syscall_lab.files)
+            with open_output(self.screenshots / name) as out:
+                out.write(self.app.export_screenshot())
+        except OSError as exc:
+            self.screenshots = None  # the lesson goes on; no more screenshots
+            self.notify(shown(t("write_failed", self.lab_app.lang, path=exc.filename or name,
+                                reason=exc.strerror)), severity="error", timeout=10, markup=False)
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

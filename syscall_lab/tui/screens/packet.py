@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from ...i18n import packet_word, t
 from ...net.packets import PacketRecord, describe
+from ...shown import shown
 from ..view import Volatile
 
 __all__ = ["PacketScreen"]
@@ -35,7 +36,7 @@ class PacketScreen(ModalScreen[None]):
         p, lang = self.record, self.lang
         with VerticalScroll(id="packet-box"):
             title = Text(f"#{p.n}  ", style="bold")
-            title.append(self.volatile.text(p.summary()))
+            title.append(shown(self.volatile.text(p.summary())))
             yield Static(title, classes="modal-title")
             fates = "  →  ".join(f"{packet_word(f, lang)} {self.volatile.time(at).strip()} s"
                                  for f, at in p.fates) or packet_word(p.fate, lang)
@@ -49,19 +50,21 @@ class PacketScreen(ModalScreen[None]):
             if self.data is None:
                 yield Static(Text(t("packet_no_bytes", lang), style="yellow"))
             else:
+                # Dissected from bytes that may come from a recording: every text shown safe.
                 layers, hexdump = describe(self.data)
                 for name, fields in layers:
                     table = Table.grid(padding=(0, 2))
                     table.add_column(style="cyan", no_wrap=True)
                     table.add_column()
                     for field, value in fields:
-                        table.add_row(field, self.volatile.text(value) if field in (
-                            "sport", "dport", "src", "dst") else value)
-                    yield Static(Text(name, style="bold"), classes="packet-layer")
+                        table.add_row(Text(shown(field)), Text(shown(
+                            self.volatile.text(value) if field in ("sport", "dport", "src",
+                                                                   "dst") else value)))
+                    yield Static(Text(shown(name), style="bold"), classes="packet-layer")
                     yield Static(table)
                 yield Static(Text(t("packet_bytes", lang, n=len(self.data)), style="bold"),
                              classes="packet-layer")
-                yield Static(Text(hexdump))
+                yield Static(Text(shown(hexdump, multiline=True)))
             yield Static(Text(t("help_close", lang), style="dim"), classes="modal-note")
 
     def on_click(self) -> None:

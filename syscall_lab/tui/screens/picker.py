@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from ...i18n import pick, t
+from ...shown import shown
 from ..keys import Key, install
 
 if TYPE_CHECKING:  # the loader imports pydantic: not before the first frame
@@ -138,7 +139,7 @@ class PickerScreen(Screen[None]):
             table.add_row(*(cells[k] for k in COLUMNS), key=lesson.id, height=None)
         if self.lessons:
             table.move_cursor(row=min(max(cursor, 0), len(self.lessons) - 1))
-        notes: list[str] = []
+        notes: list[str] = [f"[{t('warning', lang)}] {w}" for w in catalog.warnings]
         if catalog.invalid:
             notes.append(t("picker_problems", lang, n=len(catalog.invalid),
                            files=", ".join(catalog.invalid)))
@@ -149,8 +150,8 @@ class PickerScreen(Screen[None]):
             notes.append(t("progress_unreadable", lang, problem=app.progress.problem))
         if not self.lessons and not notes:
             notes.append(t("no_lessons", lang, dirs="lessons/"))
-        self.query_one("#picker-status", Static).update(
-            Text("\n".join(notes), style="yellow") if notes else "")
+        self.query_one("#picker-status", Static).update(  # file names, from outside
+            Text(shown("\n".join(notes), multiline=True), style="yellow") if notes else "")
         table.focus()
 
     def _progress(self, lesson: Lesson) -> Text:

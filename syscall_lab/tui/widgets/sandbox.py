@@ -24,6 +24,7 @@ from ...engine.vocabulary import CALLS
 from ...i18n import t
 from ...lesson.source import Problem
 from ...net.rules import ACTIONS as RULE_ACTIONS
+from ...shown import SAFE_TEXT, shown
 
 __all__ = ["SandboxPrompt", "StepSuggester", "complete"]
 
@@ -102,7 +103,8 @@ class SandboxPrompt(Vertical):
 
     def compose(self) -> ComposeResult:
         yield _StepInput(placeholder="server.listen(lsock, 2)", id="sandbox-input",
-                         suggester=StepSuggester(self._words), select_on_focus=False)
+                         suggester=StepSuggester(self._words), select_on_focus=False,
+                         restrict=SAFE_TEXT)  # a pasted escape sequence is not typed
         yield Static(id="sandbox-note")
 
     def open(self, lang: str) -> None:
@@ -135,7 +137,7 @@ class SandboxPrompt(Vertical):
                 first = False
                 out.append(" " * (len(self.INDENT) + p.col - 1) + "^ ", style="bold red")
                 out.append(t("sandbox_at", self.lang, col=p.col), style="red")
-                out.append(p.message, style="red")
+                out.append(shown(p.message), style="red")
         else:
             call = re.search(r"\.\s*([a-z_0-9]+)\s*\(", text)
             if call and call.group(1) in CALLS:

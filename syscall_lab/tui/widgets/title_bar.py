@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ...shown import shown
+
 __all__ = ["TitleBar"]
 
 
@@ -12,6 +14,7 @@ class TitleBar(Static):
     """``syscall-lab  Step 3 of 21 · lab ready · The listen backlog``."""
 
     def show(self, title: str, where: str, status: str, busy: bool = False) -> None:
+        title, where, status = shown(title), shown(where), shown(status)  # a recording's words
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(" syscall-lab ", style="bold reverse")
         if where:  # where and status first: a narrow terminal cuts the title, not them

@@ -7,9 +7,7 @@ import os
 import re
 import signal
 import subprocess
-import sys
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,93 +16,10 @@ import pytest
 from syscall_lab.lesson.catalog import bundled_dir, discover
 from syscall_lab.lesson.loader import load_file
 
-from .conftest import alive, assert_nothing_left, need_tool, wait_until
+from .conftest import alive, assert_nothing_left, wait_until
+from .terminal import PROGRAM, Terminal, _descendants, _terminal
 
 pytestmark = pytest.mark.kernel
-
-PROGRAM = Path(sys.executable).parent / "syscall-lab"  # the console script pip installed
-
-
-class Terminal:
-    """A tmux window running one command, read and typed into as a person would. The command
-    gets ``env`` and nothing else (no COLUMNS or LINES inherited from the test run)."""
-
-    def __init__(self, tmux: str, command: list[str], env: dict[str, str],
-                 size: tuple[int, int] = (160, 48)) -> None:
-        self.tmux = tmux
-        self.name = f"syscall-lab-e2e-{uuid.uuid4().hex[:8]}"
-        exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
-        subprocess.run([tmux, "new-session", "-d", "-s", self.name, "-x", str(size[0]),
-                        "-y", str(size[1]), f"env -i {exports} {' '.join(map(_quote, command))}"],
-                       check=True)
-        # A detached session may keep the server's default size: set ours for certain.
-        subprocess.run([tmux, "resize-window", "-t", self.name, "-x", str(size[0]),
-                        "-y", str(size[1])], check=True)
-
-    def screen(self) -> str:
-        r = subprocess.run([self.tmux, "capture-pane", "-p", "-t", self.name],
-                           capture_output=True, text=True, check=False)
-        return r.stdout
-
-    def wait_for(self, pattern: str, timeout: float = 20.0) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.screen()
-            if re.search(pattern, text):
-                return text
-            time.sleep(0.05)
-        raise AssertionError(f"never saw {pattern!r}; the screen was:\n{self.screen()}")
-
-    def keys(self, *keys: str) -> None:
-        subprocess.run([self.tmux, "send-keys", "-t", self.name, *keys], check=True)
-
-    def pid(self) -> int:
-        r = subprocess.run([self.tmux, "list-panes", "-t", self.name, "-F", "#{pane_pid}"],
-                           capture_output=True, text=True, check=True)
-        return int(r.stdout.split()[0])
-
-    def running(self) -> bool:
-        return subprocess.run([self.tmux, "has-session", "-t", self.name],
-                              capture_output=True, check=False).returncode == 0
-
-    def close(self) -> None:
-        subprocess.run([self.tmux, "kill-session", "-t", self.name], capture_output=True,
-                       check=False)
-
-
-def _quote(s: str) -> str:
-    return "'" + s.replace("'", "'\\''") + "'"
-
-
-def _descendants(pid: int) -> set[int]:
-    out: set[int] = set()
-    todo = [pid]
-    while todo:
-        p = todo.pop()
-        for task in Path(f"/proc/{p}/task").glob("*"):
-            try:
-                kids = (task / "children").read_text().split()
-            except OSError:
-                continue
-            for k in map(int, kids):
-                if k not in out:
-                    out.add(k)
-                    todo.append(k)
-    return out
-
-
-def _terminal(tmp_path: Path, *args: str, shell: str | None = None,
-              size: tuple[int, int] = (160, 48)) -> Terminal:
-    """``syscall-lab ARGS`` in a terminal (or a ``shell`` script that runs it)."""
-    tmux = need_tool("tmux")
-    assert PROGRAM.exists(), f"{PROGRAM} is missing: pip install -e '.[test]'"
-    env = {"TERM": "xterm-256color", "SYSCALL_LAB_LANG": "en", "LANG": "C.UTF-8",
-           "SYSCALL_LAB_TEST_RUN": os.environ["SYSCALL_LAB_TEST_RUN"],
-           "XDG_STATE_HOME": str(tmp_path / "state"), "XDG_DATA_HOME": str(tmp_path / "data"),
-           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
-    command = ["sh", "-c", shell] if shell is not None else [str(PROGRAM), *args]
-    return Terminal(tmux, command, env, size=size)
-
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:

@@ -51,6 +51,8 @@ def flag_names(bits: int) -> list[str]:
 
 def parse_flags(spec: str | list[str]) -> tuple[int, int]:
     """``"SYN+ACK"``, ``"SYN,ACK"``, ``["SYN", "!ACK"]`` -> (bits set, bits clear)."""
+    if not isinstance(spec, str | list):
+        raise RuleError(f"flags are names like SYN+ACK, not {spec!r}")
     words = spec if isinstance(spec, list) else spec.replace("+", " ").replace(",", " ").split()
     if not words:
         raise RuleError("flags is empty: name at least one TCP flag "
@@ -107,14 +109,14 @@ class Rule:
                 raise RuleError(f"unknown rule key '{key}'{_suggest(str(key), KEYS)} "
                                 f"(keys: {', '.join(KEYS)})")
         action = d.get("action")
-        if action not in ACTIONS:
+        if not isinstance(action, str) or action not in ACTIONS:
             hint = _suggest(str(action), ACTIONS) if isinstance(action, str) else ""
             raise RuleError(f"unknown wire action {action!r}{hint} (actions: {', '.join(ACTIONS)})")
         source = d.get("from", "any")
-        if source not in SOURCES:
+        if not isinstance(source, str) or source not in SOURCES:
             raise RuleError(f"'from' must be client, server or any, not {source!r}")
         proto = d.get("proto", "any")
-        if proto not in PROTOS:
+        if not isinstance(proto, str) or proto not in PROTOS:
             raise RuleError(f"unknown protocol {proto!r}{_suggest(str(proto), tuple(PROTOS))} "
                             "(tcp, udp, icmp or any)")
         set_, clear = parse_flags(d["flags"]) if d.get("flags") is not None else (0, 0)

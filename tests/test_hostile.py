@@ -117,27 +117,27 @@ def _dump(data: Any) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10_000)
 
 
-def _strings(obj: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """The path of every string in ``obj`` (each text field, name, topic, id, do, expect)."""
-    if isinstance(obj, str):
-        yield path
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _strings(v, (*path, k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _strings(v, (*path, i))
-
-
-def _keys(obj: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """The path of every mapping key (a key, a language key, an actor's name)."""
+def _walk(obj: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any, bool]]:
+    """(path, value, is a key) of every value and every mapping key in a JSON-like value."""
+    if path:
+        yield path, obj, False
     if isinstance(obj, dict):
         for k, v in obj.items():
-            yield (*path, k)
-            yield from _keys(v, (*path, k))
+            yield (*path, k), k, True
+            yield from _walk(v, (*path, k))
     elif isinstance(obj, list):
         for i, v in enumerate(obj):
-            yield from _keys(v, (*path, i))
+            yield from _walk(v, (*path, i))
+
+
+def _strings(obj: Any) -> list[tuple[Any, ...]]:
+    """The path of every string in ``obj`` (each text field, name, topic, id, do, expect)."""
+    return [p for p, v, key in _walk(obj) if isinstance(v, str) and not key]
+
+
+def _keys(obj: Any) -> list[tuple[Any, ...]]:
+    """The path of every mapping key (a key, a language key, an actor's name)."""
+    return [p for p, _, key in _walk(obj) if key]
 
 
 def _poisoned(path: tuple[Any, ...], payload: str, key: bool = False) -> dict[str, Any]:
@@ -370,19 +370,6 @@ def _fixture_lines() -> list[Any]:
     return [json.loads(x) for x in FIXTURE.read_text(encoding="utf-8").splitlines()]
 
 
-def _leaves(obj: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], bool]]:
-    """(path, is a key) of every string and every key in a JSON value."""
-    if isinstance(obj, str):
-        yield path, False
-    elif isinstance(obj, dict):
-        for k, v in obj.items():
-            yield (*path, k), True
-            yield from _leaves(v, (*path, k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _leaves(v, (*path, i))
-
-
 def _pattern(path: tuple[Any, ...], key: bool) -> tuple[Any, ...]:
     """A field, whichever frame, record, packet or fd it is in."""
     p = tuple("*" if isinstance(x, int) or (isinstance(x, str) and x.isdigit()) else x
@@ -393,7 +380,9 @@ def _pattern(path: tuple[Any, ...], key: bool) -> tuple[Any, ...]:
 def _patterns() -> dict[tuple[Any, ...], list[tuple[int, tuple[Any, ...], bool]]]:
     out: dict[tuple[Any, ...], list[tuple[int, tuple[Any, ...], bool]]] = {}
     for n, obj in enumerate(_fixture_lines()):
-        for path, key in _leaves(obj):
+        for path, value, key in _walk(obj):
+            if not (key or isinstance(value, str)):
+                continue
             out.setdefault(((0 if n == 0 else 1), *_pattern(path, key)), []).append((n, path, key))
     return out
 
@@ -449,18 +438,6 @@ def test_every_field_of_a_recording_is_refused_located_or_shown_escaped(tmp_path
     assert (1, "records", "*", "outcome", "c") in accepted
 
 
-def _walk(obj: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
-    """The path of every value in a JSON value (objects and lists too)."""
-    if path:
-        yield path
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            yield from _walk(v, (*path, k))
-    elif isinstance(obj, list):
-        for i, v in enumerate(obj):
-            yield from _walk(v, (*path, i))
-
-
 def test_every_field_of_a_recording_given_the_wrong_kind_of_value_is_located(
         tmp_path: Path) -> None:
     """Damage, not hostility: each field given a value of another kind (text, a number, a list,
@@ -468,7 +445,9 @@ def test_every_field_of_a_recording_given_the_wrong_kind_of_value_is_located(
     lines = _fixture_lines()
     fields: dict[tuple[Any, ...], list[tuple[int, tuple[Any, ...]]]] = {}
     for n, obj in enumerate(lines):
-        for path in _walk(obj):
+        for path, _, key in _walk(obj):
+            if key:
+                continue
             fields.setdefault((min(n, 1), *_pattern(path, False)), []).append((n, path))
     assert len(fields) > 300
     for field, where in sorted(fields.items(), key=str):

@@ -180,12 +180,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "worker_child": {"en": "child pid {pid}", "ko": "자식 pid {pid}"},
     "worker_thread": {"en": "thread {n}", "ko": "스레드 {n}"},
     "proc_line": {"en": "pid {pid} (host {host_pid}) · {state}", "ko": "pid {pid} (호스트 {host_pid}) · {state}"},
-    "accept_queue_line": {"en": "accept queue {depth}/{cap} (backlog {backlog}; the kernel admits backlog + 1)", "ko": "accept 큐 {depth}/{cap} (backlog {backlog}; 커널은 backlog + 1개까지 받음)"},
+    "accept_queue_line": {"en": "{depth}/{cap} in the accept queue (backlog {backlog} + 1)", "ko": "accept 큐 {depth}/{cap} (backlog {backlog} + 1)"},
     "no_listen": {"en": "No socket is listening.", "ko": "LISTEN 중인 소켓이 없습니다."},
     "syn_recv_title": {"en": "Half-open (SYN_RECV): handshake not finished", "ko": "반쯤 열린 연결 (SYN_RECV): 핸드셰이크 진행 중"},
     "orphans_title": {"en": "In the kernel, in no fd", "ko": "커널에는 있지만 fd는 없음"},
-    "orphan_queue": {"en": "waits in the accept queue", "ko": "accept 큐에서 대기"},
-    "orphan_timewait": {"en": "closed; the kernel keeps it a while", "ko": "닫힘; 커널이 잠시 보관"},
+    "orphan_queue": {"en": "queued: accept() #{n}", "ko": "대기: accept() {n}번째"},
+    "orphan_timewait": {"en": "closed; kept a while", "ko": "닫힘; 잠시 보관"},
     "no_packets": {"en": "No packets yet.", "ko": "아직 패킷이 없습니다."},
     "no_output": {"en": "Nothing written to fds 1 and 2 yet.", "ko": "아직 fd 1, 2에 출력이 없습니다."},
     "col_no": {"en": "#", "ko": "#"},
@@ -212,6 +212,29 @@ MESSAGES: dict[str, dict[str, str]] = {
     "key_answer": {"en": "Answer", "ko": "답하기"},
     "key_sandbox": {"en": "Type a step", "ko": "단계 입력"},
     "key_view": {"en": "Next view", "ko": "다음 보기"},
+    "key_focus": {"en": "Next pane (then ↑↓ PgUp PgDn scroll it)", "ko": "다음 창 (↑↓ PgUp PgDn으로 스크롤)"},
+    "key_focus_back": {"en": "Previous pane", "ko": "이전 창"},
+    "key_scroll_up": {"en": "Scroll the lesson up", "ko": "레슨 위로 스크롤"},
+    "key_scroll_down": {"en": "Scroll the lesson down", "ko": "레슨 아래로 스크롤"},
+    "tab_fds": {"en": "fd", "ko": "fd"},
+    "tab_queues": {"en": "Queues", "ko": "큐"},
+    "tab_log": {"en": "Syscalls", "ko": "시스템 콜"},
+    "tab_packets": {"en": "Packets", "ko": "패킷"},
+    "tab_console": {"en": "Console", "ko": "콘솔"},
+    "tab_ladder": {"en": "Ladder", "ko": "래더"},
+    "tab_states": {"en": "States", "ko": "상태"},
+    "tab_wire": {"en": "Wire", "ko": "와이어"},
+    "step_short": {"en": "Step {n}:", "ko": "{n}단계:"},
+    "checks_passed": {"en": "all {n} checks passed", "en_one": "the check passed", "ko": "검사 {n}개 모두 통과"},
+    "answer_is": {"en": "Answer: {n}.", "ko": "정답: {n}."},
+    "prediction_right": {"en": "You predicted {n}: right.", "ko": "{n}번으로 예측했습니다: 맞았습니다."},
+    "prediction_wrong": {"en": "You predicted {n}; the answer is {answer} (see above).", "ko": "{n}번으로 예측했습니다. 정답은 {answer}번입니다 (위 설명 참고)."},
+    "answer_first": {"en": "Answer first: press 1-{n} (your prediction); then the step runs.", "ko": "먼저 답하세요: 1-{n} 중 하나를 누르면(예측) 그다음 단계가 실행됩니다."},
+    "hint_for": {"en": "Hint for step {n}:", "ko": "{n}단계 힌트:"},
+    "lesson_is_over": {"en": "The lesson is over: r starts it again, escape goes to the lessons.", "ko": "레슨이 끝났습니다: r은 처음부터, escape는 레슨 목록입니다."},
+    "nothing_to_undo": {"en": "Nothing to go back to: no step has run yet.", "ko": "돌아갈 단계가 없습니다: 아직 실행한 단계가 없습니다."},
+    "replay_no_lab": {"en": "A recording: there is no lab to deliver or drop packets on.", "ko": "녹화본입니다: 패킷을 전달하거나 버릴 실습 환경이 없습니다."},
+    "went_back_typed": {"en": "Back: a fresh lab replayed the {n} steps you typed before the last (the kernel cannot be rewound).", "ko": "뒤로 갔습니다: 새 실습 환경에서 마지막 단계 전까지 입력한 단계 {n}개를 다시 실행했습니다 (커널은 되감을 수 없습니다)."},
     "needs_lesson": {"en": "{option} needs a LESSON: the session of one lesson is recorded (e.g. syscall-lab handshake {option} ...)", "ko": "{option}에는 레슨이 필요합니다. 레슨 하나의 세션을 기록합니다 (예: syscall-lab handshake {option} ...)"},
     "terminal_small": {"en": "the terminal is {have}, smaller than --size {want}: enlarge the window or ask for a smaller size", "ko": "터미널 크기 {have}가 --size {want}보다 작습니다. 창을 키우거나 더 작은 크기를 지정하세요"},
     "demo_no_steps": {"en": "{lesson} has no steps to play", "ko": "{lesson}에는 재생할 단계가 없습니다"},
@@ -248,7 +271,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "packet_bytes": {"en": "{n} bytes as captured", "ko": "캡처한 {n}바이트"},
     "wire_loopback": {"en": "This lesson runs on loopback: there is no wire to hold packets on.",
                       "ko": "이 레슨은 루프백에서 실행됩니다. 패킷을 붙잡을 와이어가 없습니다."},
-    "wire_held": {"en": "The wire holds {n} packet(s):", "ko": "와이어가 패킷 {n}개를 붙잡고 있습니다:"},
+    "wire_held": {"en": "The wire holds {n} packets:", "en_one": "The wire holds 1 packet:", "ko": "와이어가 패킷 {n}개를 붙잡고 있습니다:"},
     "wire_keys": {"en": "d: deliver the selected one   D: deliver all   x: drop the selected one",
                   "ko": "d: 선택한 패킷 전달   D: 모두 전달   x: 선택한 패킷 버리기"},
     "wire_none_held": {"en": "The wire holds no packet. Hold some with : wire.hold(flags=SYN+ACK)",
@@ -279,7 +302,7 @@ MESSAGES: dict[str, dict[str, str]] = {
               "ko": "예측 결과: {n}개 중 {right}개 맞음."},
     "press_answer": {"en": "Press 1-{n} to answer; then the step runs.",
                      "ko": "1-{n} 중 하나를 눌러 답하세요. 그다음 단계가 실행됩니다."},
-    "typed_count": {"en": "{n} typed steps", "ko": "입력한 단계 {n}개"},
+    "typed_count": {"en": "{n} typed steps", "en_one": "1 typed step", "ko": "입력한 단계 {n}개"},
     "progress_score": {"en": "{right}/{n} right", "ko": "{n}개 중 {right}개"},
     "error_title": {"en": "The lab ran into a problem", "ko": "실습 환경에 문제가 생겼습니다"},
     "error_reset": {"en": "r: start a fresh lab · escape: lessons · q: quit", "ko": "r: 새 실습 환경 시작 · escape: 레슨 목록 · q: 끝내기"},
@@ -376,6 +399,9 @@ def field_label(name: str, lang: str) -> str:
 
 
 def t(msg_id: str, lang: str, /, **kw: Any) -> str:
-    """Our message ``msg_id`` in ``lang`` with ``kw`` filled in."""
+    """Our message ``msg_id`` in ``lang`` with ``kw`` filled in. A message may have a
+    ``LANG_one`` form, used when ``n`` is 1 ("1 typed step", not "1 typed steps")."""
     entry = MESSAGES[msg_id]
+    if kw.get("n") == 1 and f"{lang}_one" in entry:
+        return entry[f"{lang}_one"].format(**kw)
     return (entry.get(lang) or entry["en"]).format(**kw)

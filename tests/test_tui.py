@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-from textual.widgets import DataTable, Footer, Input, Static, TabbedContent
+from textual.widgets import DataTable, Input, Static, TabbedContent
 
 from syscall_lab.lesson.loader import sandbox_lesson
 from syscall_lab.lesson.progress import ProgressStore
@@ -23,6 +23,8 @@ from syscall_lab.tui.screens.packet import PacketScreen
 from syscall_lab.tui.widgets import (
     FdTable,
     HeldTable,
+    KernelPanes,
+    KeyBar,
     Ladder,
     LessonPane,
     PacketList,
@@ -66,6 +68,11 @@ def _body(screen: LessonScreen, selector: str) -> str:
     return _text(screen.query_one(selector, Static))
 
 
+def _lesson(screen: LessonScreen) -> str:
+    """The lesson pane's text: its story and its card."""
+    return _body(screen, "#lesson-body") + "\n" + _body(screen, "#lesson-now")
+
+
 def _fd_rows(screen: LessonScreen, actor: str) -> dict[str, list[str]]:
     table = next(t for t in screen.query(FdTable) if t.actor == actor).query_one(DataTable)
     return {str(k.value): [c.plain for c in table.get_row(k)] for k in table.rows}
@@ -97,7 +104,7 @@ async def test_picker_lists_the_lessons_with_progress_and_opens_one(tmp_path: Pa
         screen = await settled(pilot, app)
         assert screen.lesson.id == "handshake"
         assert screen.state is not None and screen.state.done == 4 and screen.state.replayed == 4
-        assert "Resumed at step 4" in _body(screen, "#lesson-body")
+        assert "Resumed at step 4" in _lesson(screen)
 
 
 async def test_next_keys_run_real_steps_and_every_pane_follows(tmp_path: Path) -> None:
@@ -113,22 +120,24 @@ async def test_next_keys_run_real_steps_and_every_pane_follows(tmp_path: Path) -
         rows = _fd_rows(screen, "server")
         assert rows["3"][1:3] == ["3", "socket"] and rows["3"][4] == "LISTEN"
         assert rows["3"][0] == "~"  # changed by this step (CLOSE -> LISTEN)
-        assert rows["3"][5] == "0/2"
+        assert rows["3"][5] == "0/3"  # waiting, of backlog 2 + 1: as the queues pane says
+        screen.query_one(KernelPanes).open("log")  # a tab not open is drawn when it opens
+        await pilot.pause()
         log = screen.query_one(SyscallLog)
         last = str(log.get_option_at_index(log.option_count - 1).prompt)
         assert last.endswith("server   listen(3, 2) = 0")
         assert "[ 50]" in last or os.uname().machine != "x86_64"
-        assert "accept queue 0/3" in _body(screen, "#queues-body")
-        body = _body(screen, "#lesson-body")
+        assert "0/3 in the accept queue" in _body(screen, "#queues-body")
+        body = _lesson(screen)
         assert "server: listen(3, 2) = 0" in body and "✓ lsock.state == LISTEN" in body
         assert "int listen(int sockfd, int backlog);" in body
         # a client connects: its SYN is on lo, the connection waits in no fd
         await press_steps(pilot, app, 2)
-        assert "accept queue 1/3" in _body(screen, "#queues-body")
-        assert "waits in the accept queue" in _body(screen, "#queues-body")
+        assert "1/3 in the accept queue" in _body(screen, "#queues-body")
+        assert "queued: accept() #1" in _body(screen, "#queues-body")
         packets = screen.query_one(PacketList)
         assert packets.row_count == 0  # on a tab not open: drawn when it opens
-        await pilot.press("v")  # ladder -> packets
+        await pilot.press("v")  # syscalls (opened above) -> packets
         await pilot.pause()
         flags = [packets.cells(i)["flags"].plain.strip() for i in range(packets.row_count)]
         assert flags[:3] == ["SYN", "SYN,ACK", "ACK"]
@@ -155,17 +164,17 @@ async def test_hint_back_reset_and_language(tmp_path: Path) -> None:
         screen = await press_steps(pilot, app, 3)
         await pilot.press("h")
         await pilot.pause()
-        assert screen.hint and "Hint:" in _body(screen, "#lesson-body")
+        assert screen.hint and "Hint for step 4:" in _lesson(screen)
         await pilot.press("h")
         await pilot.pause()
-        assert "Hint:" not in _body(screen, "#lesson-body")
+        assert "Hint for step" not in _lesson(screen)
         generation = screen.state.generation
         await pilot.press("b")
         await until(pilot, lambda: screen.state.generation > generation and not screen.busy)
         assert messages.causes[-1] == "back"
         assert screen.state.done == 2 and screen.state.replayed == 2
         assert "replayed steps 1-2" in _text(screen.query_one("#title", Static))
-        assert "the kernel cannot be rewound" in _body(screen, "#lesson-body")
+        assert "the kernel cannot be rewound" in _lesson(screen)
         assert _fd_rows(screen, "server")["3"][4] == "CLOSE"  # listen() not yet run again
         await pilot.press("r")
         await until(pilot, lambda: messages.causes[-1] == "reset" and not screen.busy)
@@ -175,8 +184,7 @@ async def test_hint_back_reset_and_language(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.lang == "ko"
         assert "실습 환경" in _text(screen.query_one("#title", Static))
-        footer = " ".join(active.binding.description
-                          for active in screen.active_bindings.values() if active.binding.show)
+        footer = screen.query_one(KeyBar).render().plain
         assert "다음" in footer and "Next" not in footer
         assert screen.query_one("#fds").border_title == "파일 디스크립터"
         await pilot.press("l")
@@ -207,11 +215,11 @@ async def test_narrow_terminal_puts_the_kernel_panes_in_tabs(tmp_path: Path) -> 
         assert tabs.active == "tab-fds"
         await pilot.click("#views Tab#--content-tab-tab-queues")  # the mouse works on tabs
         await until(pilot, lambda: tabs.active == "tab-queues")
-        assert "accept queue 0/3" in _body(screen, "#queues-body")
+        assert "0/3 in the accept queue" in _body(screen, "#queues-body")
         await pilot.resize_terminal(*WIDE)
         await until(pilot, lambda: screen.wide and screen.query("#body"))
         assert _fd_rows(screen, "server")["3"][4] == "LISTEN"  # redrawn from the same state
-        assert screen.query_one(Footer)
+        assert "Quit" in screen.query_one(KeyBar).render().plain
 
 
 async def test_a_lab_that_dies_shows_the_reason_and_a_fresh_one_works(tmp_path: Path) -> None:
@@ -292,7 +300,7 @@ async def test_picker_and_lesson_list_korean_when_asked(tmp_path: Path) -> None:
         assert first[0].plain.startswith("파일과 파일 디스크립터") and first[2].plain == "입문"
         await pilot.press("enter")
         screen = await press_steps(pilot, app, 1)
-        assert "커널" in _body(screen, "#lesson-body")
+        assert "커널" in _lesson(screen)
         assert isinstance(screen.query_one(LessonPane), LessonPane)
         assert "LISTEN 중인 소켓이 없습니다" in _body(screen, "#queues-body")
         assert screen.query_one(QueuesPane)
@@ -309,7 +317,7 @@ async def test_reset_and_back_pressed_while_the_kernel_works_wait_their_turn(tmp
         assert screen.state.done == 0 and not screen.notice == "went_back"
         await pilot.press("space", "b")  # back from step 1: the start, said as a reset
         screen = await settled(pilot, app)
-        assert screen.state.done == 0 and "steps 1-0" not in _body(screen, "#lesson-body")
+        assert screen.state.done == 0 and "steps 1-0" not in _lesson(screen)
 
 
 async def test_a_look_between_steps_keeps_its_packets_for_the_next_record(tmp_path: Path) -> None:
@@ -351,10 +359,10 @@ async def test_a_question_is_asked_before_its_step_and_a_right_answer_is_scored(
         assert ask is not None
         await pilot.press("space")  # the question first: nothing runs
         await until(pilot, lambda: screen.asking)
-        assert screen.state.done == 0 and "Press 1-" in _body(screen, "#lesson-body")
+        assert screen.state.done == 0 and "press 1-3" in _lesson(screen)
         await pilot.press(str(ask.answer))
         await until(pilot, lambda: screen.state.done == 1 and not screen.busy)
-        body = _body(screen, "#lesson-body")
+        body = _lesson(screen)
         assert f"✓ You predicted {ask.answer}." in body
         assert "The kernel agreed" in body  # the step's checks passed on the real kernel
         assert app.progress.get("backlog").answers == {"1": [ask.answer, ask.answer]}
@@ -369,7 +377,7 @@ async def test_a_wrong_answer_is_shown_with_the_right_one_and_scored(tmp_path: P
         assert ask is not None
         wrong = next(n for n in range(1, len(ask.choices) + 1) if n != ask.answer)
         await step(pilot, screen, "space", choice=wrong)
-        body = _body(screen, "#lesson-body")
+        body = _lesson(screen)
         assert f"✗ You predicted {wrong}." in body
         assert f"Answer: {ask.answer}." in body
         assert app.progress.get("backlog").score == (0, 1)
@@ -409,7 +417,7 @@ async def test_lines_typed_while_the_kernel_works_run_in_order_not_refused(
         # entered one after the other with no wait (what the prompt's enter calls): the
         # second and third arrive while the first runs
         assert all([screen.perform_typed(line) for line in lines])
-        assert screen.busy and len(screen._typed) == 3  # the first in flight, two queued
+        assert screen.busy and len(screen.requests.typed) == 3  # the first in flight, two queued
         await until(pilot, lambda: len(screen.state.records) == 3 and not screen.busy,
                     what="the three lines to run")
         assert [r.step.do for r in screen.state.records] == [
@@ -483,7 +491,7 @@ async def test_the_ladder_shows_a_held_syn_ack_in_flight_and_states_beside_it(
         assert not synack.to_server
         states = {(r.to_server, r.state) for r in rows if r.trace is not None}
         assert (False, "SYN_SENT") in states and (True, "SYN_RECV") in states
-        await pilot.press("v", "v", "v")  # ladder -> packets -> states -> wire
+        await pilot.press("v", "v", "v", "v")  # ladder -> syscalls, packets, states, wire
         await pilot.pause()
         held = screen.query_one(HeldTable)
         held_ns = [int(str(k.value)) for k in held.rows]

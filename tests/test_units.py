@@ -156,9 +156,13 @@ def test_diff_fd_and_socket_changes() -> None:
 def test_messages_exist_in_both_languages_with_the_same_placeholders() -> None:
     fmt = string.Formatter()
     for key, entry in MESSAGES.items():
-        assert set(entry) == {"en", "ko"}, key
+        assert {"en", "ko"} <= set(entry) <= {"en", "ko", "en_one", "ko_one"}, key
         names = [{f for _, f, _, _ in fmt.parse(entry[lang]) if f} for lang in ("en", "ko")]
         assert names[0] == names[1], key
+        for one in {"en_one", "ko_one"} & set(entry):  # the singular: n is 1, said or not
+            assert {f for _, f, _, _ in fmt.parse(entry[one]) if f} <= names[0], key
+    assert t("typed_count", "en", n=1) == "1 typed step"
+    assert t("typed_count", "en", n=2) == "2 typed steps"
     assert t("step", "ko", n=1, total=3) == "3단계 중 1단계"
     from syscall_lab.i18n import FIELD_LABELS
     assert all(set(v) == {"en", "ko"} for v in FIELD_LABELS.values())

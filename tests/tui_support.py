@@ -68,8 +68,7 @@ async def settled(pilot: Pilot[int], app: SyscallLabApp) -> LessonScreen:
     screen = lesson_screen(app)
 
     def quiet() -> bool:
-        return (screen.state is not None and not screen.busy and not screen._queued
-                and not screen._stirred and screen._look_timer is None)
+        return screen.settled
 
     await until(pilot, quiet, what="the lab's answer")
     await pilot.pause(0.2)  # an event the lab sends late (a call returning) gets its look

@@ -319,7 +319,7 @@ def _fd_row(f: FdEntry) -> list[str]:
     s = f.socket
     if s is None:
         return [str(f.fd), _esc(f.kind), _code(f.target, cell=True), ""]
-    queue = f"{s.accept_queue}/{s.backlog}" if s.state == "LISTEN" \
+    queue = f"{s.accept_queue}/{(s.backlog or 0) + 1}" if s.state == "LISTEN" \
         and s.accept_queue is not None else ""
     what = _socket_text(s.proto, s.state, s.local, s.remote)
     return [str(f.fd), _esc(f.kind), _code(what, cell=True), _esc(queue)]

@@ -159,7 +159,7 @@ class SyscallLabApp(App[int]):
     def action_lessons(self) -> None:
         from .screens.lesson import LessonScreen
 
-        if isinstance(self.screen, LessonScreen) and self.replay is None:
+        if isinstance(self.screen, LessonScreen):
             self.screen.shoot()
             self.pop_screen()
 
@@ -171,20 +171,20 @@ class SyscallLabApp(App[int]):
         await super().action_quit()
 
     def action_switch_lang(self) -> None:
-        from .screens.lesson import LessonScreen
+        from .screens.session import SessionScreen
 
         self.lang = LANGS[(LANGS.index(self.lang) + 1) % len(LANGS)]
         for screen in self.screen_stack:
-            if isinstance(screen, LessonScreen | PickerScreen):
+            if isinstance(screen, SessionScreen | PickerScreen):
                 screen.language_changed()
 
     def action_help(self) -> None:
-        from .screens.lesson import LessonScreen
+        from .screens.session import FOCUS_KEYS, SessionScreen
 
         if isinstance(self.screen, HelpScreen):
             return
-        keys: tuple[Key, ...] = self.screen.KEYS if isinstance(self.screen, LessonScreen) \
-            else PICKER_KEYS
+        keys: tuple[Key, ...] = (*self.screen.KEYS, *FOCUS_KEYS) \
+            if isinstance(self.screen, SessionScreen) else PICKER_KEYS
         self.push_screen(HelpScreen(keys, self.lang))
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len, set_cell_size
+
 from ..engine.snapshot import Change, Snapshot, diff
 from ..lesson.model import Lesson
 from ..lesson.runner import StepRecord
 from ..lesson.session import SessionState
 
-__all__ = ["View", "Volatile"]
+__all__ = ["View", "Volatile", "fit_address"]
 
 EPHEMERAL_LOW = 32768
 """The bottom of Linux's default ``net.ipv4.ip_local_port_range``; ports a client is given."""
@@ -27,6 +29,33 @@ _PORT = re.compile(r":(\d{5})\b")
 _INODE = re.compile(r"(socket|pipe):\[(\d+)\]")
 _PTY = re.compile(r"/dev/pts/\d+")
 _HTONS = re.compile(r"htons\((\d+)\)")
+
+
+def fit_address(text: str, width: int) -> str:
+    """A label with addresses (``client1 fd 3 127.0.0.1:58082 → 127.0.0.1:8080``) in
+    ``width`` cells, never cut inside an address, so no port is ever misread: first the
+    loopback host goes (every address of a loopback lab is 127.0.0.1), then the remote end
+    (``→ …:8080``, then nothing), then the local address, and only then a word-boundary cut
+    with an ellipsis."""
+    if cell_len(text) <= width:
+        return text
+    short = text.replace("127.0.0.1:", ":")
+    if cell_len(short) <= width:
+        return short
+    head, arrow, remote = short.partition(" → ")
+    if arrow:
+        port = remote[remote.rfind(":"):] if ":" in remote else ""
+        for candidate in (f"{head} → …{port}", head):
+            if cell_len(candidate) <= width:
+                return candidate
+        short = head
+    words = short.split(" ")
+    while len(words) > 1 and cell_len(" ".join(words)) > width:
+        words.pop()  # an address is one word: it goes whole
+    cut = " ".join(words)
+    if cell_len(cut) <= width:
+        return cut
+    return set_cell_size(short, max(0, width - 1)).rstrip() + "…" if width > 1 else ""
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,14 @@ if TYPE_CHECKING:
     from .help import HelpScreen
     from .lesson import LessonScreen
     from .picker import PickerScreen
+    from .replay import ReplayScreen
+    from .session import SessionScreen
 
-__all__ = ["ErrorScreen", "HelpScreen", "LessonScreen", "PickerScreen"]
+__all__ = ["ErrorScreen", "HelpScreen", "LessonScreen", "PickerScreen", "ReplayScreen",
+           "SessionScreen"]
 
 _HOMES = {"ErrorScreen": "error", "HelpScreen": "help", "LessonScreen": "lesson",
-          "PickerScreen": "picker"}
+          "PickerScreen": "picker", "ReplayScreen": "replay", "SessionScreen": "session"}
 
 
 def __getattr__(name: str) -> Any:

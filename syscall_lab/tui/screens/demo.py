@@ -26,13 +26,14 @@ from .lesson import LessonScreen
 __all__ = ["DEMO_KEYS", "Autoplay", "DemoScreen"]
 
 DEMO_KEYS = (
-    Key("space", "pause", "key_pause", display="space"),
-    Key("right", "step_now", "key_step_demo", display="→"),
-    Key("left", "back", "key_previous", display="←"),
-    Key("v", "next_view", "key_view"),
-    Key("l", "app.switch_lang", "key_lang"),
-    Key("question_mark", "app.help", "key_help", display="?"),
-    Key("q", "app.quit", "key_quit"),
+    Key("space", "pause", "key_pause", display="space", rank=1),
+    Key("right", "step_now", "key_step_demo", display="→", rank=2),
+    Key("left", "back", "key_previous", display="←", rank=4),
+    Key("v", "next_view", "key_view", rank=5),
+    Key("h", "hint", "key_hint", rank=6),
+    Key("l", "app.switch_lang", "key_lang", rank=7),
+    Key("question_mark", "app.help", "key_help", display="?", rank=3),
+    Key("q", "app.quit", "key_quit", rank=3),
 )
 RETRY = 0.05
 """Seconds before trying again when the lab is still busy."""
@@ -66,7 +67,7 @@ class DemoScreen(LessonScreen):
         self._revealed = False
         """The step just run answered a question: its result stays longer."""
 
-    def _bottom_bar(self) -> ComposeResult:
+    def bottom_bar(self) -> ComposeResult:
         yield Caption(id="caption")
 
     # -- the beat ----------------------------------------------------------------------------

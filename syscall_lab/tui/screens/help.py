@@ -32,8 +32,8 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for k in self.keys:
-            keys = " / ".join(k.keys.replace("question_mark", "?").split(","))
-            table.add_row(keys, t(k.label, self.lang))
+            if k.help:
+                table.add_row(Text(k.shown_keys), Text(t(k.label, self.lang)))
         with Vertical(id="help-box"):
             yield Static(Text(t("help_title", self.lang), style="bold"), classes="modal-title")
             yield Static(table)

@@ -10,12 +10,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
 from ...i18n import pick, t
 from ...shown import shown
-from ..keys import Key, install
+from ..keys import Key, bindings
+from ..widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # the loader imports pydantic: not before the first frame
     from ...lesson.catalog import Catalog
@@ -25,10 +26,10 @@ if TYPE_CHECKING:  # the loader imports pydantic: not before the first frame
 __all__ = ["PICKER_KEYS", "PickerScreen"]
 
 PICKER_KEYS = (
-    Key("enter", "open", "key_open", display="enter"),
-    Key("l", "app.switch_lang", "key_lang"),
-    Key("question_mark", "app.help", "key_help", display="?"),
-    Key("q", "app.quit", "key_quit"),
+    Key("enter", "open", "key_open", display="enter", rank=1),
+    Key("l", "app.switch_lang", "key_lang", rank=4),
+    Key("question_mark", "app.help", "key_help", display="?", rank=2),
+    Key("q", "app.quit", "key_quit", rank=3),
 )
 COLUMNS = ("title", "progress", "level", "langs", "topics")
 WIDTHS = {"progress": 22, "langs": 5}
@@ -49,6 +50,9 @@ class CatalogLoaded(Message, bubble=False):
 class PickerScreen(Screen[None]):
     """Reads the lessons in a worker, after the first frame (the loader is slow to import)."""
 
+    KEYS = PICKER_KEYS
+    BINDINGS = bindings(PICKER_KEYS)
+
     def __init__(self) -> None:
         super().__init__()
         self.lessons: list[Lesson] = []
@@ -65,7 +69,7 @@ class PickerScreen(Screen[None]):
         table: DataTable[Text] = DataTable(cursor_type="row", id="lessons")
         yield table
         yield Static(id="picker-status")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.relabel()
@@ -102,7 +106,7 @@ class PickerScreen(Screen[None]):
     def relabel(self) -> None:
         """Every word of this screen in the app's language."""
         lang = self.lab_app.lang
-        install(self, PICKER_KEYS, lang)
+        self.query_one(KeyBar).show(PICKER_KEYS, lang)
         title = Text(" syscall-lab ", style="bold reverse")
         title.append(f"  {t('picker_title', lang)}", style="bold")
         self.query_one("#picker-title", Static).update(title)

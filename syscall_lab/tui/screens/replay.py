@@ -16,47 +16,49 @@ from textual.containers import Horizontal
 from ...i18n import t
 from ...lesson.recording import Frame, Recording
 from ...lesson.session import SessionState
-from ...shown import displayable, shown
+from ...shown import shown
 from ..keys import Key
 from ..widgets import TitleBar
 from ..widgets.timeline import Timeline
-from .lesson import LessonScreen
+from .session import SessionScreen
 
 __all__ = ["REPLAY_KEYS", "ReplayScreen"]
 
 REPLAY_KEYS = (
-    Key("right,space,n", "next", "key_next", display="→"),
-    Key("left,b", "back", "key_previous", display="←"),
-    Key("home", "first", "key_first"),
-    Key("end", "last", "key_last"),
-    Key("v", "next_view", "key_view"),
-    Key("h", "hint", "key_hint"),
-    Key("l", "app.switch_lang", "key_lang"),
-    Key("question_mark", "app.help", "key_help", display="?"),
-    Key("q", "app.quit", "key_quit"),
+    Key("right,space,n", "next", "key_next", display="→", rank=1),
+    Key("left,b", "back", "key_previous", display="←", rank=2),
+    Key("home", "first", "key_first", rank=6),
+    Key("end", "last", "key_last", rank=5),
+    Key("v", "next_view", "key_view", rank=7),
+    Key("h", "hint", "key_hint", rank=8),
+    Key("l", "app.switch_lang", "key_lang", rank=9),
+    Key("question_mark", "app.help", "key_help", display="?", rank=3),
+    Key("q", "app.quit", "key_quit", rank=4),
 )
 
 
-class ReplayScreen(LessonScreen):
+class ReplayScreen(SessionScreen):
+    """A recording drawn frame by frame, as the live screen drew it; nothing runs."""
+
     KEYS = REPLAY_KEYS
-    KEEPS_PROGRESS = False
 
     def __init__(self, recording: Recording, screenshots: Path | None = None) -> None:
-        super().__init__(recording.lesson, screenshots=screenshots)
+        super().__init__(recording.lesson)
         self.recording = recording
+        self.screenshots = screenshots
         self.stops = recording.stops
         self.at = 0
         """The stop shown (an index into :attr:`stops`)."""
         self.shown: int | None = None
         """The frame shown (an index into the recording's frames)."""
 
-    def _top_bar(self) -> ComposeResult:
+    def top_bar(self) -> ComposeResult:
         with Horizontal(id="title-row"):
             yield TitleBar(id="title")
             yield Timeline(id="timeline")
 
-    def begin(self) -> None:
-        self._label()
+    def on_mount(self) -> None:
+        self.relabel()
         self.go(0)
 
     # -- what is shown ---------------------------------------------------------------------
@@ -81,16 +83,15 @@ class ReplayScreen(LessonScreen):
                 if pane.allow_vertical_scroll:
                     pane.scroll_home(animate=False, immediate=True)
         self.shown = frame.index
-        self.raw_state = frame.state
-        self.state = displayable(frame.state)  # a recording is a file from outside
+        self.set_state(frame.state)  # a recording is a file from outside: drawn safe
         self.answers = dict(frame.answers)
         self.notice = frame.notice
         self.asking = False
         self.focus_step = None
-        self._draw()
+        self.draw()
 
-    def _draw(self) -> None:
-        super()._draw()
+    def draw(self) -> None:
+        super().draw()
         self.query_one(Timeline).show(tuple(self._kind(i) for i in self.stops), self.at)
 
     def _kind(self, index: int) -> str:
@@ -102,7 +103,7 @@ class ReplayScreen(LessonScreen):
             return "lab"
         return "ok" if last.ok else "failed"
 
-    def _status(self, state: SessionState, lang: str) -> str:
+    def status(self, state: SessionState, lang: str) -> str:
         r = self.recording
         when = r.started.replace("T", " ")[:16]
         status = t("recording_status", lang, when=shown(when), made=shown(r.made))
@@ -130,17 +131,8 @@ class ReplayScreen(LessonScreen):
     def action_last(self) -> None:
         self.go(len(self.stops) - 1)
 
-    def action_reset(self) -> None:
-        self.go(0)
-
-    def action_answer(self, choice: int) -> None:
-        pass  # the answers are the recorded ones
-
-    def action_sandbox(self) -> None:
-        pass
-
-    def perform_typed(self, text: str) -> bool:
-        return False  # the wire pane's deliver/drop keys: nothing to do on a recording
+    def on_held_table_act(self, message: object) -> None:
+        self.notify(t("replay_no_lab", self.lab_app.lang), timeout=3)  # d, D, x: no lab here
 
     def on_timeline_seek(self, message: Timeline.Seek) -> None:
         self.go(message.index)

@@ -3,6 +3,8 @@
 from .consoles import Consoles
 from .fd_table import FdTable
 from .fd_tables import FdTables
+from .kernel_panes import KernelPanes
+from .key_bar import KeyBar
 from .ladder import Ladder, LadderPane
 from .lesson_pane import LessonPane
 from .packet_list import PacketList
@@ -13,6 +15,6 @@ from .syscall_log import SyscallLog
 from .title_bar import TitleBar
 from .wire_pane import HeldTable, WirePane
 
-__all__ = ["Consoles", "FdTable", "FdTables", "HeldTable", "Ladder", "LadderPane", "LessonPane",
-           "PacketList", "QueuesPane", "SandboxPrompt", "StateDiagram", "SyscallLog", "TitleBar",
-           "WirePane"]
+__all__ = ["Consoles", "FdTable", "FdTables", "HeldTable", "KernelPanes", "KeyBar", "Ladder",
+           "LadderPane", "LessonPane", "PacketList", "QueuesPane", "SandboxPrompt", "StateDiagram",
+           "SyscallLog", "TitleBar", "WirePane"]

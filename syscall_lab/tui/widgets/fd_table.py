@@ -13,13 +13,17 @@ from textual.widgets import DataTable, Static
 from ...engine.snapshot import FdEntry, ProcessState
 from ...i18n import t
 from ...observe.procfs import cpu_ranges
-from ..view import View
+from ..view import View, fit_address
 
 __all__ = ["FdTable", "fd_cells"]
 
 COLUMNS = ("mark", "fd", "kind", "target", "state", "queues")
 WIDTHS = {"mark": 1, "fd": 3, "kind": 6, "target": 32, "state": 11, "queues": 5}
-"""Fixed: a table that changes its column widths at every step would make the screen jump."""
+"""Fixed but the target's, which takes the width there is (between :data:`TARGET_MIN` and
+its width here): a table that changed its columns at every step would make the screen jump."""
+TARGET_MIN = 16
+PADDING = 2
+"""Cells a column takes besides its width (DataTable's padding, one each side)."""
 
 _MACHINE_CPUS = set(os.sched_getaffinity(0))
 """The CPUs a process may use unless it chose fewer: a process's CPUs are shown when not these."""
@@ -39,10 +43,10 @@ def fd_cells(f: FdEntry, view: View) -> dict[str, str]:
         where += f" → {vol.text(s.remote)}"
     elif s.local:
         where = f"{s.proto} {where}"
-    if s.accept_queue is not None:
-        queues = f"{s.accept_queue}/{s.backlog}"
+    if s.accept_queue is not None:  # as the queues pane's gauge: waiting, of what is admitted
+        queues = f"{s.accept_queue}/{(s.backlog or 0) + 1}"
     elif s.recv_q is not None:
-        queues = f"{s.recv_q} {s.send_q}"
+        queues = f"{s.recv_q} {s.send_q}" if s.recv_q or s.send_q else ""
     elif s.recv_mem is not None:
         queues = f"{s.recv_mem}B"
     else:
@@ -60,6 +64,7 @@ class FdTable(Vertical):
         super().__init__(**kw)
         self.actor = actor
         self._latest: tuple[ProcessState, View] | None = None
+        self._width = WIDTHS["target"]
 
     def compose(self) -> ComposeResult:
         yield Static(classes="proc-line")
@@ -73,12 +78,24 @@ class FdTable(Vertical):
         if self._latest is not None:
             self._apply(*self._latest)
 
+    def _target_width(self) -> int:
+        others = sum(w for k, w in WIDTHS.items() if k != "target") + PADDING * len(WIDTHS)
+        room = (self.size.width or 80) - others - 1
+        return max(TARGET_MIN, min(WIDTHS["target"], room))
+
     def _columns(self, lang: str) -> None:
         table = self.query_one(DataTable)
         table.clear(columns=True)
+        self._width = self._target_width()
         for key in COLUMNS:
             label = "" if key == "mark" else t(f"col_{key}", lang)
-            table.add_column(label, width=WIDTHS[key], key=key)
+            table.add_column(label, width=self._width if key == "target" else WIDTHS[key],
+                             key=key)
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self._target_width() != self._width and self._latest:
+            self._columns(self._latest[1].lang)
+            self._apply(*self._latest)
 
     def relabel(self, lang: str) -> None:
         """Column headings in ``lang``; the rows come back from the next :meth:`show`."""
@@ -94,6 +111,10 @@ class FdTable(Vertical):
         lang = view.lang
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(proc.actor, style="bold")
+        if proc.blocked_in:  # first: what a narrow pane must not cut off
+            line.append("  " + t("blocked_short", lang, call=proc.blocked_in),
+                        style="bold yellow")
+            line.append("  ·")
         line.append("  " + t("proc_line", lang, pid=proc.pid,
                              host_pid=view.volatile.pid(proc.host_pid),
                              state=f"{proc.state} {proc.state_name}"),
@@ -103,9 +124,6 @@ class FdTable(Vertical):
                         style="cyan")
         if proc.threads > 1:
             line.append("  · " + t("proc_threads", lang, n=proc.threads), style="cyan")
-        if proc.blocked_in:
-            line.append("  · " + t("blocked_short", lang, call=proc.blocked_in),
-                        style="bold yellow")
         self.query_one(".proc-line", Static).update(line)
 
         changes = {c.fd: c for c in view.changes() if c.actor == proc.actor and c.fd is not None}
@@ -125,6 +143,7 @@ class FdTable(Vertical):
         added = False
         for fd, (cells, what) in rows.items():
             mark, style = _MARK.get(what or "", ("", ""))
+            cells = {**cells, "target": fit_address(cells["target"], self._width)}
             values = {"mark": Text(mark, style=style),
                       **{k: Text(v, style=style) for k, v in cells.items()}}
             if fd in present:

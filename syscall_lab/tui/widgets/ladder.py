@@ -32,7 +32,7 @@ from textual.widgets import Static
 from ...engine.trace import SocketTrace
 from ...i18n import packet_word, t
 from ...net.packets import PacketRecord
-from ..view import View
+from ..view import View, fit_address
 
 __all__ = ["Ladder", "LadderPane", "LadderRow", "ladder_rows", "toward_server"]
 
@@ -118,14 +118,18 @@ def ladder_rows(view: View, known: dict[int, LadderRow] | None = None) -> list[L
     return out
 
 
-def _label(p: PacketRecord, lang: str) -> str:
-    if p.proto == "TCP":
-        text = f"{','.join(p.flags)} seq={p.seq}"
-        if p.ack is not None:
-            text += f" ack={p.ack}"
+def _label(p: PacketRecord, lang: str, short: int = 0) -> str:
+    """``SYN,ACK seq=0 ack=1 len=0``; ``short`` 1 leaves out a zero length, 2 the ack, 3 the
+    seq too (the packet list and the packet's own screen have them all)."""
+    if p.proto != "TCP":
+        return f"{p.proto} len={p.length}"
+    text = ",".join(p.flags)
+    if short < 3:
+        text += f" seq={p.seq}"
+    if p.ack is not None and short < 2:
+        text += f" ack={p.ack}"
+    if p.length or short < 1:
         text += f" len={p.length}"
-    else:
-        text = f"{p.proto} len={p.length}"
     return text
 
 
@@ -148,13 +152,18 @@ def _arrow(p: PacketRecord, to_server: bool, width: int, lang: str) -> list[Segm
     """The space between the two columns: the packet's arrow, labelled near its sender; one
     the wire holds or dropped stops halfway, at ⧗ or ✗."""
     style = _STYLE.get(p.fate, _STYLE["passed"])
-    label = f" {_label(p, lang)} "
     marks = _marks(p, lang)
-    parts = [Segment(label, style + Style(bold=True))]
-    if marks:
-        parts = [Segment(label.rstrip() + " ", style + Style(bold=True)),
-                 Segment(marks + " ", _MARKED)]
-    used = sum(cell_len(s.text) for s in parts)
+    for short in range(4):  # shorter until the arrow has room (a narrow pane, a long mark)
+        label = f" {_label(p, lang, short)} "
+        parts = [Segment(label, style + Style(bold=True))]
+        if marks:
+            parts = [Segment(label.rstrip() + " ", style + Style(bold=True)),
+                     Segment(marks + " ", _MARKED)]
+        used = sum(cell_len(s.text) for s in parts)
+        if used + 3 <= width:
+            break
+        if short == 2:
+            marks = ""
     body = max(0, width - 1 - used)
     lead = min(2, body)
     stop = _IN_FLIGHT.get(p.fate)
@@ -316,7 +325,7 @@ class Ladder(ScrollView, can_focus=True):
             focus = view.focus is not None and row.step == view.focus
             who = view.volatile.text(tr.label)
             state = row.state[:SIDE]
-            note = f"{who}"[: between - 2]
+            note = fit_address(who, between - 2)  # never cut inside an address
             segs.append(Segment(" " * NUM))
             if row.to_server:
                 segs += [Segment(" " * SIDE), Segment("│", _LINE),
@@ -348,12 +357,37 @@ class LadderPane(Vertical):
         between = max(8, width - NUM - 2 * SIDE - 2)
         lang = view.lang
         wire = view.lesson.mode == "wire"
-        client = t("ladder_client", lang) + (" 10.0.0.1" if wire else "")
-        server = t("ladder_server", lang) + (" 10.0.0.2" if wire else "")
+        traces = view.state.traces
+        talks = view.state.packets or any(
+            tr.side == "server" or (tr.remote and not tr.remote.endswith(":0")) for tr in traces)
+        if not talks:  # no conversation (yet): no columns to name
+            self.query_one("#ladder-head", Static).update(t("ladder_empty", lang))
+            self.query_one(Ladder).show(view)
+            return
+        half = SIDE + between // 2
+        client = _column(traces, "client", t("ladder_client", lang), wire, "10.0.0.1", half)
+        server = _column(traces, "server", t("ladder_server", lang), wire, "10.0.0.2", half)
         head = " " * max(0, NUM + SIDE - cell_len(client) // 2) + client
         pad = NUM + SIDE + between + 1 - cell_len(server) // 2 - cell_len(head)
         head += " " * max(1, pad) + server
-        if not view.state.packets and not view.state.traces:
+        if not view.state.packets:
             head += "\n" + t("ladder_empty", lang)
         self.query_one("#ladder-head", Static).update(head)
         self.query_one(Ladder).show(view)
+
+
+def _column(traces: tuple[SocketTrace, ...], side: str, word: str, wire: bool, address: str,
+            width: int) -> str:
+    """A column's name: the host on a wire (``client 10.0.0.1``); on loopback, the actors
+    whose sockets are at that end (``client1, client2 …``), or the word when none is yet."""
+    if wire:
+        return f"{word} {address}"
+    actors = list(dict.fromkeys(tr.owner.split(" fd ")[0] for tr in traces
+                                if tr.side == side and tr.owner))
+    if not actors:
+        return word
+    name = ", ".join(actors)
+    while len(actors) > 1 and cell_len(name) > width:
+        actors.pop()
+        name = ", ".join(actors) + " …"
+    return name

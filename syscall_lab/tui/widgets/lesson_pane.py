@@ -1,137 +1,313 @@
-"""The lesson itself: the step that just ran (its text, its call as C writes it, the kernel's
-answer, the checks) and what comes next."""
+"""The lesson: its story above, and below it what just happened and what to do next.
+
+Two parts, so that what a student must see is never below the fold:
+
+- the **story** scrolls: the step's text, the answer to the question just answered with its
+  explanation, and the hint when asked for (PageUp/PageDown, the wheel, or focus it with Tab);
+- the **now** card is always whole on screen, at any size: the call the step made and the
+  kernel's answer, its checks, and what to do next (the question with its choices and "press
+  1-3", or "space: step N"). It takes the room it needs; when a small terminal has less, it
+  says the same in fewer lines (a passed check's list becomes a count, the C prototype goes),
+  and the story gives up room first.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
-from textual.containers import VerticalScroll
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ...engine.vocabulary import CALLS, WORK_CALLS, machine_arch
 from ...i18n import pick, t
 from ...lesson.model import Ask, Step
 from ...lesson.runner import StepRecord
+from ...report.markup import inline_markdown
 from ...report.transcript import action_text, call_details, check_line, irq_line
 from ..view import View
 
-__all__ = ["LessonPane"]
+__all__ = ["LessonPane", "Now", "Story"]
+
+MIN_STORY = 3
+STORY_SHARE = 0.35
+"""The story keeps at least this share of the pane (and :data:`MIN_STORY` lines): past it,
+the card says the same in fewer lines."""
+DETAILS = ("proto", "passed", "events")
+"""What the card leaves out, in this order, when it does not fit: the C prototype and the
+syscall's number, the list of passed checks (a count stays), what actors wrote."""
 
 
-class LessonPane(VerticalScroll):
-    """Scrolls when the step's text is longer than the pane."""
+@dataclass
+class Shown:
+    """What the lesson pane was last asked to show (kept to redraw it at another size)."""
 
-    can_focus = False
+    view: View
+    notice: str | None = None
+    hint: bool = False
+    answers: dict[int, int] | None = None
+    asking: bool = False
+    answer_first: bool = False
+    """Next was pressed on a question not answered yet: the card says to answer first."""
 
-    def compose(self):  # type: ignore[no-untyped-def]
+
+class Story(VerticalScroll):
+    """The step's text, scrolled with the keyboard when it is longer than the room."""
+
+    def compose(self) -> ComposeResult:
         yield Static(id="lesson-body")
 
+
+class Now(Static):
+    """What just happened and what to do next."""
+
+
+class LessonPane(Vertical):
+    def compose(self) -> ComposeResult:
+        yield Story(id="lesson-story")
+        yield Now(id="lesson-now")
+
+    def __init__(self, **kw: object) -> None:
+        super().__init__(**kw)  # type: ignore[arg-type]
+        self._shown: Shown | None = None
+        self._story_key: tuple[object, ...] | None = None
+
     def show(self, view: View, notice: str | None = None, hint: bool = False,
-             answers: dict[int, int] | None = None, asking: bool = False) -> None:
+             answers: dict[int, int] | None = None, asking: bool = False,
+             answer_first: bool = False) -> None:
         """``answers``: the student's choice for each step's question, by step number;
         ``asking``: next was pressed before the next step's question was answered."""
-        answers = answers or {}
-        lang, lesson, state = view.lang, view.lesson, view.state
-        parts: list[RenderableType] = []
-        if notice:
-            parts.append(Text(notice, style="bold cyan"))
-        record = state.last
-        if record is None:
-            parts.append(Text(pick(lesson.summary, lang), style="italic"))
-        else:
-            parts += _ran(record, view, answers.get(record.index) if not record.typed else None)
-        nxt = lesson.steps[state.done] if state.done < len(lesson.steps) else None
-        if nxt is not None:
-            parts.append(_next(nxt, state.done + 1, lang, asking))
-        elif lesson.steps:
-            checks = sum(len(r.checks) + (1 if r.error else 0) for r in state.records)
-            failed = sum(r.tally[1] for r in state.records)
-            parts.append(Text("\n" + t("lesson_over", lang, passed=checks - failed, n=checks),
-                              style="bold green" if not failed else "bold red"))
-            asked = [s.ask for s in lesson.steps if s.ask is not None]
-            if asked:
-                right = sum(1 for n, s in enumerate(lesson.steps, 1)
-                            if s.ask is not None and answers.get(n) == s.ask.answer)
-                parts.append(Text(t("score", lang, right=right, n=len(asked)), style="bold"))
-        else:
-            parts.append(Text("\n" + t("sandbox_intro", lang), style="cyan"))
-        if hint:
-            parts.append(_hint(nxt, record.step if record else None, lang))
-        self.query_one("#lesson-body", Static).update(Group(*parts))
-        self.scroll_home(animate=False)
+        self._shown = Shown(view, notice, hint, answers or {}, asking, answer_first)
+        self._paint()
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self._paint()
+
+    def _paint(self) -> None:
+        s = self._shown
+        assert s is not None
+        answers = s.answers or {}
+        story = self.query_one(Story)
+        key = (id(s.view.state.last), s.view.lang, s.notice, s.hint, tuple(answers.items()),
+               s.view.state.done)
+        if key != self._story_key:  # the same story: the student's scrolling stays
+            self.query_one("#lesson-body", Static).update(Group(*_story(s)))
+            if s.hint:  # asked for: scroll it into view
+                story.call_after_refresh(story.scroll_end, animate=False)
+            elif self._story_key is None or key[:2] != self._story_key[:2] or \
+                    key[4:] != self._story_key[4:]:
+                story.scroll_home(animate=False)
+            self._story_key = key
+        width = max(20, self.size.width - 2) if self.size.width else 76
+        height = self.size.height
+        room = height - max(MIN_STORY, int(height * STORY_SHARE)) - 1 if height else 999
+        self.query_one(Now).update(_fit(lambda leave: _now(s, leave), width, room, self))
 
 
-def _ran(r: StepRecord, view: View, chosen: int | None) -> list[RenderableType]:
-    lang = view.lang
-    out: list[RenderableType] = []
-    if r.typed:
-        out.append(Text(t("typed_step", lang, do=r.step.do or r.step.action), style="magenta"))
-    else:
-        out.append(Markdown(pick(r.step.say, lang)))
-    call = Text()
-    if r.outcome is not None:
-        o = r.outcome
-        call.append(f"{o.actor}: ", style="bold")
-        call.append(view.volatile.text(o.c),
-                    style="bold red" if o.errno else "bold yellow" if o.blocked else "bold green")
-        proto = CALLS[o.call].signature if o.call in CALLS else ""
-        if o.call in WORK_CALLS:  # not the C library's: say what the lab's helper does
-            proto += f" /* {CALLS[o.call].summary} */"
-        nr = o.syscall.get("nr")
-        if nr is not None:
-            proto += "   " + t("syscall_nr", lang, name=o.syscall.get("name"), nr=nr,
-                                arch=machine_arch())
-        call.append("\n  " + proto, style="dim")
-        for line in call_details(r, lang):
-            call.append("\n  " + line)
-        if o.blocked:
-            proc = r.snapshot.process(o.actor)
-            where = proc.blocked_in if proc and proc.blocked_in else o.call
-            call.append("\n  " + t("blocked", lang, actor=o.actor, call=where), style="yellow")
-    elif r.action is not None:
-        call.append(action_text(r, lang), style="bold")
-    if r.error:
-        call.append("\n" + t("step_error", lang, error=r.error), style="bold red")
-    if call.plain:
-        out.append(call)
-    if r.step.ask is not None and not r.typed:
-        out.append(_answered(r, r.step.ask, chosen, lang))
-    if r.checks_irqs:
-        out.append(Text(irq_line(r.irqs, lang), style="dim"))
-    out.extend(check_line(c, lang) for c in r.checks)
-    if r.altered:  # a recording's verdicts, made again: say where the file disagreed
-        out.append(Text("⚠ " + t("step_altered", lang, checks=", ".join(map(repr, r.altered))),
-                        style="bold magenta"))
-    return out
-
-
-def _answered(r: StepRecord, ask: Ask, chosen: int | None, lang: str) -> Text:
-    """The question, what the student predicted against the lesson's answer, and whether the
-    kernel agreed with the lesson (its checks), with the lesson's explanation."""
-    text = Text()
-    text.append(f"{t('ask', lang)}: ", style="bold")
-    text.append(pick(ask.question, lang))
-    if chosen is not None:
-        mine = pick(ask.choices[chosen - 1], lang)
-        if chosen == ask.answer:
-            text.append("\n  ✓ " + t("you_right", lang, n=chosen, choice=mine), style="bold green")
-        else:
-            text.append("\n  ✗ " + t("you_wrong", lang, n=chosen, choice=mine), style="bold red")
-    answer = t("answer", lang, n=ask.answer, choice=pick(ask.choices[ask.answer - 1], lang))
-    text.append(f"\n  {answer}", style="green")
-    if ask.explain:
-        text.append(f" {pick(ask.explain, lang)}", style="dim")
-    checks, failed = r.tally
-    if checks:
-        text.append("\n  " + (t("kernel_agreed", lang, n=checks) if not failed else
-                              t("kernel_disagreed", lang, failed=failed, n=checks)),
-                    style="green" if not failed else "bold red")
+def _fit(build: Callable[[frozenset[str]], Text], width: int, room: int,
+         pane: LessonPane) -> Text:
+    """The card with as much detail as ``room`` lines hold at ``width`` columns."""
+    console = pane.app.console
+    leave: frozenset[str] = frozenset()
+    text = build(leave)
+    for detail in DETAILS:
+        if len(text.wrap(console, width)) <= room:
+            break
+        leave |= {detail}
+        text = build(leave)
     return text
 
 
-def _next(step: Step, n: int, lang: str, asking: bool = False) -> Text:
+# ---------------------------------------------------------------------------------------
+# The story
+
+def _story(s: Shown) -> list[RenderableType]:
+    view = s.view
+    lang, lesson, state = view.lang, view.lesson, view.state
+    answers = s.answers or {}
+    parts: list[RenderableType] = []
+    if s.notice:
+        parts.append(Text(s.notice, style="bold cyan"))
+    record = state.last
+    if record is None:
+        parts.append(Text(pick(lesson.summary, lang), style="italic"))
+    elif record.typed:
+        parts.append(Text(t("typed_step", lang, do=record.step.do or record.step.action),
+                          style="magenta"))
+    else:
+        parts.append(Markdown(pick(record.step.say, lang)))
+        if record.step.ask is not None:
+            parts += _answered(record, record.step.ask, answers.get(record.index), lang)
+    if s.hint:
+        parts.append(_hint(lesson.steps[state.done] if state.done < len(lesson.steps) else None,
+                           state.done + 1, lang))
+    return parts
+
+
+def _answered(r: StepRecord, ask: Ask, chosen: int | None, lang: str) -> list[RenderableType]:
+    """The question, what the student predicted, the lesson's answer on a line of its own and
+    its explanation as a paragraph, and whether the kernel agreed (the step's checks)."""
     text = Text("\n")
+    text.append(f"{t('ask', lang)}: ", style="bold")
+    text.append_text(inline_markdown(pick(ask.question, lang)))
+    if chosen is not None:
+        mine = inline_markdown(pick(ask.choices[chosen - 1], lang))
+        right = chosen == ask.answer
+        text.append("\n" + ("✓ " if right else "✗ "), style="bold green" if right else "bold red")
+        text.append_text(_filled(t("you_right" if right else "you_wrong", lang, n=chosen,
+                                   choice="\0"), mine,
+                                 "bold green" if right else "bold red"))
+    text.append("\n" + t("answer_is", lang, n=ask.answer) + " ", style="green")
+    text.append_text(inline_markdown(pick(ask.choices[ask.answer - 1], lang), "bold green"))
+    checks, failed = r.tally
+    if checks:
+        text.append("\n" + (t("kernel_agreed", lang, n=checks) if not failed else
+                            t("kernel_disagreed", lang, failed=failed, n=checks)),
+                    style="green" if not failed else "bold red")
+    out: list[RenderableType] = [text]
+    if ask.explain:
+        out.append(Markdown(pick(ask.explain, lang)))
+    return out
+
+
+def _filled(template: str, value: Text, style: str) -> Text:
+    """A message with ``\\0`` where ``value`` (styled text) goes."""
+    before, _, after = template.partition("\0")
+    out = Text(before, style=style)
+    out.append_text(value)
+    out.append(after, style=style)
+    return out
+
+
+def _hint(upcoming: Step | None, n: int, lang: str) -> Text:
+    text = Text("\n")
+    if upcoming is None:
+        text.append(t("no_hint", lang), style="yellow")
+        return text
+    text.append(t("hint_for", lang, n=n) + " ", style="bold yellow")
+    text.append_text(inline_markdown(pick(upcoming.hint, lang)) if upcoming.hint
+                     else Text(t("no_hint", lang)))
+    return text
+
+
+# ---------------------------------------------------------------------------------------
+# The card
+
+def _now(s: Shown, leave: frozenset[str]) -> Text:
+    view = s.view
+    lang, lesson, state = view.lang, view.lesson, view.state
+    out = Text()
+    record = state.last
+    if record is not None:
+        out.append_text(_ran(record, view, leave))
+        if state.pending_events:  # since the step: a call returned, output, an exit
+            out.append_text(_events(state.pending_events, view))
+        chosen = (s.answers or {}).get(record.index) if not record.typed else None
+        ask = record.step.ask
+        if ask is not None and chosen is not None and not record.typed:
+            right = chosen == ask.answer
+            out.append("\n" + ("✓ " if right else "✗ ") + t(
+                "prediction_right" if right else "prediction_wrong", lang, n=chosen,
+                answer=ask.answer), style="bold green" if right else "bold red")
+        out.append("\n")
+    nxt = lesson.steps[state.done] if state.done < len(lesson.steps) else None
+    if nxt is not None:
+        out.append_text(_next(nxt, state.done + 1, lang, s.asking, s.answer_first))
+    elif lesson.steps:
+        checks = sum(r.tally[0] for r in state.records)
+        failed = sum(r.tally[1] for r in state.records)
+        out.append(t("lesson_over", lang, passed=checks - failed, n=checks),
+                   style="bold green" if not failed else "bold red")
+        asked = [s_.ask for s_ in lesson.steps if s_.ask is not None]
+        if asked:
+            answered = s.answers or {}
+            n_right = sum(1 for n, st in enumerate(lesson.steps, 1)
+                        if st.ask is not None and answered.get(n) == st.ask.answer)
+            out.append("\n" + t("score", lang, right=n_right, n=len(asked)), style="bold")
+    else:
+        out.append(t("sandbox_intro", lang), style="cyan")
+    return out
+
+
+def _ran(r: StepRecord, view: View, leave: frozenset[str]) -> Text:
+    """The step just done: its call and the kernel's answer, its checks."""
+    lang = view.lang
+    line = Text()
+    line.append(f"{t('step_short', lang, n=r.index)} " if not r.typed else ": ",
+                style="bold magenta" if r.typed else "bold")
+    if r.outcome is not None:
+        o = r.outcome
+        line.append(f"{o.actor}: ", style="bold")
+        line.append(view.volatile.text(o.c),
+                    style="bold red" if o.errno else "bold yellow" if o.blocked else "bold green")
+        if "proto" not in leave:
+            proto = CALLS[o.call].signature if o.call in CALLS else ""
+            if o.call in WORK_CALLS:  # not the C library's: say what the lab's helper does
+                proto += f" /* {CALLS[o.call].summary} */"
+            nr = o.syscall.get("nr")
+            if nr is not None:
+                proto += "   " + t("syscall_nr", lang, name=o.syscall.get("name"), nr=nr,
+                                    arch=machine_arch())
+            line.append("\n  " + proto, style="dim")
+        for detail in call_details(r, lang):
+            line.append("\n  " + detail)
+        if o.blocked:
+            proc = r.snapshot.process(o.actor)
+            where = proc.blocked_in if proc and proc.blocked_in else o.call
+            line.append("\n  " + t("blocked", lang, actor=o.actor, call=where), style="yellow")
+    elif r.action is not None:
+        line.append(action_text(r, lang), style="bold")
+    elif r.typed:
+        line.append(r.step.do or r.step.action, style="italic")
+    if r.error:
+        line.append("\n" + t("step_error", lang, error=r.error), style="bold red")
+    if "events" not in leave:
+        line.append_text(_events(r.events, view))
+    if r.checks_irqs:
+        line.append("\n" + irq_line(r.irqs, lang), style="dim")
+    passed = [c for c in r.checks if c.ok and c.skipped is None]
+    if "passed" in leave and len(passed) > 1:
+        line.append("\n✓ ", style="bold green")
+        line.append(t("checks_passed", lang, n=len(passed)))
+        shown = [c for c in r.checks if not (c.ok and c.skipped is None)]
+    else:
+        shown = list(r.checks)
+    for c in shown:
+        line.append("\n")
+        line.append_text(check_line(c, lang))
+    if r.altered:  # a recording's verdicts, made again: say where the file disagreed
+        line.append("\n⚠ " + t("step_altered", lang, checks=", ".join(map(repr, r.altered))),
+                    style="bold magenta")
+    return line
+
+
+def _events(events: tuple[dict[str, object], ...], view: View) -> Text:
+    """What happened besides the call: output, a blocked call returning, an exit."""
+    lang, out = view.lang, Text()
+    for e in events:
+        kind = e.get("event")
+        if kind == "output":
+            written = str(e.get("data", "")).rstrip("\n")
+            out.append("\n  " + t("wrote", lang, actor=e.get("actor"),
+                                  text=view.volatile.text(written)), style="blue")
+        elif kind == "result" and e.get("c"):
+            key = "forked_child" if e.get("call") == "fork" else "returned_later"
+            out.append("\n  " + t(key, lang, actor=e.get("actor"),
+                                  c=view.volatile.text(str(e["c"]))), style="magenta")
+        elif kind == "exited":
+            how = f"(code {e['code']})" if "code" in e else f"({e['signal']})" if "signal" in e \
+                else ""
+            out.append("\n  " + t("exited", lang, actor=e.get("actor"), how=how), style="dim")
+    return out
+
+
+def _next(step: Step, n: int, lang: str, asking: bool, answer_first: bool) -> Text:
+    text = Text()
     text.append(f"{t('next_step', lang, n=n)}: ", style="bold cyan")
     if step.actor and step.call:
         text.append(f"{step.actor}: ", style="bold")
@@ -139,20 +315,17 @@ def _next(step: Step, n: int, lang: str, asking: bool = False) -> Text:
     else:
         text.append(step.do or step.action)
     if step.ask is None:
-        text.append(f"   {t('press_next', lang)}", style="dim")
+        text.append(f"   {t('press_next', lang)}", style="bold")
+        return text
+    text.append(f"\n{t('think', lang)}: ", style="bold magenta")
+    text.append_text(inline_markdown(pick(step.ask.question, lang)))
+    for i, choice in enumerate(step.ask.choices, 1):
+        text.append(f"\n  {i}. ", style="bold")
+        text.append_text(inline_markdown(pick(choice, lang)))
+    n_choices = len(step.ask.choices)
+    if answer_first:
+        text.append("\n" + t("answer_first", lang, n=n_choices), style="bold reverse yellow")
     else:
-        text.append(f"\n{t('think', lang)}: ", style="bold magenta")
-        text.append(pick(step.ask.question, lang))
-        for i, choice in enumerate(step.ask.choices, 1):
-            text.append(f"\n  {i}. {pick(choice, lang)}")
-        text.append("\n" + t("press_answer", lang, n=len(step.ask.choices)),
-                    style="bold yellow" if asking else "dim")
-    return text
-
-
-def _hint(upcoming: Step | None, current: Step | None, lang: str) -> Text:
-    text = Text("\n")
-    hint = (upcoming.hint if upcoming and upcoming.hint else current.hint if current else None)
-    text.append(f"{t('hint', lang)}: ", style="bold yellow")
-    text.append(pick(hint, lang) if hint else t("no_hint", lang))
+        text.append("\n" + t("press_answer", lang, n=n_choices),
+                    style="bold yellow" if asking else "bold")
     return text

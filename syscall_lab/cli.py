@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from . import __version__
-from .i18n import LANGS, default_lang, pick, t
+from .i18n import LANGS, default_lang, pick, say, t
 from .shown import shown
 
 if TYPE_CHECKING:
     from .lesson.model import Lesson
     from .lesson.recording import Recorder, Recording
+    from .lesson.source import Problem
     from .tui.screens.demo import Autoplay
 
 __all__ = ["main"]
@@ -35,7 +36,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 COMMANDS = ("run", "list", "check", "schema", "doctor", "sandbox", "demo", "replay", "export")
-THEMES = ("default", "presenter")
+THEMES = ("default", "presenter", "light")
 MIN_SIZE = (80, 24)
 SHOTS_HELP = ("save an SVG of the screen at every step in DIR: LESSON-NN.LANG.svg (NN: the "
               "steps done), LESSON-NN-ask.LANG.svg for a question; the same names every run")
@@ -88,23 +89,33 @@ def _tui_parser() -> _Parser:
                 description="Open the lesson picker, or LESSON directly, in the terminal UI.")
     p.add_argument("lesson", nargs="?", default=None,
                    help="a lesson's id (see 'syscall-lab list') or its file")
-    p.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
-    p.add_argument("--theme", choices=THEMES, default="default",
-                   help="presenter: high contrast and more room, for recordings")
-    p.add_argument("--record", metavar="FILE", default=None, help=RECORD_HELP)
-    p.add_argument("--screenshots", metavar="DIR", default=None, help=SHOTS_HELP)
+    _tui_options(p)
     p.add_argument("--version", action="version", version=f"syscall-lab {__version__}")
     return p
 
 
+def _tui_options(p: argparse.ArgumentParser) -> None:
+    """The terminal UI's own options (``syscall-lab [LESSON] ...``)."""
+    p.add_argument("--lang", choices=LANGS, default=None, help="language (default: locale)")
+    p.add_argument("--theme", choices=THEMES, default="default",
+                   help="presenter: high contrast and more room, for recordings; light: dark "
+                        "text on a light background, for projectors and printouts")
+    p.add_argument("--record", metavar="FILE", default=None, help=RECORD_HELP)
+    p.add_argument("--screenshots", metavar="DIR", default=None, help=SHOTS_HELP)
+
+
 def _parser() -> _Parser:
     p = _Parser(prog="syscall-lab",
-                usage="syscall-lab [LESSON] [--lang en|ko] [--theme default|presenter]\n"
-                      "       syscall-lab COMMAND ...",
+                usage="syscall-lab [LESSON] [--lang en|ko] [--theme THEME] [--record FILE] "
+                      "[--screenshots DIR]\n       syscall-lab COMMAND [OPTIONS ...]",
                 description="Watch the real Linux kernel perform syscalls, one step at a time. "
-                            "Without a command: the terminal UI (the lesson picker, or LESSON).")
+                            "Without a command: the terminal UI (the lesson picker, or LESSON).",
+                epilog="'syscall-lab COMMAND --help' gives a command's options. Exit status: 0 "
+                       "success, 1 a lesson check failed, 2 bad input (a one-line reason and "
+                       "its fix), 128+N when signal N ended it.")
     p.add_argument("--version", action="version", version=f"syscall-lab {__version__}")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser,
+                           prog="syscall-lab")
     run = sub.add_parser("run", help="run a lesson headless and print what the kernel did")
     run.add_argument("lesson", help="a lesson's id (see 'syscall-lab list') or its file")
     run.add_argument("--json", action="store_true", help="print one JSON object per step")
@@ -168,7 +179,9 @@ def _parser() -> _Parser:
                      help="write to OUT instead of the standard output")
     exp.add_argument("--lang", choices=LANGS, default=None,
                      help="language (default: the recording's)")
-    sub.add_parser("doctor", help="check that this machine can run a lab")
+    doctor = sub.add_parser("doctor", help="check that this machine can run a lab")
+    doctor.add_argument("--lang", choices=LANGS, default=None,
+                        help="language (default: locale)")
     return p
 
 
@@ -190,16 +203,16 @@ def _end_on_signals() -> None:
         signal.signal(signum, _raise_on_signal)
 
 
-def _problems(problems: Sequence[object]) -> int:
+def _problems(problems: Sequence[Problem], lang: str) -> int:
     for p in problems:
-        sys.stderr.write(shown(p) + "\n")
+        sys.stderr.write(p.render(lang) + "\n")  # shown safe, in the student's language
     return EXIT_BAD_INPUT
 
 
 def _warn(warnings: Sequence[str], lang: str) -> None:
     """One ``[warning]`` line each: what was wrong with a place searched, passed by."""
     for w in warnings:
-        sys.stderr.write(shown(f"syscall-lab: [{t('warning', lang)}] {w}") + "\n")
+        sys.stderr.write(shown(f"syscall-lab: [{t('warning', lang)}] {say(w, lang)}") + "\n")
 
 
 def _clash(outputs: Sequence[tuple[str, str | None]], inputs: Sequence[tuple[str, str | None]],
@@ -228,7 +241,7 @@ def _load(name: str, lang: str) -> Lesson | int:
         try:
             return load_file(name)
         except LessonLoadError as exc:
-            return _problems(exc.problems)
+            return _problems(exc.problems, lang)
     cat = discover()
     _warn(cat.warnings, lang)
     lesson = cat.find(name)
@@ -238,7 +251,7 @@ def _load(name: str, lang: str) -> Lesson | int:
         return _fail(t("lesson_clash", lang, name=name, files=", ".join(cat.clashes[name])))
     broken = [f for f, probs in cat.invalid.items() if name in f]
     if broken:
-        return _problems(cat.invalid[broken[0]])
+        return _problems(cat.invalid[broken[0]], lang)
     known = ", ".join(sorted(cat.lessons)) or t("no_lessons", lang, dirs=", ".join(
         map(str, lesson_dirs())))
     return _fail(t("unknown_lesson", lang, name=name, known=known))
@@ -258,9 +271,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _record_outputs(record: str | None) -> list[tuple[str, str | None]]:
     """What ``--record FILE`` writes: FILE and its pcap."""
+    if record is None:
+        return []
     from .lesson.recording import pcap_path
 
-    return [("--record", record), ("--record", str(pcap_path(record)) if record else None)]
+    return [("--record", record), ("--record", str(pcap_path(record)))]
 
 
 def open_recorder(path: str | None, lesson: Lesson, lang: str, made: str
@@ -272,7 +287,7 @@ def open_recorder(path: str | None, lesson: Lesson, lang: str, made: str
     try:
         return Recorder(path, lesson, lang, made) if path is not None else None
     except ValueError as exc:
-        return _fail(str(exc))
+        return _fail(say(exc.args[0] if exc.args else exc, lang))
     except OSError as exc:
         return _write_failed(exc, lang, str(pcap_path(path or "")))
 
@@ -368,7 +383,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         pad = " " * (title_width - cell_len(title))  # Korean takes two cells a character
         print(shown(f"{x.id:<{id_width}}  {title}{pad}  [{', '.join(x.topics)}]"))
     if cat.problems:
-        return _problems(cat.problems)
+        return _problems(cat.problems, lang)
     return EXIT_OK
 
 
@@ -388,19 +403,20 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from .lesson.catalog import looks_like_path
-
     lang = args.lang or default_lang()
     lesson = None
     if args.lesson is None and (args.record or args.screenshots):
         return _fail(t("needs_lesson", lang, option="--record" if args.record
                        else "--screenshots"))
+    paths: tuple[str, ...] = ()
     if args.lesson is not None:  # a bad lesson is reported before the screen is taken over
+        from .lesson.catalog import looks_like_path  # (the picker alone loads it later)
+
         loaded = _load(args.lesson, lang)
         if isinstance(loaded, int):
             return loaded
         lesson = loaded
-    paths = (args.lesson,) if args.lesson and looks_like_path(args.lesson) else ()
+        paths = (args.lesson,) if looks_like_path(args.lesson) else ()
     return _run_app(lesson, lang, args.theme, paths, record=args.record,
                     screenshots=args.screenshots)
 
@@ -484,7 +500,7 @@ def _read(path: str, lang: str) -> Recording | int:
         return read_recording(path)
     except RecordingError as exc:
         fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
-        return _fail(f"{exc}{fix}")
+        return _fail(f"{exc.render(lang)}{fix}")
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
@@ -525,13 +541,27 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from .doctor import run_doctor
 
-    return run_doctor()
+    return run_doctor(args.lang or default_lang())
+
+
+def _help() -> str:
+    """``syscall-lab --help``: the commands, and the terminal UI's own options."""
+    tui = _tui_parser().format_help()
+    options = tui[tui.index("positional arguments:"):]
+    options = options.replace("positional arguments:", "the terminal UI (no COMMAND):", 1)
+    options = options.replace("options:\n", "", 1).replace("\n\n", "\n")
+    options = "\n".join(x for x in options.splitlines()
+                        if not x.lstrip().startswith(("-h, --help", "--version"))) + "\n"
+    return _parser().format_help().rstrip("\n") + "\n\n" + options
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = _first_word(argv)
-    if first not in COMMANDS and not (first is None and {"-h", "--help"} & set(argv)):
+    if first is None and {"-h", "--help"} & set(argv):
+        sys.stdout.write(_help())
+        return EXIT_OK
+    if first not in COMMANDS:
         args = _tui_parser().parse_args(argv)
         args.command = "tui"
     else:

@@ -21,14 +21,18 @@ import stat
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-__all__ = ["FileProblem", "file_kind", "open_output", "open_output_bytes", "read_input",
-           "same_file", "size_text"]
+from .i18n import Msg, say
+from .shown import shown
+
+__all__ = ["FileProblem", "file_kind", "open_output", "open_output_bytes", "os_reason",
+           "read_input", "same_file", "size_text"]
 
 CHUNK = 1 << 16
 
 
 class FileProblem(OSError):
-    """A file that cannot be read or written as asked: :attr:`reason` says why, in words."""
+    """A file that cannot be read or written as asked: :attr:`reason` says why, in words, and
+    :attr:`fix` what to do (each a :class:`~syscall_lab.i18n.Msg`, English as a ``str``)."""
 
     def __init__(self, path: str, reason: str, fix: str | None = None) -> None:
         super().__init__(reason)
@@ -37,17 +41,21 @@ class FileProblem(OSError):
         self.strerror = reason
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return self.render("en")
+
+    def render(self, lang: str) -> str:
+        """``path: reason`` with the reason said in ``lang`` (the path shown safe)."""
+        return shown(f"{self.path}: {say(self.reason, lang)}")
 
 
-_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO (a named pipe)"),
-          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
-          (stat.S_ISSOCK, "a socket"), (stat.S_ISLNK, "a symbolic link"))
+_KINDS = ((stat.S_ISDIR, Msg("a directory")), (stat.S_ISFIFO, Msg("a FIFO (a named pipe)")),
+          (stat.S_ISCHR, Msg("a character device")), (stat.S_ISBLK, Msg("a block device")),
+          (stat.S_ISSOCK, Msg("a socket")), (stat.S_ISLNK, Msg("a symbolic link")))
 
 
 def file_kind(mode: int) -> str:
     """What a file that is not a regular file is, in words."""
-    return next((word for test, word in _KINDS if test(mode)), "not a regular file")
+    return next((word for test, word in _KINDS if test(mode)), Msg("not a regular file"))
 
 
 def size_text(n: int) -> str:
@@ -55,14 +63,35 @@ def size_text(n: int) -> str:
     for unit, scale in (("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if n >= scale:
             return f"{-(-n // scale)} {unit}"
-    return f"{n} bytes"
+    return Msg("{n} bytes", n=n)
 
 
-def _reason(exc: OSError) -> str:
+_WHAT: dict[str, str] = {w: w for w in (Msg("file"), Msg("lesson"), Msg("recording"),
+                                         Msg("progress"))}
+"""The names :func:`read_input` is given for what a file should be, said in any language."""
+
+_STRERRORS = {errno.EACCES: Msg("Permission denied"),
+              errno.EPERM: Msg("Operation not permitted"),
+              errno.ENOENT: Msg("No such file or directory"),
+              errno.ENOTDIR: Msg("Not a directory"),
+              errno.EISDIR: Msg("Is a directory"),
+              errno.EROFS: Msg("Read-only file system"),
+              errno.ENOSPC: Msg("No space left on device"),
+              errno.EDQUOT: Msg("Disk quota exceeded"),
+              errno.EIO: Msg("Input/output error")}
+"""The C library's words for the usual errors, as a Msg when they are exactly these."""
+
+
+def os_reason(exc: OSError) -> str:
+    """Why an operation on a file failed, in words (a loop of links and a name too long said
+    plainly; the usual errors translatable; any other as the C library says it)."""
     if exc.errno == errno.ELOOP:
-        return "a loop of symbolic links"
+        return Msg("a loop of symbolic links")
     if exc.errno == errno.ENAMETOOLONG:
-        return "the name is too long"
+        return Msg("the name is too long")
+    known = _STRERRORS.get(exc.errno) if exc.errno is not None else None
+    if known is not None and exc.strerror == known:
+        return known
     return exc.strerror or str(exc)
 
 
@@ -71,20 +100,23 @@ def read_input(path: str | Path, limit: int, what: str = "file") -> bytes:
     :class:`FileProblem` saying why not (missing, unreadable, not a regular file, too big:
     ``what`` names what it should have been, "a lesson")."""
     p = str(path)
+    what = _WHAT.get(what, what)
     try:
         # O_NONBLOCK: opening a FIFO with no writer returns at once instead of blocking.
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOCTTY)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise FileProblem(p, _reason(exc)) from None
-        raise FileProblem(p, f"cannot read it: {_reason(exc)}") from None
+            raise FileProblem(p, os_reason(exc)) from None
+        raise FileProblem(p, Msg("cannot read it: {why}", why=os_reason(exc))) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise FileProblem(p, f"{file_kind(st.st_mode)}, not a {what} file")
+            raise FileProblem(p, Msg("{kind}, not a {what} file", kind=file_kind(st.st_mode),
+                                     what=what))
         if st.st_size > limit:
-            raise FileProblem(p, f"the file is {size_text(st.st_size)}; a {what} is at most "
-                                 f"{size_text(limit)}")
+            raise FileProblem(p, Msg("the file is {size}; a {what} is at most {limit}",
+                                     size=size_text(st.st_size), what=what,
+                                     limit=size_text(limit)))
         chunks: list[bytes] = []
         got = 0
         while got <= limit:
@@ -94,13 +126,13 @@ def read_input(path: str | Path, limit: int, what: str = "file") -> bytes:
             chunks.append(chunk)
             got += len(chunk)
         if got > limit:  # it grew while we read it
-            raise FileProblem(p, f"the file is more than {size_text(limit)}; a {what} is at "
-                                 f"most {size_text(limit)}")
+            raise FileProblem(p, Msg("the file is more than {limit}; a {what} is at most {limit}",
+                                     what=what, limit=size_text(limit)))
         return b"".join(chunks)
     except OSError as exc:
         if isinstance(exc, FileProblem):
             raise
-        raise FileProblem(p, f"cannot read it: {_reason(exc)}") from None
+        raise FileProblem(p, Msg("cannot read it: {why}", why=os_reason(exc))) from None
     finally:
         os.close(fd)
 
@@ -123,18 +155,20 @@ def _output_fd(p: str) -> int:
         fd = os.open(p, flags, 0o666)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise FileProblem(p, "it is a symbolic link, and syscall-lab never writes through "
-                                 "one", "remove the link or write to another name") from None
+            raise FileProblem(p, Msg("it is a symbolic link, and syscall-lab never writes "
+                                     "through one"),
+                              Msg("remove the link or write to another name")) from None
         if exc.errno == errno.ENXIO:
-            raise FileProblem(p, "a FIFO (a named pipe), not a file") from None
-        raise FileProblem(p, f"cannot write it: {_reason(exc)}") from None
+            raise FileProblem(p, Msg("a FIFO (a named pipe), not a file")) from None
+        raise FileProblem(p, Msg("cannot write it: {why}", why=os_reason(exc))) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise FileProblem(p, f"{file_kind(st.st_mode)}, not a file to write")
+            raise FileProblem(p, Msg("{kind}, not a file to write", kind=file_kind(st.st_mode)))
         if st.st_nlink > 1:
-            raise FileProblem(p, f"it has {st.st_nlink - 1} other hard links, and writing it "
-                                 "would change them too", "remove it or write to another name")
+            raise FileProblem(p, Msg("it has {n} other hard links, and writing it would change "
+                                     "them too", n=st.st_nlink - 1),
+                              Msg("remove it or write to another name"))
         os.set_blocking(fd, True)
         os.ftruncate(fd, 0)
         return fd

@@ -11,7 +11,8 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["FIELD_LABELS", "LANGS", "MESSAGES", "Text", "default_lang", "field_label", "pick", "t"]
+__all__ = ["FIELD_LABELS", "LANGS", "MESSAGES", "Msg", "Text", "default_lang", "field_label",
+           "pick", "say", "t"]
 
 LANGS = ("en", "ko")
 Text = str | Mapping[str, str]
@@ -27,6 +28,67 @@ def default_lang() -> str:
         if value:
             return "ko" if value.lower().startswith("ko") else "en"
     return "en"
+
+
+class Msg(str):
+    """A message of the layers below the front ends (the loader, the grammar, the lab), said
+    in English as a ``str`` and able to say itself in another language.
+
+    Its English template is its key: ``Msg("unknown key '{key}'{hint}", key=k, hint=...)``.
+    The Korean for each template lives in :mod:`syscall_lab.i18n_ko` (a test checks that
+    every template written in the code has one, with the same placeholders). A value may be a
+    Msg itself (a "did you mean" hint), said in the same language. It is a ``str``, so code that
+    only needs English (logs, tests, ``in``) reads it as before; joining it to another string
+    makes a plain string, so messages are built from templates, not by adding pieces.
+    """
+
+    template: str
+    values: dict[str, Any]
+
+    def __new__(cls, template: str, /, **values: Any) -> Msg:
+        obj = super().__new__(cls, template.format(**values))
+        obj.template = template
+        obj.values = values
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Copied and pickled as its template and values (its English may hold braces).
+        return (_rebuild, (self.template, self.values))
+
+    def say(self, lang: str) -> str:
+        """The message in ``lang`` (English where it has no translation yet)."""
+        if lang == "en":
+            return str(self)
+        from .i18n_ko import translation
+
+        template = translation(self.template, lang) or self.template
+        return template.format(**{k: v.say(lang) if isinstance(v, Msg) else v
+                                  for k, v in self.values.items()})
+
+    def to_json(self) -> dict[str, Any]:
+        """The message across a process boundary (the supervisor's replies)."""
+        return {"template": self.template,
+                "values": {k: v.to_json() if isinstance(v, Msg) else v
+                           for k, v in self.values.items()}}
+
+    @classmethod
+    def from_json(cls, data: Any, english: str) -> str:
+        """The message sent by :meth:`to_json`, or ``english`` when it is not one."""
+        try:
+            values = {k: cls.from_json(v, "") if isinstance(v, dict) and "template" in v
+                      else v for k, v in data["values"].items()}
+            return cls(data["template"], **values)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            return english
+
+
+def _rebuild(template: str, values: dict[str, Any]) -> Msg:
+    return Msg(template, **values)
+
+
+def say(text: object, lang: str) -> str:
+    """``text`` in ``lang``: a :class:`Msg` translated, any other text as it is."""
+    return text.say(lang) if isinstance(text, Msg) else str(text)
 
 
 def pick(text: Text | None, lang: str) -> str:
@@ -82,6 +144,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "socket_gone": {"en": "kernel socket {key} is gone", "ko": "커널 소켓 {key} 사라짐"},
     "socket_changed": {"en": "kernel socket {key}: {what}", "ko": "커널 소켓 {key}: {what}"},
     "no_fd": {"en": "no fd holds it yet", "ko": "아직 어떤 fd도 가지고 있지 않음"},
+    "no_fd_any_more": {"en": "no fd holds it any more ({actor} closed it)", "ko": "이제 어떤 fd도 가지고 있지 않음 (닫은 프로세스: {actor})"},
+    "no_fd_exited": {"en": "no fd holds it any more: {actor} exited, and its fds with it", "ko": "이제 어떤 fd도 가지고 있지 않음: 프로세스 {actor}의 종료와 함께 fd도 닫힘"},
     "no_fd_closed": {"en": "no fd holds it: closed, the kernel finishes it alone",
                      "ko": "어떤 fd도 가지고 있지 않음: 닫혔고, 커널이 혼자 마무리함"},
     "cannot_run": {"en": "cannot start a lab: {reason}", "ko": "실습 환경을 시작할 수 없습니다: {reason}"},
@@ -129,6 +193,26 @@ MESSAGES: dict[str, dict[str, str]] = {
     "the_lesson": {"en": "the lesson itself", "ko": "레슨 파일 자체"},
     "the_recording": {"en": "the recording being read", "ko": "읽고 있는 녹화본"},
     "an_output": {"en": "another output of this command", "ko": "이 명령의 다른 출력 파일"},
+    # syscall-lab doctor
+    "doctor_package": {"en": "Python package {package}", "ko": "Python 패키지 {package}"},
+    "doctor_missing": {"en": "missing", "ko": "없음"},
+    "doctor_package_fix": {"en": "pip install '{package}' (or reinstall: pip install syscall-lab)", "ko": "pip install '{package}' (또는 다시 설치: pip install syscall-lab)"},
+    "doctor_python_fix": {"en": "install Python 3.11 or newer", "ko": "Python 3.11 이상을 설치하세요"},
+    "doctor_tun_ok": {"en": "usable: the wire uses TUN devices", "ko": "사용 가능: 와이어가 TUN 장치를 씁니다"},
+    "doctor_tun_veth": {"en": "{reason}; the wire uses veth ports instead (the same packets and controls)", "ko": "{reason}; 와이어가 대신 veth 포트를 씁니다 (패킷과 제어는 같습니다)"},
+    "doctor_tun_fix": {"en": "to use TUN devices: sudo chmod 0666 {path}", "ko": "TUN 장치를 쓰려면: sudo chmod 0666 {path}"},
+    "doctor_sandbox": {"en": "lab sandbox", "ko": "실습 환경 샌드박스"},
+    "doctor_wire_label": {"en": "lab wire", "ko": "실습 환경 와이어"},
+    "doctor_userns": {"en": "user+net+pid namespaces", "ko": "user+net+pid 네임스페이스"},
+    "doctor_root": {"en": "net+pid namespaces (root)", "ko": "net+pid 네임스페이스 (root)"},
+    "doctor_fd3": {"en": "an actor performs socket() and the kernel shows fd 3", "ko": "actor가 socket()을 실행하고 커널이 fd 3을 보여 줌"},
+    "doctor_capture": {"en": "capture on lo", "ko": "lo에서 패킷 캡처"},
+    "doctor_wire": {"en": "wire between two hosts ({backend})", "ko": "두 호스트 사이의 와이어 ({backend})"},
+    "doctor_rst": {"en": "connect() to a closed port: SYN, RST/ACK seen", "ko": "닫힌 포트로 connect(): SYN, RST/ACK를 보았습니다"},
+    "doctor_seen": {"en": "packets seen: {flags}", "ko": "본 패킷: {flags}"},
+    "doctor_see_readme": {"en": "see the README's troubleshooting", "ko": "README의 문제 해결(Troubleshooting)을 보세요"},
+    "doctor_cannot": {"en": "syscall-lab cannot run a lab here.", "ko": "이 컴퓨터에서는 실습 환경을 실행할 수 없습니다."},
+    "doctor_can": {"en": "syscall-lab can run labs here.", "ko": "이 컴퓨터에서 실습 환경을 실행할 수 있습니다."},
     # The TUI
     "app_title": {"en": "syscall-lab", "ko": "syscall-lab"},
     "picker_title": {"en": "Pick a lesson", "ko": "레슨을 고르세요"},
@@ -285,6 +369,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "ko": "레슨에 쓰는 그대로 단계를 입력하세요: lsock = server.socket(AF_INET, "
                            "SOCK_STREAM, 0) · server.listen(lsock, 2) · wire.hold(flags=SYN+ACK)"
                            " · wait client · watch 1s.  tab 완성, ↑↓ 기록, esc 닫기"},
+    "sandbox_choices": {"en": "tab completes as far as these agree: {words}", "ko": "tab은 다음이 같은 데까지 완성합니다: {words}"},
+    "sandbox_kept": {"en": "The line is kept, selected: type to replace it, or press ← → to mend it.", "ko": "입력한 줄은 선택된 채로 남아 있습니다: 새로 입력하면 바뀌고, ← →로 고칠 수 있습니다."},
     "sandbox_intro": {"en": "Press : and type a step. The panes show what the kernel does.",
                       "ko": ": 를 누르고 단계를 입력하세요. 창마다 커널이 한 일이 보입니다."},
     "typed_step": {"en": "You typed: {do}", "ko": "입력한 단계: {do}"},
@@ -399,9 +485,11 @@ def field_label(name: str, lang: str) -> str:
 
 
 def t(msg_id: str, lang: str, /, **kw: Any) -> str:
-    """Our message ``msg_id`` in ``lang`` with ``kw`` filled in. A message may have a
-    ``LANG_one`` form, used when ``n`` is 1 ("1 typed step", not "1 typed steps")."""
+    """Our message ``msg_id`` in ``lang`` with ``kw`` filled in (a :class:`Msg` among them
+    said in ``lang`` too). A message may have a ``LANG_one`` form, used when ``n`` is 1 ("1
+    typed step", not "1 typed steps")."""
     entry = MESSAGES[msg_id]
+    kw = {k: v.say(lang) if isinstance(v, Msg) else v for k, v in kw.items()}  # said alike
     if kw.get("n") == 1 and f"{lang}_one" in entry:
         return entry[f"{lang}_one"].format(**kw)
     return (entry.get(lang) or entry["en"]).format(**kw)

@@ -28,6 +28,8 @@ import json
 import re
 from typing import Any
 
+from .i18n import Msg
+
 __all__ = ["SAFE_TEXT", "UNSAFE_RANGES", "codepoint", "describe_char", "displayable",
            "json_line", "quote", "shown", "unsafe"]
 
@@ -71,22 +73,25 @@ _C0_NAMES = {0: "NUL", 7: "BEL", 8: "BS", 9: "TAB", 10: "LF", 11: "VT", 12: "FF"
              27: "ESC", 127: "DEL", 0x85: "NEL", 0x9B: "CSI", 0x9D: "OSC", 0x90: "DCS"}
 
 
-def describe_char(ch: str) -> str:
+def describe_char(ch: str) -> Msg:
     """What an unsafe character is, for a message: ``control character U+001B (ESC)``,
     ``bidirectional control U+202E``, ``invisible character U+200B``."""
     n = ord(ch)
-    name = f" ({_C0_NAMES[n]})" if n in _C0_NAMES else ""
+    cp = codepoint(ch)
     if ch == "\t":
-        return f"a tab {codepoint(ch)}"
+        return Msg("a tab {cp}", cp=cp)
     if n < 0x20 or 0x7F <= n <= 0x9F:
-        return f"control character {codepoint(ch)}{name}"
+        name = f" ({_C0_NAMES[n]})" if n in _C0_NAMES else ""
+        return Msg("control character {cp}{name}", cp=cp, name=name)
     if ch in _BIDI:
-        return f"bidirectional control {codepoint(ch)} (it reorders the text around it)"
-    if ch in "\u2028\u2029":
-        return f"{'line' if ch == chr(0x2028) else 'paragraph'} separator {codepoint(ch)}"
+        return Msg("bidirectional control {cp} (it reorders the text around it)", cp=cp)
+    if ch == "\u2028":
+        return Msg("line separator {cp}", cp=cp)
+    if ch == "\u2029":
+        return Msg("paragraph separator {cp}", cp=cp)
     if 0xD800 <= n <= 0xDFFF:
-        return f"lone surrogate {codepoint(ch)} (not a character)"
-    return f"invisible character {codepoint(ch)}"
+        return Msg("lone surrogate {cp} (not a character)", cp=cp)
+    return Msg("invisible character {cp}", cp=cp)
 
 
 def _escape(m: re.Match[str]) -> str:

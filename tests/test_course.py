@@ -17,7 +17,7 @@ from syscall_lab.lesson.course import Course, load_course
 from .conftest import ROOT, run_cli
 
 NOTES = ROOT / "docs" / "course-notes.ko.md"
-"""A copy of the course's study notes (../shared/curriculum/course-notes.ko.md)."""
+"""The course's study notes, as the course gave them to us."""
 NOT_YET: dict[str, str] = {}
 """Topics of the notes no lesson teaches yet, and what will: the test fails once one is
 taught, so this list cannot go stale."""

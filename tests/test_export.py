@@ -216,8 +216,8 @@ def test_the_report_tells_each_step_its_call_checks_fds_and_packets(handshake: R
     assert len(checks) == made and all(c.startswith("✓ ") for c in checks)
     assert [i for i in parsed.items if i[:2] in ("✓ ", "✗ ", "– ")] == checks
     # the listening socket in the server's fd table, with its accept queue
-    assert ["3", "socket", "tcp LISTEN 10.0.0.2:8080", "0/5"] in parsed.rows
-    assert ["3", "socket", "tcp LISTEN 10.0.0.2:8080", "1/5"] in parsed.rows
+    assert ["3", "socket", "tcp LISTEN 10.0.0.2:8080", "0/6"] in parsed.rows
+    assert ["3", "socket", "tcp LISTEN 10.0.0.2:8080", "1/6"] in parsed.rows  # waiting, of backlog 5 + 1
     assert any(i.startswith("server: tcp SYN_RECV 10.0.0.2:8080 -> 10.0.0.1:") for i in parsed.items)
     # what changed, as the transcript says it: an fd's socket is told by its fd alone
     step3 = section(md, "Step 3:").items

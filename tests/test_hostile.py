@@ -719,13 +719,16 @@ def test_what_an_actor_writes_and_reads_is_shown_never_emitted(tmp_path: Path) -
 async def test_the_lesson_screen_shows_what_an_actor_wrote_and_read_as_text(
         tmp_path: Path) -> None:
     from syscall_lab.lesson.loader import load_text
+    from syscall_lab.tui.widgets import KernelPanes
 
     from .tui_support import app_for, press_steps
 
     lesson = load_text(NOISY, str(tmp_path / "noisy.yaml"))
     app = app_for(tmp_path, lesson=lesson)
     async with app.run_test(size=(120, 36)) as pilot:
-        await press_steps(pilot, app, 3)
+        screen = await press_steps(pilot, app, 3)
+        screen.query_one(KernelPanes).open("console")  # what the actors wrote
+        await pilot.pause()
         svg = app.export_screenshot()
         assert raw_in(svg, "\n\t") is None, raw_in(svg, "\n\t")
         assert "a\\0b" in svg.replace("&#160;", " "), "the NUL is shown as \\0"

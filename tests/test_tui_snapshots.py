@@ -47,6 +47,45 @@ def test_lesson_screen(snap_compare: Any, tmp_path: Path, moment: str, size: str
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
+# -- what the lesson pane must never hide: at 80x24 and 120x36, in both languages ---------------
+async def _pending_question(pilot: Pilot[int]) -> None:
+    """Space pressed on step 1's question: it says to answer first."""
+    app = pilot.app
+    screen = await settled(pilot, app)  # type: ignore[arg-type]
+    await pilot.press("space")
+    await pilot.pause()
+    assert screen.asking
+
+
+async def _open_hint(pilot: Pilot[int]) -> None:
+    await press_steps(pilot, pilot.app, 3)  # type: ignore[arg-type]
+    await pilot.press("h")
+    await pilot.pause()
+
+
+async def _verdict(pilot: Pilot[int]) -> None:
+    """Step 1's question answered (right): its verdict, the answer and the explanation."""
+    await press_steps(pilot, pilot.app, 1)  # type: ignore[arg-type]
+
+
+async def _long_call(pilot: Pilot[int]) -> None:
+    """Step 13: client5's connect() blocks; its call as strace prints it takes lines."""
+    await press_steps(pilot, pilot.app, 13)  # type: ignore[arg-type]
+
+
+PANE_MOMENTS = {"pending_question": _pending_question, "open_hint": _open_hint,
+                "verdict": _verdict, "long_call": _long_call}
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("moment", list(PANE_MOMENTS))
+def test_the_lesson_pane_shows_what_to_do_next(snap_compare: Any, tmp_path: Path, moment: str,
+                                               size: str, lang: str) -> None:
+    app = app_for(tmp_path, lang=lang, lesson="backlog")
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=PANE_MOMENTS[moment])
+
+
 # -- part two: the ladder and the state diagram, at 120x36 -----------------------------------
 WIDE = (120, 36)
 DROPPED_SYN = ("lsock = server.socket(AF_INET, SOCK_STREAM, 0)", "server.bind(lsock, 10.0.0.2:8080)",
@@ -90,7 +129,7 @@ def test_state_diagram_after_the_handshake(snap_compare: Any, tmp_path: Path, la
 
     async def run_before(pilot: Pilot[int]) -> None:
         await press_steps(pilot, app, 10)
-        await pilot.press("v", "v")  # ladder -> packets -> TCP states
+        await pilot.press("v", "v", "v")  # ladder -> syscalls -> packets -> TCP states
         await settled(pilot, app)
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)

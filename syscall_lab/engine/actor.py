@@ -24,7 +24,7 @@ import struct
 import time
 from typing import Any, NoReturn
 
-from .vocabulary import CPU_SET_SIZE, WORK_CALLS
+from .vocabulary import ADDR_BUFFER, CPU_SET_SIZE, WORK_CALLS
 
 __all__ = ["CHANNEL_FD_MIN", "PREVIEW", "channel_fd_floor", "describe_status",
            "drop_capabilities", "run_actor", "set_comm", "signal_name"]
@@ -96,7 +96,7 @@ def _parse_sockaddr(raw: bytes) -> list[Any] | None:
 
 
 def _addr_out() -> tuple[ctypes.Array[ctypes.c_char], ctypes.c_uint32]:
-    return ctypes.create_string_buffer(128), ctypes.c_uint32(128)
+    return ctypes.create_string_buffer(ADDR_BUFFER), ctypes.c_uint32(ADDR_BUFFER)
 
 
 PREVIEW = 4096
@@ -149,7 +149,8 @@ def _call(name: str, args: list[Any]) -> tuple[int, Any]:
     if name in ("accept", "getsockname", "getpeername"):
         buf, alen = _addr_out()
         ret = getattr(L, name)(args[0], buf, ctypes.byref(alen))
-        return ret, ({"addr": _parse_sockaddr(buf.raw[:alen.value])} if ret >= 0 else None)
+        return ret, ({"addr": _parse_sockaddr(buf.raw[:alen.value])} if ret >= 0
+                     else {"buffer": ctypes.addressof(buf)})
     if name == "send":
         data = args[1].encode()
         return L.send(args[0], data, len(data), args[2]), None
@@ -167,7 +168,7 @@ def _call(name: str, args: list[Any]) -> tuple[int, Any]:
         buf, alen = _addr_out()
         ret = L.recvfrom(args[0], out, args[1], args[2], buf, ctypes.byref(alen))
         if ret < 0:
-            return ret, None
+            return ret, {"buffer": ctypes.addressof(buf)}
         return ret, {**_bytes_value(out, ret), "addr": _parse_sockaddr(buf.raw[:alen.value])}
     if name == "write":
         data = args[1].encode()

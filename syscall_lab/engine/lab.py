@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any, BinaryIO, Self
 
+from ..i18n import Msg
 from ..net.packets import PacketLog, PacketRecord, warm_up
 from ..net.pcap import PcapWriter
 from ..net.rules import Rule, RuleError
@@ -30,7 +31,10 @@ __all__ = ["ActionOutcome", "CallError", "Lab", "LabEnvironmentError", "LabError
 
 
 class LabError(RuntimeError):
-    """Something went wrong with the lab itself (not a syscall failing: that is a result)."""
+    """Something went wrong with the lab itself (not a syscall failing: that is a result).
+
+    ``message`` and ``fix`` are :class:`~syscall_lab.i18n.Msg` when the lab (or the
+    supervisor, across its protocol) said them; ``str(exc)`` is the English."""
 
     def __init__(self, message: str, fix: str | None = None) -> None:
         super().__init__(message)
@@ -159,10 +163,10 @@ class Lab:
         self._errreader.start()
         if not self._ready.wait(start_timeout):
             self.close()
-            raise LabError("the lab did not start in time", "see 'syscall-lab doctor'")
+            raise LabError(Msg("the lab did not start in time"), Msg("see 'syscall-lab doctor'"))
         if self._fatal is not None:
             self.close()
-            raise LabEnvironmentError(self._fatal["reason"], self._fatal.get("fix"))
+            raise LabEnvironmentError(*_fatal_words(self._fatal))
 
     # -- reading ---------------------------------------------------------------------
     def _read(self, stream: IO[bytes]) -> None:
@@ -180,6 +184,9 @@ class Lab:
                 continue
             ev = msg.get("event")
             if ev == "ready":
+                if msg.get("capture_problem"):
+                    msg["capture_problem"] = Msg.from_json(msg.get("capture_problem_msg"),
+                                                           msg["capture_problem"])
                 self.info = msg
                 self._ready.set()
             elif ev == "fatal":
@@ -226,19 +233,21 @@ class Lab:
         except (BrokenPipeError, ValueError):
             raise self._died() from None
         if not pending.event.wait(timeout):
-            raise LabError(f"the lab did not answer '{op}' within {timeout:.0f} s")
+            raise LabError(Msg("the lab did not answer '{op}' within {timeout} s", op=op,
+                               timeout=f"{timeout:.0f}"))
         with self._lock:
             self._pending.pop(rid, None)
         reply = pending.reply
         if reply is None:
             raise self._died()
         if not reply.get("ok"):
-            raise CallError(reply.get("error", "refused"), reply.get("kind", "error"))
+            english = reply.get("error", Msg("refused"))
+            raise CallError(Msg.from_json(reply.get("msg"), english), reply.get("kind", "error"))
         return reply
 
     def _died(self) -> LabError:
         if self._fatal is not None:
-            return LabError(self._fatal["reason"], self._fatal.get("fix"))
+            return LabError(*_fatal_words(self._fatal))
         # Its last words on stderr are read by another thread: let it finish reading them.
         try:
             code = self._proc.wait(timeout=2)
@@ -246,10 +255,12 @@ class Lab:
             code = None
         self._errreader.join(timeout=1)
         tail = next((line for line in reversed(self._stderr) if line.strip()), "")
-        how = ("" if not code else f" (exit status {code})" if code > 0
-               else f" (killed by {_signal_name(-code)})")
-        return LabError("the lab's supervisor stopped unexpectedly" + how
-                        + (f": {tail}" if tail else ""))
+        how = ("" if not code else Msg(" (exit status {code})", code=code) if code > 0
+               else Msg(" (killed by {signal})", signal=_signal_name(-code)))
+        if tail:
+            return LabError(Msg("the lab's supervisor stopped unexpectedly{how}: {tail}", how=how,
+                                tail=tail))
+        return LabError(Msg("the lab's supervisor stopped unexpectedly{how}", how=how))
 
     def spawn(self, actor: str, host: str | None = None) -> dict[str, Any]:
         """Start an actor process named ``actor`` with fds 0, 1, 2 on its own pty; in a wire
@@ -282,7 +293,7 @@ class Lab:
             try:
                 rule = Rule.from_json(rule)
             except RuleError as exc:
-                raise CallError(str(exc), "wire") from None
+                raise CallError(exc.message, "wire") from None
         return self._action("wire.rule", self.request("wire", action="rule",
                                                       rule=rule.to_json()), "rule")
 
@@ -383,8 +394,16 @@ class Lab:
             proc.kill()
 
 
+def _fatal_words(event: dict[str, Any]) -> tuple[str, str | None]:
+    """The reason and fix of a ``fatal`` event, rebuilt as Msgs where the supervisor sent them
+    (``msg``, ``fix_msg``), else its English."""
+    reason = Msg.from_json(event.get("msg"), event["reason"])
+    fix = event.get("fix")
+    return reason, (Msg.from_json(event.get("fix_msg"), fix) if fix else fix)
+
+
 def _signal_name(number: int) -> str:
     try:
         return signal.Signals(number).name
     except ValueError:
-        return f"signal {number}"
+        return Msg("signal {number}", number=number)

@@ -140,7 +140,8 @@ class Observer:
         return SocketState(inode=inode, family=got.family, type=got.type, proto=got.proto,
                            local=got.local, state=state, host=host,
                            source="getsockopt(SO_DOMAIN, SO_TYPE, SO_PROTOCOL, TCP_INFO) "
-                                  "on a pidfd_getfd() copy: the socket is in no hash table yet")
+                                  "on a pidfd_getfd() copy: the socket is in no hash table (not "
+                                  "bound or connected yet, or its connection is over)")
 
     def _process(self, a: ActorView, rec: ProcRecord, fds: tuple[FdEntry, ...],
                  ns_pid: dict[int, int], online: frozenset[int] | None = None) -> ProcessState:

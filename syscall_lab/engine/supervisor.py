@@ -2,7 +2,7 @@
 
 Run as ``python -m syscall_lab.engine.supervisor`` by :class:`syscall_lab.engine.lab.Lab`. It
 reads one JSON request a line on stdin and writes JSON lines on stdout: replies (with the
-request's ``id``) and events (``output``, ``result``, ``exited``). See DESIGN.md.
+request's ``id``) and events (``output``, ``result``, ``exited``). See docs/architecture.md.
 
 Process tree and lifetime::
 
@@ -35,6 +35,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from ..i18n import Msg
 from ..net.hosts import Host, NetworkError, enter_netns, make_wire_hosts
 from ..net.namespaces import SandboxError, enter_sandbox
 from ..net.packetsock import PacketSocket
@@ -46,6 +47,7 @@ from .vocabulary import (
     CALLS,
     ArgumentError,
     UnknownCallError,
+    either,
     format_call,
     machine_arch,
     normalize_args,
@@ -164,7 +166,12 @@ class Supervisor:
         self.emit({"id": req.get("id"), "ok": True, **body})
 
     def fail(self, req: dict[str, Any], kind: str, message: str) -> None:
-        self.emit({"id": req.get("id"), "ok": False, "kind": kind, "error": message})
+        """Refuse ``req``: ``error`` says why in English, ``msg`` (when the message is a
+        :class:`~syscall_lab.i18n.Msg`) carries it for the UI to say in the student's language."""
+        out: dict[str, Any] = {"id": req.get("id"), "ok": False, "kind": kind, "error": message}
+        if isinstance(message, Msg):
+            out["msg"] = message.to_json()
+        self.emit(out)
 
     # -- the loop --------------------------------------------------------------------
     def pump(self, timeout: float | None) -> None:
@@ -496,35 +503,38 @@ class Supervisor:
                 self.reply(req)
                 self.shutdown(exit_code=0)
             else:
-                self.fail(req, "protocol", f"unknown request {op!r}")
+                self.fail(req, "protocol", Msg("unknown request {op}", op=repr(op)))
         except (UnknownCallError, ArgumentError) as exc:
-            self.fail(req, "call", str(exc))
+            self.fail(req, "call", exc.message)
         except (RuleError, WireError) as exc:
-            self.fail(req, "wire", str(exc))
+            self.fail(req, "wire", exc.message)
 
     def op_spawn(self, req: dict[str, Any]) -> None:
         name = str(req.get("actor", ""))
         if not ACTOR_NAME.fullmatch(name):
-            self.fail(req, "actor", f"'{name}' is not an actor name: use 1-15 lowercase letters, "
-                                    "digits, '-' or '_', starting with a letter (fork() children "
-                                    "are named server.1, server.2 by the lab)")
+            self.fail(req, "actor", Msg("'{name}' is not an actor name: use 1-15 lowercase "
+                                        "letters, digits, '-' or '_', starting with a letter "
+                                        "(fork() children are named server.1, server.2 by the "
+                                        "lab)", name=name))
             return
         if name in self.actors:
-            self.fail(req, "actor", f"there is already an actor named '{name}'")
+            self.fail(req, "actor", Msg("there is already an actor named '{name}'", name=name))
             return
         host = req.get("host")
         if self.hosts and host not in self.hosts:
-            self.fail(req, "actor", f"say which host '{name}' runs on: "
-                                    f"{' or '.join(self.hosts)} (this lab has a wire)")
+            self.fail(req, "actor", Msg("say which host '{name}' runs on: {hosts} (this lab has "
+                                        "a wire)", name=name, hosts=either(list(self.hosts))))
             return
         if not self.hosts and host is not None:
-            self.fail(req, "actor", f"this lab has one host (network: loopback), not '{host}'; "
-                                    "use network: wire for a client and a server host")
+            self.fail(req, "actor", Msg("this lab has one host (network: loopback), not "
+                                        "'{host}'; use network: wire for a client and a server "
+                                        "host", host=str(host)))
             return
         try:
             a = self.spawn(name, host)
         except OSError as exc:
-            self.fail(req, "environment", f"cannot start actor '{name}': {exc.strerror}")
+            self.fail(req, "environment", Msg("cannot start actor '{name}': {error}", name=name,
+                                              error=exc.strerror))
             return
         self.reply(req, actor=name, host_pid=a.host_pid, host=host,
                    addr=self.hosts[host].addr if host else "127.0.0.1")
@@ -533,11 +543,13 @@ class Supervisor:
         name = req.get("actor")
         a = self.actors.get(str(name))
         if a is None:
-            known = ", ".join(n for n, x in self.actors.items() if not x.gone) or "none"
-            self.fail(req, "actor", f"no actor named '{name}' (actors: {known})")
+            known = ", ".join(n for n, x in self.actors.items() if not x.gone) or Msg("none")
+            self.fail(req, "actor", Msg("no actor named '{name}' (actors: {known})",
+                                        name=str(name), known=known))
             return None
         if a.gone or a.chan is None:
-            self.fail(req, "actor", f"'{a.name}' has exited; it can make no more calls")
+            self.fail(req, "actor", Msg("'{name}' has exited; it can make no more calls",
+                                        name=a.name))
             return None
         return a
 
@@ -551,13 +563,15 @@ class Supervisor:
         fd_args = [v for prm, v in zip(CALLS[name].params, args, strict=True) if prm.kind == "fd"]
         lab_fd = next((fd for fd in fd_args if fd in a.channel_fds), None)
         if lab_fd is not None:
-            self.fail(req, "call", f"fd {lab_fd} is the lab's own channel to '{a.name}', not part "
-                                   "of the lesson; use the fds the lesson opened")
+            self.fail(req, "call", Msg("fd {fd} is the lab's own channel to '{name}', not part "
+                                       "of the lesson; use the fds the lesson opened",
+                                       fd=lab_fd, name=a.name))
             return
         if a.pending is not None:
             self.fail(req, "blocked",
-                      f"'{a.name}' is still blocked in {a.pending.call}(); it can make no other "
-                      "call until that one returns (wait for it)")
+                      Msg("'{name}' is still blocked in {call}(); it can make no other call "
+                          "until that one returns (wait for it)", name=a.name,
+                          call=a.pending.call))
             return
         self._late.pop(a.name, None)
         a.seq += 1
@@ -568,9 +582,11 @@ class Supervisor:
             a.chan.send(json.dumps({"seq": p.seq, "call": name, "args": args}).encode())
         except OSError as exc:  # EPIPE/ECONNRESET: it died just now; EMSGSIZE: a bug of ours
             # Its death may not have been read yet (the EOF comes on the next poll): say so.
-            self.fail(req, "actor", f"'{a.name}' has exited; it can make no more calls"
+            self.fail(req, "actor", Msg("'{name}' has exited; it can make no more calls",
+                                        name=a.name)
                       if exc.errno in (errno.EPIPE, errno.ECONNRESET)
-                      else f"'{a.name}' cannot take the call: {exc.strerror}")
+                      else Msg("'{name}' cannot take the call: {error}", name=a.name,
+                               error=exc.strerror))
             return
         a.pending = p
         blocked = self._await(a, p, deadline=time.monotonic() + MAX_STEP_S)
@@ -650,14 +666,14 @@ class Supervisor:
         name = str(req.get("actor"))
         a = self.actors.get(name)
         if a is None:
-            self.fail(req, "actor", f"no actor named '{name}'")
+            self.fail(req, "actor", Msg("no actor named '{name}'", name=name))
             return
         timeout = float(req.get("seconds", 5.0))
         late = self._late.pop(name, None)
         if late is None and a.pending is None:
             gone = a.gone or a.chan is None
-            self.fail(req, "actor", f"'{name}' has exited" if gone
-                      else f"'{name}' is not blocked in any call")
+            self.fail(req, "actor", Msg("'{name}' has exited", name=name) if gone
+                      else Msg("'{name}' is not blocked in any call", name=name))
             return
         if late is None:
             assert a.pending is not None
@@ -679,7 +695,8 @@ class Supervisor:
     def op_wire(self, req: dict[str, Any]) -> None:
         """A step on the wire itself: add a rule, clear them, deliver or drop held packets."""
         if self.wire is None:
-            self.fail(req, "wire", "this lab has no packet capture (see 'syscall-lab doctor')")
+            self.fail(req, "wire", Msg("this lab has no packet capture (see 'syscall-lab "
+                                       "doctor')"))
             return
         action = req.get("action")
         done: dict[str, Any]
@@ -694,8 +711,8 @@ class Supervisor:
         elif action == "status":
             done = {}
         else:
-            self.fail(req, "wire", f"unknown wire action {action!r} "
-                                   "(rule, clear, deliver, drop or status)")
+            self.fail(req, "wire", Msg("unknown wire action {action} (rule, clear, deliver, "
+                                       "drop or status)", action=repr(action)))
             return
         self.reply(req, action=action, **done, **self.observe())
 
@@ -704,7 +721,8 @@ class Supervisor:
         seconds = req.get("seconds", 1.0)
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or \
                 not 0 <= seconds <= MAX_PAUSE_S:
-            self.fail(req, "pause", f"pause for 0 to {MAX_PAUSE_S:.0f} seconds, not {seconds!r}")
+            self.fail(req, "pause", Msg("pause for 0 to {most} seconds, not {value}",
+                                        most=f"{MAX_PAUSE_S:.0f}", value=repr(seconds)))
             return
         end = time.monotonic() + seconds
         while (left := end - time.monotonic()) > 0:
@@ -765,9 +783,19 @@ def _lab_init(lifeline: int) -> NoReturn:
         os._exit(0)
 
 
+def _fatal_event(reason: str, fix: str, kind: str) -> dict[str, Any]:
+    """The ``fatal`` event: ``reason`` and ``fix`` in English, and as ``msg`` and ``fix_msg``
+    where they are :class:`~syscall_lab.i18n.Msg` (for the UI to say them in Korean)."""
+    event: dict[str, Any] = {"event": "fatal", "kind": kind, "reason": reason, "fix": fix}
+    if isinstance(reason, Msg):
+        event["msg"] = reason.to_json()
+    if isinstance(fix, Msg):
+        event["fix_msg"] = fix.to_json()
+    return event
+
+
 def _fatal(reason: str, fix: str, kind: str = "environment") -> NoReturn:
-    sys.stdout.write(json.dumps({"event": "fatal", "kind": kind, "reason": reason,
-                                 "fix": fix}) + "\n")
+    sys.stdout.write(json.dumps(_fatal_event(reason, fix, kind)) + "\n")
     sys.stdout.flush()
     os._exit(2)
 
@@ -783,12 +811,14 @@ def _network(mode: str, backend: str) -> tuple[dict[str, Host], Wire | None, dic
         return hosts, wire, {"network": "wire", "wire_backend": used, "capture": True,
                              "hosts": {n: h.addr for n, h in hosts.items()}}
     if mode != "loopback":
-        _fatal(f"unknown network mode '{mode}'", "use loopback or wire", kind="protocol")
+        _fatal(Msg("unknown network mode '{mode}'", mode=mode), Msg("use loopback or wire"),
+               kind="protocol")
     try:
         tap = PacketSocket("lo", outgoing=True)
     except OSError as exc:  # the lab still runs; the packets pane says why it is empty
+        problem = Msg("cannot capture on lo: {error}", error=exc.strerror)
         return {}, None, {"network": "loopback", "capture": False,
-                          "capture_problem": f"cannot capture on lo: {exc.strerror}"}
+                          "capture_problem": problem, "capture_problem_msg": problem.to_json()}
     return {}, Wire(0.0, tap=tap), {"network": "loopback", "capture": True,
                                     "hosts": {"lab": "127.0.0.1"}}
 
@@ -820,11 +850,8 @@ def main() -> NoReturn:
         info["t0_wall"] = time.time() - (time.monotonic() - sup.t0)
     except Exception as exc:  # e.g. sock_diag unavailable
         os.kill(init_pid, signal.SIGKILL)
-        sys.stdout.write(json.dumps({"event": "fatal", "kind": "environment",
-                                     "reason": f"cannot observe the lab: {exc}",
-                                     "fix": "see 'syscall-lab doctor'"}) + "\n")
-        sys.stdout.flush()
-        os._exit(2)
+        _fatal(Msg("cannot observe the lab: {error}", error=str(exc)),
+               Msg("see 'syscall-lab doctor'"))
     sup.emit({"event": "ready", **info})
     try:
         sup.run()
@@ -832,8 +859,9 @@ def main() -> NoReturn:
         import traceback
 
         traceback.print_exc()
-        sup.emit({"event": "fatal", "kind": "internal", "reason": f"{type(exc).__name__}: {exc}",
-                  "fix": "this is a bug in syscall-lab; please report it with the output above"})
+        sup.emit(_fatal_event(f"{type(exc).__name__}: {exc}",
+                              Msg("this is a bug in syscall-lab; please report it with the "
+                                  "output above"), "internal"))
         sup.shutdown(exit_code=3)
 
 

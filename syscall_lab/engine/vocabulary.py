@@ -20,6 +20,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import Msg
+
 __all__ = [
     "CALLS",
     "WORK_CALLS",
@@ -27,6 +29,8 @@ __all__ = [
     "Call",
     "Param",
     "UnknownCallError",
+    "did_you_mean",
+    "either",
     "format_call",
     "lookup",
     "machine_arch",
@@ -69,11 +73,36 @@ def machine_arch() -> str:
 
 
 class UnknownCallError(ValueError):
-    """The call is not in the vocabulary."""
+    """The call is not in the vocabulary; ``message`` says so (a :class:`~syscall_lab.i18n.Msg`
+    when it is ours, with its "did you mean" hint)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 class ArgumentError(ValueError):
-    """The call exists but its arguments are wrong."""
+    """The call exists but its arguments are wrong; ``message`` says which and why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def either(words: Sequence[str]) -> str:
+    """``a or b or c``, said in the student's language (each ``or`` is a Msg)."""
+    if not words:
+        return ""
+    out: str = words[0]
+    for word in words[1:]:
+        out = Msg("{a} or {b}", a=out, b=word)
+    return out
+
+
+def did_you_mean(word: str, choices: Sequence[str]) -> str:
+    """`` - did you mean 'x'?`` for the closest of ``choices``, or ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return Msg(" - did you mean '{name}'?", name=close[0]) if close else ""
 
 
 # ---------------------------------------------------------------------------------------
@@ -165,106 +194,107 @@ FD = Param("fd", "fd")
 CALLS: dict[str, Call] = {c.name: c for c in [
     Call("socket", "int socket(int domain, int type, int protocol);",
          (Param("domain", "domain"), Param("type", "socktype"), Param("protocol", "protocol", 0)),
-         _same("socket"), "fd", summary="create an endpoint for communication"),
+         _same("socket"), "fd", summary=Msg("create an endpoint for communication")),
     Call("bind", "int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);",
          (Param("sockfd", "fd"), Param("addr", "addr")), _same("bind"), "int",
-         summary="give a socket its local address"),
+         summary=Msg("give a socket its local address")),
     Call("listen", "int listen(int sockfd, int backlog);",
          (Param("sockfd", "fd"), Param("backlog", "int")), _same("listen"), "int",
-         summary="mark a socket as passive: it will accept connections"),
+         summary=Msg("mark a socket as passive: it will accept connections")),
     Call("accept", "int accept(int sockfd, struct sockaddr *addr, socklen_t *addrlen);",
          (Param("sockfd", "fd"),), _same("accept"), "fd", blocks=True,
-         summary="take the first connection from the accept queue"),
+         summary=Msg("take the first connection from the accept queue")),
     Call("connect", "int connect(int sockfd, const struct sockaddr *addr, socklen_t addrlen);",
          (Param("sockfd", "fd"), Param("addr", "addr")), _same("connect"), "int", blocks=True,
-         summary="connect a socket to a peer (TCP: the three-way handshake)"),
+         summary=Msg("connect a socket to a peer (TCP: the three-way handshake)")),
     Call("send", "ssize_t send(int sockfd, const void *buf, size_t len, int flags);",
          (Param("sockfd", "fd"), Param("buf", "data"), Param("flags", "msgflags", 0)),
-         _same("sendto"), "int", blocks=True, summary="send bytes on a connected socket"),
+         _same("sendto"), "int", blocks=True, summary=Msg("send bytes on a connected socket")),
     Call("recv", "ssize_t recv(int sockfd, void *buf, size_t len, int flags);",
          (Param("sockfd", "fd"), Param("len", "size"), Param("flags", "msgflags", 0)),
-         _same("recvfrom"), "bytes", blocks=True, summary="receive bytes from a socket"),
+         _same("recvfrom"), "bytes", blocks=True, summary=Msg("receive bytes from a socket")),
     Call("sendto", "ssize_t sendto(int sockfd, const void *buf, size_t len, int flags, "
                    "const struct sockaddr *dest_addr, socklen_t addrlen);",
          (Param("sockfd", "fd"), Param("buf", "data"), Param("flags", "msgflags"),
           Param("dest_addr", "addr")),
-         _same("sendto"), "int", blocks=True, summary="send a datagram to an address"),
+         _same("sendto"), "int", blocks=True, summary=Msg("send a datagram to an address")),
     Call("recvfrom", "ssize_t recvfrom(int sockfd, void *buf, size_t len, int flags, "
                      "struct sockaddr *src_addr, socklen_t *addrlen);",
          (Param("sockfd", "fd"), Param("len", "size"), Param("flags", "msgflags", 0)),
          _same("recvfrom"), "bytes", blocks=True,
-         summary="receive a datagram and the address it came from"),
+         summary=Msg("receive a datagram and the address it came from")),
     Call("shutdown", "int shutdown(int sockfd, int how);",
          (Param("sockfd", "fd"), Param("how", "how")), _same("shutdown"), "int",
-         summary="shut down one or both directions of a connection"),
+         summary=Msg("shut down one or both directions of a connection")),
     Call("close", "int close(int fd);", (FD,), _same("close"), "int",
-         summary="release a file descriptor"),
+         summary=Msg("release a file descriptor")),
     Call("setsockopt", "int setsockopt(int sockfd, int level, int optname, "
                        "const void *optval, socklen_t optlen);",
          (Param("sockfd", "fd"), Param("level", "level"), Param("optname", "optname"),
           Param("optval", "optval")),
-         _same("setsockopt"), "int", summary="set a socket option"),
+         _same("setsockopt"), "int", summary=Msg("set a socket option")),
     Call("getsockopt", "int getsockopt(int sockfd, int level, int optname, "
                        "void *optval, socklen_t *optlen);",
          (Param("sockfd", "fd"), Param("level", "level"), Param("optname", "optname")),
-         _same("getsockopt"), "int", summary="read a socket option"),
+         _same("getsockopt"), "int", summary=Msg("read a socket option")),
     Call("getsockname", "int getsockname(int sockfd, struct sockaddr *addr, socklen_t *addrlen);",
          (Param("sockfd", "fd"),), _same("getsockname"), "int",
-         summary="the local address a socket is bound to"),
+         summary=Msg("the local address a socket is bound to")),
     Call("getpeername", "int getpeername(int sockfd, struct sockaddr *addr, socklen_t *addrlen);",
          (Param("sockfd", "fd"),), _same("getpeername"), "int",
-         summary="the address of the connected peer"),
+         summary=Msg("the address of the connected peer")),
     Call("open", "int open(const char *pathname, int flags);",
          (Param("pathname", "path"), Param("flags", "oflags", 0)), _same("openat"), "fd",
-         summary="open a file"),
+         summary=Msg("open a file")),
     Call("read", "ssize_t read(int fd, void *buf, size_t count);",
          (FD, Param("count", "size")), _same("read"), "bytes", blocks=True,
-         summary="read bytes from a file descriptor"),
+         summary=Msg("read bytes from a file descriptor")),
     Call("write", "ssize_t write(int fd, const void *buf, size_t count);",
          (FD, Param("buf", "data")), _same("write"), "int", blocks=True,
-         summary="write bytes to a file descriptor"),
+         summary=Msg("write bytes to a file descriptor")),
     Call("pipe", "int pipe(int pipefd[2]);", (), {"x86_64": "pipe", "aarch64": "pipe2"}, "fds",
-         summary="create a pipe: pipefd[0] reads, pipefd[1] writes"),
+         summary=Msg("create a pipe: pipefd[0] reads, pipefd[1] writes")),
     Call("dup", "int dup(int oldfd);", (Param("oldfd", "fd"),), _same("dup"), "fd",
-         summary="copy a file descriptor to the lowest free number"),
+         summary=Msg("copy a file descriptor to the lowest free number")),
     Call("dup2", "int dup2(int oldfd, int newfd);",
          (Param("oldfd", "fd"), Param("newfd", "fd")), {"x86_64": "dup2", "aarch64": "dup3"},
-         "fd", summary="copy a file descriptor to a chosen number"),
+         "fd", summary=Msg("copy a file descriptor to a chosen number")),
     Call("fork", "pid_t fork(void);", (), _same("clone"), "pid",
-         summary="create a child process, a copy of this one"),
+         summary=Msg("create a child process, a copy of this one")),
     Call("waitpid", "pid_t waitpid(pid_t pid, int *wstatus, int options);",
          (Param("pid", "pid", -1), Param("options", "wait", 0)), _same("wait4"), "pid",
-         blocks=True, summary="wait for a child to change state and reap it"),
+         blocks=True, summary=Msg("wait for a child to change state and reap it")),
     Call("exit", "void _exit(int status);", (Param("status", "int", 0),), _same("exit_group"),
-         "none", summary="end this process"),
+         "none", summary=Msg("end this process")),
     Call("getpid", "pid_t getpid(void);", (), _same("getpid"), "pid",
-         summary="this process's id"),
+         summary=Msg("this process's id")),
     Call("sleep", "unsigned int sleep(unsigned int seconds);", (Param("seconds", "seconds"),),
-         _same("clock_nanosleep"), "int", blocks=True, summary="sleep for some seconds"),
+         _same("clock_nanosleep"), "int", blocks=True, summary=Msg("sleep for some seconds")),
     Call("sched_setaffinity", "int sched_setaffinity(pid_t pid, size_t cpusetsize, "
                               "const cpu_set_t *mask);",
          (Param("pid", "pid"), Param("mask", "cpus")), _same("sched_setaffinity"), "int",
-         summary="choose the CPUs a process may run on (its children inherit the choice)"),
+         summary=Msg("choose the CPUs a process may run on (its children inherit the choice)")),
     # CPU-bound work: a busy loop in user mode, measured by the kernel's own accounting. The
     # syscall named is the one the caller enters: work() reads its thread's CPU clock between
     # stretches of the loop (that clock has no vDSO shortcut); the others sleep in it while
     # their workers run.
     Call("work", "void work(double cpu_seconds);", (Param("cpu_seconds", "work"),),
          _same("clock_gettime"), "work",
-         summary="busy-loop in user mode until the kernel has charged this thread this many "
-                 "CPU seconds (it reads clock_gettime(CLOCK_THREAD_CPUTIME_ID) as it goes)"),
+         summary=Msg("busy-loop in user mode until the kernel has charged this thread this many "
+                     "CPU seconds (it reads clock_gettime(CLOCK_THREAD_CPUTIME_ID) as it goes)")),
     Call("workers", "int workers(int n, double cpu_seconds);",
          (Param("n", "workers"), Param("cpu_seconds", "work")), _same("wait4"), "work",
-         blocks=True, summary="fork() n children that each work(cpu_seconds), then waitpid() "
-                              "each: n processes do the same CPU-bound work at once"),
+         blocks=True, summary=Msg("fork() n children that each work(cpu_seconds), then waitpid() "
+                                  "each: n processes do the same CPU-bound work at once")),
     Call("threads", "int threads(int n, double cpu_seconds);",
          (Param("n", "workers"), Param("cpu_seconds", "work")), _same("futex"), "work",
-         blocks=True, summary="pthread_create() n threads that each work(cpu_seconds) in C, "
-                              "free of Python's GIL as C threads are, then pthread_join() each"),
+         blocks=True, summary=Msg("pthread_create() n threads that each work(cpu_seconds) in C, "
+                                  "free of Python's GIL as C threads are, then pthread_join() "
+                                  "each")),
     Call("py_threads", "int py_threads(int n, double cpu_seconds);",
          (Param("n", "workers"), Param("cpu_seconds", "work")), _same("futex"), "work",
-         blocks=True, summary="n threads that each work(cpu_seconds) in Python bytecode, taking "
-                              "turns on Python's GIL, then join each"),
+         blocks=True, summary=Msg("n threads that each work(cpu_seconds) in Python bytecode, "
+                                  "taking turns on Python's GIL, then join each")),
 ]}
 
 WORK_CALLS = frozenset(n for n, c in CALLS.items() if c.returns == "work")
@@ -293,21 +323,19 @@ def lookup(name: str) -> Call:
     try:
         return CALLS[name]
     except KeyError:
-        close = difflib.get_close_matches(name, list(CALLS), n=1)
-        hint = f" - did you mean '{close[0]}'?" if close else ""
-        raise UnknownCallError(f"unknown syscall '{name}'{hint}") from None
+        raise UnknownCallError(Msg("unknown syscall '{name}'{hint}", name=name,
+                                   hint=did_you_mean(name, list(CALLS)))) from None
 
 
 # ---------------------------------------------------------------------------------------
 # Arguments: checked and turned into plain JSON values the actor can use directly.
 
 def _symbol(value: Any, table: Mapping[str, int], what: str, flags: Mapping[str, int] = {}) -> int:
-    if isinstance(value, bool):
-        raise ArgumentError(f"{what} must be a number or a name like {next(iter(table))}")
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return value
     if not isinstance(value, str):
-        raise ArgumentError(f"{what} must be a number or a name like {next(iter(table))}")
+        raise ArgumentError(Msg("{what} must be a number or a name like {example}", what=what,
+                                example=next(iter(table))))
     total = 0
     for part in (p.strip() for p in value.split("|")):
         if part.lstrip("-").isdigit():
@@ -318,9 +346,9 @@ def _symbol(value: Any, table: Mapping[str, int], what: str, flags: Mapping[str,
             total |= flags[part]
         else:
             names = list(table) + list(flags)
-            close = difflib.get_close_matches(part, names, n=1)
-            hint = f" - did you mean '{close[0]}'?" if close else f" (one of {', '.join(names)})"
-            raise ArgumentError(f"unknown {what} '{part}'{hint}")
+            hint = did_you_mean(part, names) or Msg(" (one of {names})", names=", ".join(names))
+            raise ArgumentError(Msg("unknown {what} '{part}'{hint}", what=what, part=part,
+                                    hint=hint))
     return total
 
 
@@ -328,7 +356,8 @@ def _known(number: int, table: Mapping[str, int], what: str) -> int:
     """Numbers are accepted for the table's constants only: the lab's vocabulary is its list
     of names (no AF_PACKET or netlink sockets by number)."""
     if number not in table.values():
-        raise ArgumentError(f"{what} {number} is not one the lab knows ({', '.join(table)})")
+        raise ArgumentError(Msg("{what} {number} is not one the lab knows ({known})", what=what,
+                                number=number, known=", ".join(table)))
     return number
 
 
@@ -337,9 +366,11 @@ def _int(value: Any, what: str, low: int = -(1 << 31), high: int = (1 << 31) - 1
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value)
         else:
-            raise ArgumentError(f"{what} must be a whole number, not {value!r}")
+            raise ArgumentError(Msg("{what} must be a whole number, not {value}", what=what,
+                                    value=repr(value)))
     if not low <= value <= high:
-        raise ArgumentError(f"{what} must be between {low} and {high}, not {value}")
+        raise ArgumentError(Msg("{what} must be between {low} and {high}, not {value}",
+                                what=what, low=low, high=high, value=value))
     return int(value)
 
 
@@ -352,17 +383,20 @@ def parse_addr(value: Any) -> list[Any]:
         else:
             host, sep, port = text.rpartition(":")
         if not sep or not port.isdigit():
-            raise ArgumentError(f"address must look like 127.0.0.1:8080, not {value!r}")
+            raise ArgumentError(Msg("address must look like 127.0.0.1:8080, not {value}",
+                                    value=repr(value)))
         value = [host, int(port)]
     if (not isinstance(value, (list, tuple)) or len(value) != 2
             or not isinstance(value[0], str)):
-        raise ArgumentError(f"address must look like 127.0.0.1:8080, not {value!r}")
+        raise ArgumentError(Msg("address must look like 127.0.0.1:8080, not {value}",
+                                value=repr(value)))
     host, port = value
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
-        raise ArgumentError(f"'{host}' is not an IP address (the lab does no DNS)") from None
-    return [str(ip), _int(port, "port", 0, 65535)]
+        raise ArgumentError(Msg("'{host}' is not an IP address (the lab does no DNS)",
+                                host=host)) from None
+    return [str(ip), _int(port, Msg("port"), 0, 65535)]
 
 
 def normalize_arg(param: Param, value: Any, call: str) -> Any:
@@ -375,73 +409,81 @@ def normalize_arg(param: Param, value: Any, call: str) -> Any:
 
 
 def _normalize_one(param: Param, value: Any, call: str) -> Any:
-    what = f"{call}(): {param.name}"
+    what = f"{call}(): {param.name}"  # names only: the same in every language
     kind = param.kind
     if kind in ("fd", "int", "pid"):
         return _int(value, what)
     if kind == "domain":
-        return _known(_symbol(value, DOMAINS, f"{what} (address family)"), DOMAINS, what)
+        return _known(_symbol(value, DOMAINS, Msg("{what} (address family)", what=what)),
+                      DOMAINS, what)
     if kind == "socktype":
-        number = _symbol(value, SOCK_TYPES, f"{what} (socket type)", SOCK_FLAGS)
+        number = _symbol(value, SOCK_TYPES, Msg("{what} (socket type)", what=what), SOCK_FLAGS)
         _known(number & ~sum(SOCK_FLAGS.values()), SOCK_TYPES, what)
         return number
     if kind == "protocol":
-        return _known(_symbol(value, PROTOCOLS, f"{what} (protocol)"), PROTOCOLS, what)
+        return _known(_symbol(value, PROTOCOLS, Msg("{what} (protocol)", what=what)),
+                      PROTOCOLS, what)
     if kind == "level":
-        return _symbol(value, LEVELS, f"{what} (option level)")
+        return _symbol(value, LEVELS, Msg("{what} (option level)", what=what))
     if kind == "optname":
         if isinstance(value, str) and value in OPTNAMES:
             return OPTNAMES[value][1]
-        number = _symbol(value, {k: v[1] for k, v in OPTNAMES.items()}, f"{what} (option)")
+        number = _symbol(value, {k: v[1] for k, v in OPTNAMES.items()},
+                         Msg("{what} (option)", what=what))
         if number not in {v[1] for v in OPTNAMES.values()}:
-            raise ArgumentError(f"{what}: option {number} is not one the lab knows "
-                                f"({', '.join(OPTNAMES)})")
+            raise ArgumentError(Msg("{what}: option {number} is not one the lab knows ({known})",
+                                    what=what, number=number, known=", ".join(OPTNAMES)))
         return number
     if kind == "optval":
         if isinstance(value, (list, tuple)):  # struct linger {l_onoff, l_linger}
             if len(value) != 2:
-                raise ArgumentError(f"{what}: SO_LINGER takes [onoff, seconds]")
+                raise ArgumentError(Msg("{what}: SO_LINGER takes [onoff, seconds]", what=what))
             return [_int(value[0], what), _int(value[1], what)]
         return _int(value, what)
     if kind == "how":
-        return _symbol(value, SHUT_HOW, f"{what} (how)")
+        return _symbol(value, SHUT_HOW, Msg("{what} (how)", what=what))
     if kind == "msgflags":
-        return _symbol(value, MSG_FLAGS, f"{what} (flags)")
+        return _symbol(value, MSG_FLAGS, Msg("{what} (flags)", what=what))
     if kind == "wait":
-        return _symbol(value, WAIT_OPTIONS, f"{what} (options)")
+        return _symbol(value, WAIT_OPTIONS, Msg("{what} (options)", what=what))
     if kind == "oflags":
-        return _symbol(value, OPEN_FLAGS, f"{what} (flags)")
+        return _symbol(value, OPEN_FLAGS, Msg("{what} (flags)", what=what))
     if kind == "size":
         return _int(value, what, 0, MAX_IO)
     if kind == "seconds":
         return _int(value, what, 0, MAX_SLEEP)
     if kind == "work":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ArgumentError(f"{what} is CPU seconds, a number like 0.5 or 0.5s")
+            raise ArgumentError(Msg("{what} is CPU seconds, a number like 0.5 or 0.5s",
+                                    what=what))
         if not 0.01 <= value <= MAX_WORK_S:
-            raise ArgumentError(f"{what} must be between 0.01 and {MAX_WORK_S:g} seconds, "
-                                f"not {value:g}")
+            raise ArgumentError(Msg("{what} must be between 0.01 and {most} seconds, "
+                                    "not {value}", what=what, most=f"{MAX_WORK_S:g}",
+                                    value=f"{value:g}"))
         return float(value)
     if kind == "workers":
         return _int(value, what, 1, MAX_WORKERS)
     if kind == "cpus":
         if not isinstance(value, (list, tuple)) or not value:
-            raise ArgumentError(f"{what} is a list of CPU numbers, like [0] or [0, 1]")
-        cpus = [_int(c, f"{what}: a CPU number", 0, MAX_CPU) for c in value]
+            raise ArgumentError(Msg("{what} is a list of CPU numbers, like [0] or [0, 1]",
+                                    what=what))
+        cpus = [_int(c, Msg("{what}: a CPU number", what=what), 0, MAX_CPU) for c in value]
         if len(set(cpus)) != len(cpus):
-            raise ArgumentError(f"{what} names a CPU twice")
+            raise ArgumentError(Msg("{what} names a CPU twice", what=what))
         return sorted(cpus)
     if kind == "data":
         if not isinstance(value, str):
-            raise ArgumentError(f"{what} must be text, not {value!r}")
+            raise ArgumentError(Msg("{what} must be text, not {value}", what=what,
+                                    value=repr(value)))
         if len(value.encode()) > MAX_SEND:
-            raise ArgumentError(f"{what} is longer than {MAX_SEND} bytes")
+            raise ArgumentError(Msg("{what} is longer than {most} bytes", what=what,
+                                    most=MAX_SEND))
         return value
     if kind == "addr":
         return parse_addr(value)
     if kind == "path":
         if not isinstance(value, str) or not value or "\0" in value:
-            raise ArgumentError(f"{what} must be a file path")
+            raise ArgumentError(Msg("{what} must be a file path", what=what))
         return value
     raise AssertionError(f"unhandled parameter kind {kind}")
 
@@ -457,12 +499,16 @@ def normalize_args(name: str, args: Sequence[Any]) -> list[Any]:
     params = call.params
     required = sum(1 for p in params if p.default is None)
     if not required <= len(args) <= len(params):
-        want = (str(len(params)) if required == len(params)
-                else f"{required} to {len(params)}")
-        plist = ", ".join(p.name for p in params) or "no arguments"
-        raise ArgumentError(
-            f"{name}() takes {want} argument{'s' if want != '1' else ''} ({plist}), "
-            f"got {len(args)}")
+        plist = ", ".join(p.name for p in params) or Msg("no arguments")
+        if required != len(params):
+            raise ArgumentError(Msg("{name}() takes {low} to {high} arguments ({params}), "
+                                    "got {got}", name=name, low=required, high=len(params),
+                                    params=plist, got=len(args)))
+        if required == 1:
+            raise ArgumentError(Msg("{name}() takes 1 argument ({params}), got {got}",
+                                    name=name, params=plist, got=len(args)))
+        raise ArgumentError(Msg("{name}() takes {n} arguments ({params}), got {got}",
+                                name=name, n=required, params=plist, got=len(args)))
     values = list(args) + [p.default for p in params[len(args):]]
     out = [_normalize_one(p, v, name) for p, v in zip(params, values, strict=True)]
     if name in ("setsockopt", "getsockopt"):
@@ -470,20 +516,21 @@ def normalize_args(name: str, args: Sequence[Any]) -> list[Any]:
         known = [n for n, (lv, v) in OPTNAMES.items() if (lv, v) == (level, opt)]
         if not known:
             names = [n for n, (lv, v) in OPTNAMES.items() if v == opt]
-            raise ArgumentError(f"{name}(): {' or '.join(names) or opt} is not an option of "
-                                f"level {args[1]}")
+            raise ArgumentError(Msg("{name}(): {option} is not an option of level {level}",
+                                    name=name, option=either(names) or str(opt),
+                                    level=str(args[1])))
         if name == "setsockopt" and (known[0] == "SO_LINGER") != isinstance(out[3], list):
-            raise ArgumentError("setsockopt(): SO_LINGER takes [onoff, seconds]; "
-                                "other options take a number")
+            raise ArgumentError(Msg("setsockopt(): SO_LINGER takes [onoff, seconds]; "
+                                    "other options take a number"))
     if name == "open":
         flags = out[1]
         if flags & (os.O_WRONLY | os.O_RDWR) and out[0] not in WRITABLE_PATHS:
-            raise ArgumentError(
+            raise ArgumentError(Msg(
                 "open(): the lab opens files for writing only at /dev/null for now; "
-                "open other files with O_RDONLY")
+                "open other files with O_RDONLY"))
         if flags & ~(os.O_WRONLY | os.O_RDWR | os.O_NONBLOCK | os.O_CLOEXEC):
-            raise ArgumentError("open(): flags may be O_RDONLY, O_WRONLY, O_RDWR, "
-                                "O_NONBLOCK and O_CLOEXEC")
+            raise ArgumentError(Msg("open(): flags may be O_RDONLY, O_WRONLY, O_RDWR, "
+                                    "O_NONBLOCK and O_CLOEXEC"))
     return out
 
 
@@ -527,9 +574,33 @@ def _sockaddr_len(addr: Sequence[Any]) -> int:
     return 28 if ":" in str(addr[0]) else 16
 
 
+_NAMED_ESCAPES = {0x09: "\\t", 0x0A: "\\n", 0x0B: "\\v", 0x0C: "\\f", 0x0D: "\\r",
+                  0x22: '\\"', 0x5C: "\\\\"}
+
+
 def _quote(data: str, limit: int = 32) -> str:
-    text = data.encode("unicode_escape").decode("ascii").replace('"', '\\"')
-    return f'"{text[:limit]}"' + ("..." if len(text) > limit else "")
+    """A buffer as strace prints a string argument (its default ``-s 32``): its first
+    ``limit`` bytes, printable ASCII as it is, ``\\n``, ``\\t``, ``\\"`` and the like by name,
+    every other byte in octal (``\\33`` is ESC; UTF-8 text is its bytes), and ``...`` after the
+    closing quote when there was more. The cut is in the bytes, so no escape is ever split."""
+    raw = data.encode("utf-8", "surrogateescape")
+    out: list[str] = []
+    head = raw[:limit]
+    for i, b in enumerate(head):
+        if b in _NAMED_ESCAPES:
+            out.append(_NAMED_ESCAPES[b])
+        elif 0x20 <= b < 0x7F:
+            out.append(chr(b))
+        else:  # as strace: the shortest octal, three digits when a digit follows
+            nxt = head[i + 1] if i + 1 < len(head) else None
+            out.append(f"\\{b:03o}" if nxt is not None and 0x30 <= nxt <= 0x37 else f"\\{b:o}")
+    return '"' + "".join(out) + '"' + ("..." if len(raw) > limit else "")
+
+
+OUT_ADDRESS = ("accept", "getsockname", "getpeername", "recvfrom")
+"""Calls that fill in an address the actor gives them a buffer for."""
+ADDR_BUFFER = 128
+"""The size of that buffer (a ``struct sockaddr_storage``), as the actor passes it."""
 
 
 def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None = None) -> str:
@@ -590,13 +661,16 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
         else:
             parts.append(str(a))
     # Out-parameters the kernel fills in, shown after the call returns.
-    if name in ("accept", "getsockname", "getpeername"):
+    if name in OUT_ADDRESS and result is None:  # blocked: the kernel has filled in nothing
+        return f"{name}({', '.join(parts)}, ..."
+    if name in OUT_ADDRESS:
         peer = value.get("addr") if isinstance(value, dict) else None
-        parts.append(f"{format_sockaddr(peer)}, [{_sockaddr_len(peer) if peer else 0}]"
-                     if peer else "NULL, NULL")
-    elif name == "recvfrom":
-        peer = value.get("addr") if isinstance(value, dict) else None
-        parts.append(f"{format_sockaddr(peer)}, [{_sockaddr_len(peer)}]" if peer else "NULL, NULL")
+        if peer:  # as strace: the buffer's size in, the address's length out
+            parts.append(f"{format_sockaddr(peer)}, [{ADDR_BUFFER} => {_sockaddr_len(peer)}]")
+        else:  # not filled in: the pointer, and the size passed
+            where = value.get("buffer") if isinstance(value, dict) else None
+            parts.append(f"{hex(where) if isinstance(where, int) else '0x...'}, "
+                         f"[{ADDR_BUFFER}]")
     elif name == "getsockopt":
         got = value.get("optval") if isinstance(value, dict) else None
         if isinstance(got, list):

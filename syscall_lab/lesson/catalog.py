@@ -16,7 +16,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..files import FileProblem, file_kind, read_input
+from ..files import FileProblem, file_kind, os_reason, read_input
+from ..i18n import Msg
 from .course import COURSE_SUFFIX, Course, load_course
 from .loader import load_lesson
 from .model import Lesson
@@ -98,7 +99,7 @@ class Catalog:
     warnings: list[str] = field(default_factory=list)
     """What was wrong with the places searched (a directory of ``SYSCALL_LAB_LESSONS`` that is
     missing or unreadable, a link out of the lesson directories): said, and passed by. A
-    command that needs none of it goes on."""
+    command that needs none of it goes on. Each is a :class:`~syscall_lab.i18n.Msg`."""
 
     def find(self, lesson_id: str) -> Lesson | None:
         return self.lessons.get(lesson_id)
@@ -122,12 +123,9 @@ def _by_level(lesson: Lesson) -> tuple[int, str]:
 
 def _why(exc: OSError) -> str:
     if exc.errno == errno.ENOENT:
-        return "no such file or directory"
-    if exc.errno == errno.ELOOP:
-        return "a loop of symbolic links"
-    if exc.errno == errno.ENAMETOOLONG:
-        return "the name is too long"
-    return exc.strerror or str(exc)
+        return Msg("no such file or directory")
+    return os_reason(exc)
+
 
 
 class _Finder:
@@ -150,14 +148,14 @@ class _Finder:
         try:
             st = p.stat()
         except (OSError, ValueError) as exc:
-            why = _why(exc) if isinstance(exc, OSError) else "not a name a file can have"
+            why = _why(exc) if isinstance(exc, OSError) else Msg("not a name a file can have")
             self.problems.append(Problem(1, 1, why, str(p)))
             return []
         if stat.S_ISDIR(st.st_mode):
             return self._listing(p, str(p), self.problems)
         if not stat.S_ISREG(st.st_mode):
-            self.problems.append(Problem(1, 1, f"{file_kind(st.st_mode)}, not a lesson file",
-                                         str(p)))
+            self.problems.append(Problem(1, 1, Msg("{kind}, not a lesson file",
+                                                   kind=file_kind(st.st_mode)), str(p)))
             return []
         return [p]
 
@@ -168,12 +166,15 @@ class _Finder:
         except (OSError, ValueError) as exc:
             missing = isinstance(exc, FileNotFoundError)
             if not (missing and d.quiet_if_missing):
-                why = _why(exc) if isinstance(exc, OSError) else "not a name a file can have"
-                self.warnings.append(f"{label}: {why}; lessons there are not listed")
+                why = _why(exc) if isinstance(exc, OSError) else \
+                    Msg("not a name a file can have")
+                self.warnings.append(Msg("{where}: {why}; lessons there are not listed",
+                                         where=label, why=why))
             return []
         if not stat.S_ISDIR(st.st_mode):
-            self.warnings.append(f"{label}: {file_kind(st.st_mode)}, not a directory; "
-                                 "SYSCALL_LAB_LESSONS lists directories")
+            self.warnings.append(Msg("{where}: {kind}, not a directory; SYSCALL_LAB_LESSONS "
+                                     "lists directories", where=label,
+                                     kind=file_kind(st.st_mode)))
             return []
         return self._listing(d.path, label, None)
 
@@ -184,13 +185,13 @@ class _Finder:
             if problems is not None:
                 problems.append(Problem(1, 1, why, where))
             else:
-                self.warnings.append(f"{where}: {why}")
+                self.warnings.append(Msg("{where}: {why}", where=where, why=why))
 
         out: list[Path] = []
         try:
             entries = sorted(os.scandir(d), key=lambda e: e.name)
         except OSError as exc:
-            trouble(label, f"cannot read this directory: {_why(exc)}")
+            trouble(label, Msg("cannot read this directory: {why}", why=_why(exc)))
             return []
         for e in entries:
             if not e.name.endswith(SUFFIXES):
@@ -200,8 +201,8 @@ class _Finder:
                 if e.is_symlink():
                     real = os.path.realpath(e.path)
                     if not self._inside(real):
-                        trouble(str(path), "a link to a file outside the lesson directories: "
-                                           "not read")
+                        trouble(str(path), Msg("a link to a file outside the lesson "
+                                               "directories: not read"))
                         continue
                 st = os.stat(e.path)
             except OSError as exc:
@@ -210,7 +211,7 @@ class _Finder:
             if stat.S_ISREG(st.st_mode):
                 out.append(path)
             elif not stat.S_ISDIR(st.st_mode):
-                trouble(str(path), f"{file_kind(st.st_mode)}, not a lesson file")
+                trouble(str(path), Msg("{kind}, not a lesson file", kind=file_kind(st.st_mode)))
         return out
 
 
@@ -283,8 +284,9 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
             other, other_line = first[result.id]
             cat.clashes.setdefault(result.id, [other]).append(shown)
             cat.problems.append(Problem(
-                line, 1, f"lesson id '{result.id}' is also used by {other}:{other_line}; "
-                         "ids must be unique: rename one of them", shown))
+                line, 1, Msg("lesson id '{id}' is also used by {other}:{line}; ids must be "
+                             "unique: rename one of them", id=result.id, other=other,
+                             line=other_line), shown))
             cat.lessons.pop(result.id, None)
             continue
         first[result.id] = (shown, line)

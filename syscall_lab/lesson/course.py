@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..i18n import Text
+from ..i18n import Msg, Text
 from ..shown import quote
 from .source import Located, Problem, Source, read_source
 
@@ -58,9 +58,9 @@ class Course:
         for unit in self.units:
             for lesson, at in zip(unit.lessons, unit.where, strict=True):
                 if lesson not in known:
-                    out.append(Problem(at.line, at.col, f"the course names lesson "
-                                       f"'{quote(lesson)}', which no lesson file has (its "
-                                       "'id:')", self.path))
+                    out.append(Problem(at.line, at.col, Msg(
+                        "the course names lesson '{lesson}', which no lesson file has (its "
+                        "'id:')", lesson=quote(lesson)), self.path))
         return out
 
 
@@ -70,7 +70,8 @@ def _text(src: Source, path: tuple[str | int, ...], value: Any, problems: list[P
     if isinstance(value, dict) and value and all(
             isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()):
         return dict(value)
-    problems.append(src.problem(path, "write text, or one text per language: {en: ..., ko: ...}"))
+    problems.append(src.problem(path, Msg("write text, or one text per language: "
+                                          "{{en: ..., ko: ...}}")))
     return ""
 
 
@@ -81,43 +82,46 @@ def load_course(raw: bytes | str, path: str) -> Course | list[Problem]:
         return src
     data = src.data
     if not isinstance(data, dict):
-        return [src.problem((), "a course is a mapping: schema, id, title, units")]
+        return [src.problem((), Msg("a course is a mapping: schema, id, title, units"))]
     problems: list[Problem] = []
     if not set(map(str, data)) & {"schema", "id", "title", "units"}:
-        return [src.problem((), "not a course file: none of its keys is a course's (schema, id, "
-                                "title, units)")]
+        return [src.problem((), Msg("not a course file: none of its keys is a course's (schema, "
+                                    "id, title, units)"))]
     for key in data:
         if key not in ("schema", "id", "title", "units"):
-            problems.append(src.problem((key,), f"unknown key '{quote(key)}' (schema, id, title, "
-                                                "units)", key=True))
+            problems.append(src.problem((key,), Msg("unknown key '{key}' (schema, id, title, "
+                                                    "units)", key=quote(key)), key=True))
     for key in ("schema", "id", "title", "units"):
         if key not in data:
-            problems.append(src.problem((), f"the course has no '{key}' (add it)"))
+            problems.append(src.problem((), Msg("the course has no '{key}' (add it)", key=key)))
     if problems:
         return problems
     if data["schema"] != 1:
-        problems.append(src.problem(("schema",), f"this syscall-lab reads course schema 1, "
-                                                 f"not {quote(data['schema'])}"))
+        problems.append(src.problem(("schema",), Msg("this syscall-lab reads course schema 1, "
+                                                     "not {schema}",
+                                                     schema=quote(data["schema"]))))
     if not isinstance(data["id"], str) or not data["id"]:
-        problems.append(src.problem(("id",), "id is a name: lowercase letters, digits and -"))
+        problems.append(src.problem(("id",), Msg("id is a name: lowercase letters, digits and "
+                                                 "-")))
     title = _text(src, ("title",), data["title"], problems)
     units = []
     if not isinstance(data["units"], list) or not data["units"]:
-        problems.append(src.problem(("units",), "units is a list of {topic, notes, lessons}"))
+        problems.append(src.problem(("units",), Msg("units is a list of {{topic, notes, "
+                                                    "lessons}}")))
         return problems
     for n, unit in enumerate(data["units"]):
         at: tuple[str | int, ...] = ("units", n)
         if not isinstance(unit, dict) or set(unit) != {"topic", "notes", "lessons"}:
-            problems.append(src.problem(at, "each unit has topic, notes and lessons"))
+            problems.append(src.problem(at, Msg("each unit has topic, notes and lessons")))
             continue
         lessons = unit["lessons"]
         if not isinstance(lessons, list) or not lessons or \
                 not all(isinstance(x, str) for x in lessons):
-            problems.append(src.problem((*at, "lessons"), "lessons is a list of lesson ids"))
+            problems.append(src.problem((*at, "lessons"), Msg("lessons is a list of lesson ids")))
             continue
         if not isinstance(unit["notes"], str) or not unit["notes"].strip():
-            problems.append(src.problem((*at, "notes"), "notes is the heading of the course "
-                                                        "notes this unit teaches"))
+            problems.append(src.problem((*at, "notes"), Msg("notes is the heading of the course "
+                                                            "notes this unit teaches")))
             continue
         units.append(Unit(_text(src, (*at, "topic"), unit["topic"], problems), unit["notes"],
                           tuple(lessons),

@@ -33,6 +33,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import Msg
+
 __all__ = [
     "Access",
     "Call",
@@ -51,6 +53,9 @@ MAX_LENGTH = 500
 
 
 class GrammarError(ValueError):
+    """A line the grammar cannot read: :attr:`message` (a :class:`~syscall_lab.i18n.Msg`) says
+    why, about the character at :attr:`offset`."""
+
     def __init__(self, offset: int, message: str) -> None:
         super().__init__(message)
         self.offset = offset
@@ -81,8 +86,8 @@ class Tok:
 
 def tokenize(text: str) -> list[Tok]:
     if len(text) > MAX_LENGTH:
-        raise GrammarError(MAX_LENGTH, f"longer than {MAX_LENGTH} characters: one call or one "
-                                       "check a line")
+        raise GrammarError(MAX_LENGTH, Msg("longer than {n} characters: one call or one check "
+                                           "a line", n=MAX_LENGTH))
     out: list[Tok] = []
     pos = 0
     while pos < len(text):
@@ -90,10 +95,10 @@ def tokenize(text: str) -> list[Tok]:
         if m is None:
             ch = text[pos]
             if ch in "\"'":
-                raise GrammarError(pos, f"this string has no closing {ch}")
+                raise GrammarError(pos, Msg("this string has no closing {quote}", quote=ch))
             if ch == "=":
-                raise GrammarError(pos, "compare with '==' (one '=' names a wire rule's key)")
-            raise GrammarError(pos, f"unexpected '{ch}'")
+                raise GrammarError(pos, Msg("compare with '==' (one '=' names a wire rule's key)"))
+            raise GrammarError(pos, Msg("unexpected '{char}'", char=ch))
         kind = m.lastgroup or ""
         if kind != "ws":
             out.append(Tok(kind, m.group(), pos))
@@ -211,33 +216,40 @@ class _Parser:
 
     def expect(self, text: str, what: str) -> Tok:
         if not self.at(text):
-            raise GrammarError(self.tok.start, f"expected {what}" + self._found())
+            raise GrammarError(self.tok.start, Msg("expected {what}{found}", what=what,
+                                                   found=self._found()))
         return self.next()
 
     def take(self, kind: str, what: str) -> Tok:
         """The next token, which must be of ``kind`` (``what`` says what was expected)."""
         if self.tok.kind != kind:
-            raise GrammarError(self.tok.start, f"expected {what}" + self._found())
+            raise GrammarError(self.tok.start, Msg("expected {what}{found}", what=what,
+                                                   found=self._found()))
         return self.next()
 
-    def _found(self) -> str:
-        return ", found the end" if self.tok.kind == "end" else f", found '{self.tok.text}'"
+    def _found(self) -> Msg:
+        """What stands where something else was expected, to end a message."""
+        if self.tok.kind == "end":
+            return Msg(", found the end")
+        return Msg(", found '{token}'", token=self.tok.text)
 
     def end(self, what: str) -> None:
         if self.tok.kind != "end":
-            raise GrammarError(self.tok.start, f"unexpected '{self.tok.text}' after {what}")
+            raise GrammarError(self.tok.start, Msg("unexpected '{token}' after {what}",
+                                                   token=self.tok.text, what=what))
 
     # expressions: NAME ( .field | [value] | (args) )*
     def expr(self) -> Expr:
         t = self.tok
         if t.kind != "name":
-            raise GrammarError(t.start, "expected a name like server or lsock" + self._found())
+            raise GrammarError(t.start, Msg("expected a name like server or lsock{found}",
+                                            found=self._found()))
         self.next()
         node: Expr = Name(t.text, t.start)
         while True:
             if self.at("."):
                 self.next()
-                f = self.take("name", "a name after '.'")
+                f = self.take("name", Msg("a name after '.'"))
                 node = Access(node, f.text, None, f.start)
             elif self.at("["):
                 start = self.next().start
@@ -255,21 +267,21 @@ class _Parser:
         kwargs: list[tuple[str, Value, int]] = []
         while not self.at(")"):
             if self.tok.kind == "end":
-                raise GrammarError(self.tok.start, "expected ')' to close the '(' at column "
-                                                   f"{start + 1}")
+                raise GrammarError(self.tok.start, Msg("expected ')' to close the '(' at column "
+                                                       "{col}", col=start + 1))
             if self.tok.kind == "name" and self.toks[self.i + 1].text == "=":
                 key = self.next()
                 self.next()
                 if any(k == key.text for k, _, _ in kwargs):
-                    raise GrammarError(key.start, f"'{key.text}' is given twice")
+                    raise GrammarError(key.start, Msg("'{key}' is given twice", key=key.text))
                 kwargs.append((key.text, self.value(), key.start))
             else:
                 if kwargs:
-                    raise GrammarError(self.tok.start, "write plain arguments before key=value "
-                                                       "ones")
+                    raise GrammarError(self.tok.start, Msg("write plain arguments before "
+                                                           "key=value ones"))
                 args.append(self.value())
             if not self.at(")"):
-                self.expect(",", "',' or ')'")
+                self.expect(",", Msg("',' or ')'"))
         end = self.next().start
         return Call(base, tuple(args), tuple(kwargs), start, end)
 
@@ -290,23 +302,24 @@ class _Parser:
             return Literal(_unquote(t), t.start, "string")
         if self.at("-"):
             self.next()
-            return Literal(-_number(self.take("number", "a number after '-'").text), t.start,
-                           "number")
+            return Literal(-_number(self.take("number", Msg("a number after '-'")).text),
+                           t.start, "number")
         if self.at("["):
             self.next()
             items: list[Any] = []
             while not self.at("]"):
                 if self.tok.kind == "end":
-                    raise GrammarError(t.start, "this '[' has no closing ']'")
+                    raise GrammarError(t.start, Msg("this '[' has no closing ']'"))
                 items.append(self.value())
                 if not self.at("]"):
-                    self.expect(",", "',' or ']'")
+                    self.expect(",", Msg("',' or ']'"))
             self.next()
             return items
         if t.kind == "name" or self.at("!"):
             return self.symbol()
-        raise GrammarError(t.start, "expected a value (a number, a name, \"text\" or an "
-                                    "address like 127.0.0.1:8080)" + self._found())
+        raise GrammarError(t.start, Msg("expected a value (a number, a name, \"text\" or an "
+                                        "address like 127.0.0.1:8080){found}",
+                                        found=self._found()))
 
     def symbol(self) -> Value:
         start = self.tok.start
@@ -316,7 +329,7 @@ class _Parser:
             if self.at("!"):
                 self.next()
                 neg = "!"
-            parts.append(neg + self.take("name", "a name").text)
+            parts.append(neg + self.take("name", Msg("a name")).text)
             if not (self.at("|") or self.at("+")):
                 break
             parts.append(self.next().text)
@@ -339,8 +352,8 @@ def _unquote(t: Tok) -> str:
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
             if nxt not in _ESCAPES:
-                raise GrammarError(t.start + 1 + i, f"unknown escape '\\{nxt}' (use \\n, \\t, "
-                                                    "\\\\, \\\" or \\')")
+                raise GrammarError(t.start + 1 + i, Msg("unknown escape '\\{char}' (use \\n, "
+                                                        "\\t, \\\\, \\\" or \\')", char=nxt))
             out.append(_ESCAPES[nxt])
             i += 2
             continue
@@ -359,8 +372,8 @@ def parse_do(text: str) -> Expr | Keyword:
         if t.text == "wait":
             a = p.tok
             if a.kind != "name":
-                raise GrammarError(a.start, "say whose call to wait for: wait client"
-                                   + p._found())
+                raise GrammarError(a.start, Msg("say whose call to wait for: wait client{found}",
+                                                found=p._found()))
             p.next()
             actor = Name(a.text, a.start)
         seconds = None
@@ -369,16 +382,18 @@ def parse_do(text: str) -> Expr | Keyword:
             assert isinstance(v, Literal)
             seconds = v
         elif t.text == "watch":
-            raise GrammarError(p.tok.start, "say how long to watch: watch 1.5s" + p._found())
+            raise GrammarError(p.tok.start, Msg("say how long to watch: watch 1.5s{found}",
+                                                found=p._found()))
         p.end(f"'{t.text}'")
         return Keyword(t.text, actor, seconds, t.start)
     if t.kind == "end":
-        raise GrammarError(0, "empty: write a call like server.socket(AF_INET, SOCK_STREAM)")
+        raise GrammarError(0, Msg("empty: write a call like server.socket(AF_INET, "
+                                  "SOCK_STREAM)"))
     node = p.expr()
     if p.at("=") and isinstance(node, Name):
-        raise GrammarError(p.tok.start, f"to name what a call returns, write 'as: {node.text}' "
-                                        "beside 'do:'")
-    p.end("the call")
+        raise GrammarError(p.tok.start, Msg("to name what a call returns, write 'as: {name}' "
+                                            "beside 'do:'", name=node.text))
+    p.end(Msg("the call"))
     return node
 
 
@@ -387,19 +402,19 @@ def parse_expect(text: str) -> Comparison:
     either may end with ``if COND``, a comparison of the same form (not itself guarded)."""
     p = _Parser(text)
     if p.tok.kind == "end":
-        raise GrammarError(0, "empty check: write one like lsock.state == LISTEN")
+        raise GrammarError(0, Msg("empty check: write one like lsock.state == LISTEN"))
     main = _comparison(p)
     if not (p.tok.kind == "name" and p.tok.text == "if"):
-        p.end("the value")
+        p.end(Msg("the value"))
         return main
     p.next()
     if p.tok.kind == "end":
-        raise GrammarError(p.tok.start, "say when to check: ... if server.cpus >= 2")
+        raise GrammarError(p.tok.start, Msg("say when to check: ... if server.cpus >= 2"))
     start = p.tok.start
     guard = _comparison(p)
     if p.tok.kind == "name" and p.tok.text == "if":
-        raise GrammarError(p.tok.start, "one 'if' a check")
-    p.end("the condition")
+        raise GrammarError(p.tok.start, Msg("one 'if' a check"))
+    p.end(Msg("the condition"))
     return Comparison(main.lhs, main.op, main.rhs, main.op_start, guard, start, main.end)
 
 
@@ -411,8 +426,8 @@ def _comparison(p: _Parser) -> Comparison:
     if op.kind == "op" or (op.kind == "name" and op.text == "contains"):
         p.next()
     else:
-        raise GrammarError(op.start, "expected a comparison (==, !=, >=, <=, >, <, contains)"
-                           + p._found())
+        raise GrammarError(op.start, Msg("expected a comparison (==, !=, >=, <=, >, <, "
+                                         "contains){found}", found=p._found()))
     nxt = p.toks[min(p.i + 1, len(p.toks) - 1)]
     rhs: Value | Expr
     if p.tok.kind == "name" and nxt.kind == "punct" and nxt.text in (".", "["):

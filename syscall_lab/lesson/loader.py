@@ -36,6 +36,7 @@ from ..engine.vocabulary import (
 )
 from ..engine.vocabulary import lookup as lookup_call
 from ..files import FileProblem, read_input
+from ..i18n import Msg
 from ..net.packets import FATES, MARKS
 from ..net.rules import ACTIONS as RULE_ACTIONS
 from ..net.rules import KEYS as RULE_KEYS
@@ -105,13 +106,21 @@ class LessonLoadError(Exception):
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    """A " - did you mean 'listen'?" to put after a message (a :class:`Msg`), or ''."""
     return _suggest_cached(word, tuple(choices))
 
 
 @functools.lru_cache(maxsize=1024)
 def _suggest_cached(word: str, choices: tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.7)
-    return f" - did you mean '{close[0]}'?" if close else ""
+    return Msg(" - did you mean '{name}'?", name=close[0]) if close else ""
+
+
+def _said(exc: Exception) -> str:
+    """The message an exception of another module carries: its first argument, a
+    :class:`Msg` where that module writes one (``str(exc)`` would be a plain copy)."""
+    message = exc.args[0] if exc.args else None
+    return message if isinstance(message, str) else str(exc)
 
 
 def load_file(path: str | FsPath) -> Lesson:
@@ -173,8 +182,8 @@ def compile_step(lesson: Lesson, before: Iterable[Step], text: str) -> Step | li
                     for i in range(len(do) + 1))
     located = Located(1, 1, text_col=1 + start, source_offsets=offsets)
     if not do.strip():
-        return [Problem(1, 1 + start, "type a step: server.listen(lsock, 2), wire.hold(flags="
-                                      "SYN+ACK), wait client, watch 1s", SANDBOX)]
+        return [Problem(1, 1 + start, Msg("type a step: server.listen(lsock, 2), wire.hold("
+                                          "flags=SYN+ACK), wait client, watch 1s"), SANDBOX)]
     step_raw: dict[str, Any] = {"do": do}
     if names:
         step_raw["as"] = list(names)
@@ -194,7 +203,7 @@ def compile_step(lesson: Lesson, before: Iterable[Step], text: str) -> Step | li
     except _TooMany:
         pass
     if loader.problems or not kw:
-        return sorted(set(loader.problems)) or [Problem(1, 1, "not a step", SANDBOX)]
+        return sorted(set(loader.problems)) or [Problem(1, 1, Msg("not a step"), SANDBOX)]
     return Step(say="", names=names, do=do, **kw)
 
 
@@ -245,18 +254,18 @@ class _Loader:
         except _TooMany:
             last = max(self.problems)
             return [*sorted(set(self.problems)), Problem(
-                last.line, last.col, f"stopped after {MAX_PROBLEMS} problems; fix these first",
-                self.src.path)]
+                last.line, last.col, Msg("stopped after {n} problems; fix these first",
+                                         n=MAX_PROBLEMS), self.src.path)]
 
     def _run(self) -> Lesson | list[Problem]:
         data = self.src.data
         if not isinstance(data, dict):
-            self.add((), "a lesson is a mapping with schema, id, title, actors and steps")
+            self.add((), Msg("a lesson is a mapping with schema, id, title, actors and steps"))
             return self.problems
         if not set(map(str, data)) & set(keys_of(())):
             # Nothing of a lesson in it: one line, quoting none of it (it may be any file).
-            self.add((), "not a lesson file: none of its keys is a lesson's (schema, id, title, "
-                         "summary, actors, steps)")
+            self.add((), Msg("not a lesson file: none of its keys is a lesson's (schema, id, "
+                             "title, summary, actors, steps)"))
             return self.problems
         if not self._shape(data):
             return sorted(set(self.problems))
@@ -300,40 +309,43 @@ class _Loader:
         kind = err["type"]
         name = next((str(x) for x in reversed(loc) if isinstance(x, str)), "value")
         if kind == "missing":
-            where = "this step" if len(loc) == 3 and loc[0] == "steps" else (
-                "the question" if "ask" in loc else "the lesson")
-            self.add(loc[:-1], f"{where} has no '{name}' (add it)")
+            if len(loc) == 3 and loc[0] == "steps":
+                self.add(loc[:-1], Msg("this step has no '{key}' (add it)", key=name))
+            elif "ask" in loc:
+                self.add(loc[:-1], Msg("the question has no '{key}' (add it)", key=name))
+            else:
+                self.add(loc[:-1], Msg("the lesson has no '{key}' (add it)", key=name))
         elif kind == "extra_forbidden" and name == "<<":
-            self.add(loc, "YAML merge keys (<<) are not supported in lessons: write the keys out",
-                     key=True)
+            self.add(loc, Msg("YAML merge keys (<<) are not supported in lessons: write the keys "
+                              "out"), key=True)
         elif kind == "extra_forbidden":
             keys = keys_of(loc[:-1])
-            said = f"'{quote(name)}'{_suggest(name, keys)}" if _WORDLIKE.fullmatch(name) \
-                else "(not a word like 'say')"
-            self.add(loc, f"unknown key {said} (keys: {', '.join(keys)})", key=True)
+            if _WORDLIKE.fullmatch(name):
+                self.add(loc, Msg("unknown key '{key}'{hint} (keys: {keys})", key=quote(name),
+                                  hint=_suggest(name, keys), keys=", ".join(keys)), key=True)
+            else:
+                self.add(loc, Msg("unknown key (not a word like 'say') (keys: {keys})",
+                                  keys=", ".join(keys)), key=True)
         elif kind == "literal_error" and loc == ("schema",):
-            schema = quote(repr(err.get("input")))
-            self.add(loc, f"this syscall-lab reads lesson schema 1, not {schema}: write schema: 1 "
-                          "(or upgrade syscall-lab for newer lessons)")
+            self.add(loc, Msg("this syscall-lab reads lesson schema 1, not {schema}: write "
+                              "schema: 1 (or upgrade syscall-lab for newer lessons)",
+                              schema=quote(repr(err.get("input")))))
         elif kind == "literal_error":
             expected = str((err.get("ctx") or {}).get("expected", ""))
             choices = re.findall(r"'([^']*)'", expected)
             got = err.get("input")
             hint = _suggest(str(got), choices) if isinstance(got, str) else ""
-            self.add(loc, f"{name} must be {expected.replace(chr(39), '')}, not "
-                          f"{quote(repr(got))}{hint}")
+            self.add(loc, Msg("{name} must be {expected}, not {got}{hint}", name=name,
+                              expected=_alternatives(expected, choices), got=quote(repr(got)),
+                              hint=hint))
         elif kind == "string_pattern_mismatch" and name == "id":
-            self.add(loc, "id must be lowercase letters, digits and '-', starting with a letter "
-                          "(e.g. tcp-handshake)")
+            self.add(loc, Msg("id must be lowercase letters, digits and '-', starting with a "
+                              "letter (e.g. tcp-handshake)"))
         elif kind in ("model_type", "model_attributes_type", "dict_type"):
-            self.add(loc, f"{name} is a mapping of keys (key: value), not "
-                          f"{_type_word(err.get('input'))}")
-        elif kind in ("too_short", "too_long"):
-            self.add(loc, f"{name}: {err['msg'][0].lower()}{err['msg'][1:]}")
+            self.add(loc, Msg("{name} is a mapping of keys (key: value), not {what}", name=name,
+                              what=_type_word(err.get("input"))))
         else:
-            msg = str(err["msg"])
-            msg = msg[0].lower() + msg[1:] if msg else msg
-            self.add(loc, f"{name}: {msg}")
+            self.add(loc, _pydantic_said(name, err))
 
     # -- texts ------------------------------------------------------------------------------
     def _text(self, path: Path, value: Any) -> None:
@@ -347,20 +359,23 @@ class _Loader:
             if self._has_control((*path, *sub), text, allow="\n"):
                 continue
             if not text.strip():
-                lang = f"the {LANG_NAMES[str(sub[0])]} text" if sub else "the text"
-                self.add((*path, *sub), f"{lang} is empty")
+                self.add((*path, *sub), Msg("the {language} text is empty",
+                                            language=_language_name(str(sub[0])))
+                         if sub else Msg("the text is empty"))
         if isinstance(value, str):
             have = set(LANG_NAMES) if _neutral(value) else {_language_of(value, self.languages)}
         else:
             have = set(value)
         missing = [lang for lang in self.languages if lang not in have]
         if missing:
-            key = path[-1] if isinstance(path[-1], str) else "the choice"
+            key = path[-1] if isinstance(path[-1], str) else Msg("the choice")
             langs = ", ".join(f"{lang}: ..." for lang in self.languages)
-            tip = f" (write {key}: {{{langs}}})" if isinstance(value, str) else ""
+            tip = Msg(" (write {key}: {{{langs}}})", key=key, langs=langs) \
+                if isinstance(value, str) else ""
             for lang in missing:
-                self.add(path, f"missing {LANG_NAMES[lang]} text for {_describe_path(path)}"
-                               + tip)
+                self.add(path, Msg("missing {language} text for {where}{tip}",
+                                   language=_language_name(lang), where=_describe_path(path),
+                                   tip=tip))
 
     # -- actors -----------------------------------------------------------------------------
     def _actors(self, raw: Any) -> None:
@@ -372,46 +387,47 @@ class _Loader:
         for path, name, spec in entries:
             key = isinstance(raw, dict)
             if name in self.actors:
-                self.add(path, f"actor '{quote(name)}' is listed twice", key=key)
+                self.add(path, Msg("actor '{name}' is listed twice", name=quote(name)), key=key)
                 continue
             if not _NAME.fullmatch(name):
-                self.add(path, f"actor name '{quote(name)}': lowercase letters, digits and '_', "
-                               "starting with a letter", key=key)
+                self.add(path, Msg("actor name '{name}': lowercase letters, digits and '_', "
+                                   "starting with a letter", name=quote(name)), key=key)
                 continue
             if name in RESERVED:
-                self.add(path, f"'{name}' is a word of the lesson grammar; name the actor "
-                               "otherwise", key=key)
+                self.add(path, Msg("'{name}' is a word of the lesson grammar; name the actor "
+                                   "otherwise", name=name), key=key)
                 continue
             host = None
             if spec is not None:
                 if not isinstance(spec, dict):
-                    self.add(path, f"write {name}: {{host: server}} (or list the actors)")
+                    self.add(path, Msg("write {name}: {{host: server}} (or list the actors)",
+                                       name=name))
                     continue
                 for k in spec:
                     if k != "host":
-                        self.add((*path, k), f"unknown key '{quote(k)}' (an actor has: host)",
-                                 key=True)
+                        self.add((*path, k), Msg("unknown key '{key}' (an actor has: host)",
+                                                 key=quote(k)), key=True)
                 host = spec.get("host")
                 if host is not None and host not in ("client", "server"):
-                    self.add((*path, "host"), f"host must be client or server, not "
-                             f"{quote(repr(host))}"
-                             f"{_suggest(str(host), ('client', 'server'))}")
+                    self.add((*path, "host"), Msg("host must be client or server, not {host}{hint}",
+                                                  host=quote(repr(host)),
+                                                  hint=_suggest(str(host), ("client", "server"))))
                     host = None
                 elif host is not None and self.mode != "wire":
-                    self.add((*path, "host"), "hosts exist only in a wire lab: add "
-                                              "'network: wire', or remove the host")
+                    self.add((*path, "host"), Msg("hosts exist only in a wire lab: add "
+                                                  "'network: wire', or remove the host"))
             if (self.mode == "wire" and host is None and spec is None) or \
                     (self.mode == "wire" and isinstance(spec, dict) and "host" not in spec):
                 guess = "client" if name.startswith("client") else "server"
-                self.add(path, f"in a wire lab, say which host '{name}' runs on: "
-                               f"{name}: {{host: {guess}}}", key=key)
+                self.add(path, Msg("in a wire lab, say which host '{name}' runs on: "
+                                   "{name}: {{host: {host}}}", name=name, host=guess), key=key)
             self.actors[name] = host
 
     # -- steps ------------------------------------------------------------------------------
     def _step(self, i: int, raw: dict[str, Any]) -> Step | None:
         base: Path = ("steps", i)
         if not any(k in raw for k in ("say", "do", "ask")):
-            self.add(base, f"step {i + 1} has nothing to say, do or ask")
+            self.add(base, Msg("step {n} has nothing to say, do or ask", n=i + 1))
         self._text((*base, "say"), raw.get("say"))
         self._text((*base, "hint"), raw.get("hint"))
         ask = self._ask((*base, "ask"), raw.get("ask"))
@@ -449,8 +465,8 @@ class _Loader:
         self._text((*path, "explain"), raw.get("explain"))
         answer = raw.get("answer")
         if isinstance(answer, int) and not 1 <= answer <= len(choices):
-            self.add((*path, "answer"), f"answer is counted from 1: it must be 1 to "
-                                        f"{len(choices)} for {len(choices)} choices")
+            self.add((*path, "answer"), Msg("answer is counted from 1: it must be 1 to {n} for "
+                                            "{n} choices", n=len(choices)))
         if not isinstance(answer, int) or "question" not in raw:
             return None
         return Ask(raw["question"], tuple(choices), answer, raw.get("explain"))
@@ -461,7 +477,7 @@ class _Loader:
         prompt is checked here."""
         at = unsafe(text, allow)
         if at is not None:
-            self.add(path, f"{describe_char(text[at])}: remove it", offset=at)
+            self.add(path, Msg("{char}: remove it", char=describe_char(text[at])), offset=at)
         return at is not None
 
     def _do(self, path: Path, text: str) -> dict[str, Any]:
@@ -476,8 +492,8 @@ class _Loader:
             return self._keyword(path, node)
         if not (isinstance(node, g.Call) and isinstance(node.base, g.Access)
                 and isinstance(node.base.base, g.Name) and node.base.field):
-            self.add(path, "write a call like server.listen(lsock, 2), a wire action like "
-                           "wire.hold(from=server), 'wait client' or 'watch 1s'")
+            self.add(path, Msg("write a call like server.listen(lsock, 2), a wire action like "
+                               "wire.hold(from=server), 'wait client' or 'watch 1s'"))
             return {}
         who, what = node.base.base, node.base.field
         if who.text == "wire":
@@ -487,12 +503,15 @@ class _Loader:
         try:
             lookup_call(what)
         except UnknownCallError as exc:
-            listing = "" if "did you mean" in str(exc) else f" (calls: {', '.join(CALLS)})"
-            self.add(path, str(exc) + listing, offset=node.base.start)
+            error = _said(exc)
+            self.add(path, error if "did you mean" in error else
+                     Msg("{error} (calls: {calls})", error=error, calls=", ".join(CALLS)),
+                     offset=node.base.start)
             return {}
         if node.kwargs:
-            self.add(path, f"{what}() takes plain arguments, in the order of its C signature: "
-                           f"{CALLS[what].signature}", offset=node.kwargs[0][2])
+            self.add(path, Msg("{call}() takes plain arguments, in the order of its C "
+                               "signature: {signature}", call=what,
+                               signature=CALLS[what].signature), offset=node.kwargs[0][2])
             return {}
         args = [self._arg(path, v, what, k, who.text) for k, v in enumerate(node.args)]
         if any(a is _BAD for a in args):
@@ -503,7 +522,8 @@ class _Loader:
     def _keyword(self, path: Path, node: g.Keyword) -> dict[str, Any]:
         seconds = node.seconds.value if node.seconds else DEFAULT_WAIT
         if not 0 < seconds <= MAX_SECONDS:
-            self.add(path, f"{node.word} for more than 0 and at most {MAX_SECONDS:.0f} seconds",
+            self.add(path, Msg("{word} for more than 0 and at most {most} seconds",
+                               word=node.word, most=round(MAX_SECONDS)),
                      offset=node.seconds.start if node.seconds else None)
         if node.word == "watch":
             return {"watch": float(seconds)}
@@ -521,8 +541,9 @@ class _Loader:
         if info is not None and info.kind == "any":
             return False  # its own step is wrong, and said so
         if info is not None:
-            self.add(path, f"'{who.text}' is a {_kind_word(info.kind)}, not a process; calls "
-                           f"are made by an actor ({', '.join(self.actors)})", offset=who.start)
+            self.add(path, Msg("'{name}' is a {kind}, not a process; calls are made by an actor "
+                               "({actors})", name=who.text, kind=_kind_word(info.kind),
+                               actors=", ".join(self.actors)), offset=who.start)
             return False
         self._unknown(path, who.text, who.start)
         return False
@@ -535,23 +556,29 @@ class _Loader:
     def _why_unknown(self, word: str, in_check: bool) -> str:
         """Why ``word`` cannot stand where it was written ('' when its own step said so)."""
         if word in self.actors:
-            return (f"'{word}' is a process (an actor), not an fd or a value" if in_check else
-                    f"'{word}' is a process (an actor), not a value: pass a number or a name "
-                    "from 'as:'")
+            return (Msg("'{name}' is a process (an actor), not an fd or a value", name=word)
+                    if in_check else
+                    Msg("'{name}' is a process (an actor), not a value: pass a number or a name "
+                        "from 'as:'", name=word))
         info = self.names.get(word)
         if info is not None:
             return "" if info.kind == "any" else \
-                f"'{word}' is a {_kind_word(info.kind)} here, which does not fit"
+                Msg("'{name}' is a {kind} here, which does not fit", name=word,
+                    kind=_kind_word(info.kind))
         if word in self.later_names:
-            return (f"'{word}' is used before any step names it (step "
-                    f"{self.later_names[word] + 1} does, with as: {word})")
+            return Msg("'{name}' is used before any step names it (step {n} does, with as: "
+                       "{name})", name=word, n=self.later_names[word] + 1)
         known = [*self.actors, *self.names]
         if in_check:
             known += [*RESULT_FIELDS, "count", "packets", "wire", "interrupts", "softirqs"]
-            return f"no actor or name '{word}'{_suggest(word, known)}"
+            return Msg("no actor or name '{name}'{hint}", name=word, hint=_suggest(word, known))
         names = ", ".join(list(self.names)[-10:])
-        return (f"no actor or name '{word}'{_suggest(word, known)} (actors: "
-                f"{', '.join(list(self.actors)[:10])}" + (f"; names: {names})" if names else ")"))
+        actors = ", ".join(list(self.actors)[:10])
+        if names:
+            return Msg("no actor or name '{name}'{hint} (actors: {actors}; names: {names})",
+                       name=word, hint=_suggest(word, known), actors=actors, names=names)
+        return Msg("no actor or name '{name}'{hint} (actors: {actors})", name=word,
+                   hint=_suggest(word, known), actors=actors)
 
     def _arg(self, path: Path, v: g.Value, call: str, k: int, actor: str) -> Any:
         if isinstance(v, list):
@@ -566,8 +593,8 @@ class _Loader:
                 self._unknown(path, word, v.start)
                 return _BAD
             if info.kind == "actor" and call not in ("waitpid", "sched_setaffinity"):
-                self.add(path, f"'{word}' is a process (fork()'s child); pass a number or an "
-                               "fd name", offset=v.start)
+                self.add(path, Msg("'{name}' is a process (fork()'s child); pass a number or an "
+                                   "fd name", name=word), offset=v.start)
                 return _BAD
             params = CALLS[call].params
             if info.kind == "fd" and k < len(params) and params[k].kind == "fd":
@@ -589,15 +616,16 @@ class _Loader:
             if parent is None or parent.kind != "actor" or parent.actor is None:
                 break
             seen = parent.actor
-        return (f"'{name}' is {info.actor}'s fd; {actor} has an fd table of its own (fd names "
-                "belong to the process that got them and its fork() children)")
+        return Msg("'{name}' is {owner}'s fd; {actor} has an fd table of its own (fd names "
+                   "belong to the process that got them and its fork() children)", name=name,
+                   owner=info.actor, actor=actor)
 
     def _check_args(self, path: Path, call: str, args: list[Any], node: g.Call) -> None:
         params = CALLS[call].params
         for k, (param, a) in enumerate(zip(params, args, strict=False)):
             if isinstance(a, Ref) and param.kind not in ("fd", "int", "pid", "size"):
-                self.add(path, f"{call}(): {param.name} cannot be a name ('{a.name}')",
-                         offset=_start(node.args[k]))
+                self.add(path, Msg("{call}(): {param} cannot be a name ('{name}')", call=call,
+                                   param=param.name, name=a.name), offset=_start(node.args[k]))
                 return
         # names stand for numbers the kernel will give; check the rest with a stand-in
         probe = [3 if isinstance(a, Ref) else a for a in args]
@@ -606,12 +634,12 @@ class _Loader:
                 try:
                     normalize_arg(param, a, call)
                 except ArgumentError as exc:
-                    self.add(path, str(exc), offset=_start(node.args[k]))
+                    self.add(path, _said(exc), offset=_start(node.args[k]))
                     return
         try:
             normalized = normalize_args(call, probe)
         except ArgumentError as exc:
-            self.add(path, str(exc), offset=node.start)
+            self.add(path, _said(exc), offset=node.start)
             return
         for k, param in enumerate(params[:len(args)]):
             if param.kind == "addr":
@@ -631,23 +659,25 @@ class _Loader:
         ip = ipaddress.ip_address(host)
         if self.mode == "loopback" and ip.is_loopback:
             return None
-        where = ("the wire lab's hosts are client 10.0.0.1 and server 10.0.0.2"
-                 if self.mode == "wire" else "this loopback lab has 127.0.0.1 (and ::1)")
-        return f"{host} is outside the lab: {where}"
+        if self.mode == "wire":
+            return Msg("{host} is outside the lab: the wire lab's hosts are client 10.0.0.1 and "
+                       "server 10.0.0.2", host=host)
+        return Msg("{host} is outside the lab: this loopback lab has 127.0.0.1 (and ::1)",
+                   host=host)
 
     def _wire(self, path: Path, node: g.Call, action: str) -> dict[str, Any]:
         if self.mode != "wire":
-            self.add(path, "wire actions need a wire: add 'network: wire' to the lesson",
+            self.add(path, Msg("wire actions need a wire: add 'network: wire' to the lesson"),
                      offset=0)
             return {}
         if action in WIRE_STEPS:
             if node.kwargs:
-                self.add(path, f"wire.{action}() takes packet numbers or all",
+                self.add(path, Msg("wire.{action}() takes packet numbers or all", action=action),
                          offset=node.kwargs[0][2])
                 return {}
             if action == "clear":
                 if node.args:
-                    self.add(path, "wire.clear() takes nothing", offset=node.start)
+                    self.add(path, Msg("wire.clear() takes nothing"), offset=node.start)
                 return {"wire": ("clear", None)}
             which: Any = "all"
             if node.args:
@@ -656,38 +686,40 @@ class _Loader:
                 is_all = len(node.args) == 1 and isinstance(node.args[0], g.Symbol) and \
                     node.args[0].text == "all"
                 if not is_all and len(numbers) != len(node.args):
-                    self.add(path, f"wire.{action}() takes packet numbers (1, 2, ...) or all",
-                             offset=node.start + 1)
+                    self.add(path, Msg("wire.{action}() takes packet numbers (1, 2, ...) or all",
+                                       action=action), offset=node.start + 1)
                     return {}
                 which = "all" if is_all else numbers
             return {"wire": ("deliver" if action == "deliver" else "drop", which)}
         if action not in RULE_ACTIONS:
-            self.add(path, f"unknown wire action '{action}'"
-                           f"{_suggest(action, (*RULE_ACTIONS, *WIRE_STEPS))} (rules: "
-                           f"{', '.join(RULE_ACTIONS)}; held packets: "
-                           f"{', '.join(WIRE_STEPS)})", offset=node.base.start)
+            self.add(path, Msg("unknown wire action '{action}'{hint} (rules: {rules}; held "
+                               "packets: {steps})", action=action,
+                               hint=_suggest(action, (*RULE_ACTIONS, *WIRE_STEPS)),
+                               rules=", ".join(RULE_ACTIONS), steps=", ".join(WIRE_STEPS)),
+                     offset=node.base.start)
             return {}
         if node.args:
-            self.add(path, f"wire.{action}() takes key=value: from=, proto=, flags=, data=, "
-                           "nth=, count=" + (", ms=" if action == "delay" else ""),
+            self.add(path, Msg("wire.{action}() takes key=value: {keys}", action=action,
+                               keys="from=, proto=, flags=, data=, nth=, count="
+                               + (", ms=" if action == "delay" else "")),
                      offset=_start(node.args[0]))
             return {}
         rule: dict[str, Any] = {"action": action}
         for key, value, at in node.kwargs:
             if key not in RULE_KEYS or key == "action":
                 keys = [k for k in RULE_KEYS if k != "action"]
-                self.add(path, f"unknown rule key '{key}'{_suggest(key, keys)} (keys: "
-                               f"{', '.join(keys)})", offset=at)
+                self.add(path, Msg("unknown rule key '{key}'{hint} (keys: {keys})", key=key,
+                                   hint=_suggest(key, keys), keys=", ".join(keys)), offset=at)
                 return {}
             if isinstance(value, list):
-                self.add(path, f"{key}= takes one value, not a list", offset=at)
+                self.add(path, Msg("{key}= takes one value, not a list", key=key), offset=at)
                 return {}
             rule[key] = value.value if isinstance(value, g.Literal) else value.text
             if key == "flags":
                 try:
                     parse_flags(str(rule[key]))
                 except RuleError as exc:
-                    self.add(path, str(exc), offset=_start(value))
+                    self.add(path, _said(exc), offset=_start(value))
                     return {}
         try:
             Rule.from_json(rule)
@@ -695,7 +727,7 @@ class _Loader:
             msg = str(exc).replace("protocol", "proto")
             at = next((o for k, _, o in node.kwargs if re.search(rf"\b{k}\b", msg)),
                       node.start + 1)
-            self.add(path, str(exc), offset=at)
+            self.add(path, _said(exc), offset=at)
             return {}
         return {"wire": ("rule", rule)}
 
@@ -706,23 +738,25 @@ class _Loader:
                   and n not in self.actors]
         for n in names:
             if n not in usable:
-                self.add(path, f"'{n}' is already an actor's name" if n in self.actors else
-                         f"{quote(repr(n))} cannot be a name: use lowercase letters, digits and "
-                         "'_', and "
-                         "none of " + ", ".join(sorted(RESERVED)))
+                self.add(path, Msg("'{name}' is already an actor's name", name=n)
+                         if n in self.actors else
+                         Msg("{name} cannot be a name: use lowercase letters, digits and '_', "
+                             "and none of {reserved}", name=quote(repr(n)),
+                             reserved=", ".join(sorted(RESERVED))))
                 self._define([n, n.strip()], "any", None, i)  # said once is enough
         if not call:
             if kw or "do" not in self.src.data["steps"][i]:  # (a bad 'do' is reported already)
-                self.add(path, "'as' names what a call returns; this step makes no call "
-                               "(put it on the step whose call returns the value)", key=True)
+                self.add(path, Msg("'as' names what a call returns; this step makes no call "
+                                   "(put it on the step whose call returns the value)"),
+                         key=True)
             self._define(usable, "any", None, i)  # so later steps raise no second problem
             return
         returns = CALLS[call].returns
         want = 2 if returns == "fds" else 0 if returns == "none" else 1
         if len(names) != want:
-            self.add(path, f"{call}() returns nothing to name" if want == 0 else
-                     f"{call}() returns two fds: as: [read_end, write_end]" if want == 2 else
-                     f"{call}() returns one value: give one name")
+            self.add(path, Msg("{call}() returns nothing to name", call=call) if want == 0 else
+                     Msg("{call}() returns two fds: as: [read_end, write_end]", call=call)
+                     if want == 2 else Msg("{call}() returns one value: give one name", call=call))
             self._define(usable, "any", None, i)
             return
         actor = kw["actor"]
@@ -765,19 +799,20 @@ class _Loader:
             w = lhs.text
             if w in RESULT_FIELDS:
                 if "call" not in kw and "wait" not in kw:
-                    raise _Bad(lhs.start, f"'{w}' is what a call returned; this step makes no "
-                                          "call (check the kernel instead, e.g. "
-                                          "lsock.state == LISTEN)")
+                    raise _Bad(lhs.start, Msg("'{name}' is what a call returned; this step makes "
+                                              "no call (check the kernel instead, e.g. "
+                                              "lsock.state == LISTEN)", name=w))
                 if w in WORK_FIELDS and "call" in kw and kw["call"] not in WORK_CALLS:
-                    raise _Bad(lhs.start, f"'{w}' is what a work call measured ("
-                                          f"{', '.join(sorted(WORK_CALLS))}); this step's call "
-                                          f"is {kw['call']}()")
+                    raise _Bad(lhs.start, Msg("'{name}' is what a work call measured ({calls}); "
+                                              "this step's call is {call}()", name=w,
+                                              calls=", ".join(sorted(WORK_CALLS)),
+                                              call=kw["call"]))
                 return {"subject": "result", "field": w}
             if w in self.names and self.names[w].kind != "actor":
                 return {"subject": "value", "field": "value", "name": w}
             if w in self.actors or w in self.names:
-                raise _Bad(lhs.start, f"say what of '{w}' to check: {w}.state, "
-                                      f"{w}.blocked_in, {w}.fd[3].state...")
+                raise _Bad(lhs.start, Msg("say what of '{name}' to check: {name}.state, "
+                                          "{name}.blocked_in, {name}.fd[3].state...", name=w))
             self._unknown_bad(w, lhs.start)
         if isinstance(lhs, g.Call) and isinstance(lhs.base, g.Name):
             return self._function(lhs)
@@ -793,9 +828,9 @@ class _Loader:
                 return {"subject": "fd", "field": self._field(lhs.field, FD_FIELDS, lhs.start),
                         "actor": actor, "fd": fd}
         if isinstance(lhs, g.Access) and lhs.index is not None:
-            raise _Bad(lhs.start, "say which field of the fd: server.fd[3].state")
-        raise _Bad(0, "a check reads like lsock.state == LISTEN, ret == 0, "
-                      "count(SYN_RECV) == 1 or packets(flags=SYN) == 1")
+            raise _Bad(lhs.start, Msg("say which field of the fd: server.fd[3].state"))
+        raise _Bad(0, Msg("a check reads like lsock.state == LISTEN, ret == 0, "
+                          "count(SYN_RECV) == 1 or packets(flags=SYN) == 1"))
 
     def _unknown_bad(self, word: str, offset: int) -> None:
         raise _Bad(offset, self._why_unknown(word, in_check=True))
@@ -807,8 +842,8 @@ class _Loader:
         if name.text in self.names and self.names[name.text].kind == "any":
             raise _Bad(name.start, "")  # its own step is wrong, and said so
         if name.text in self.names:
-            raise _Bad(name.start, f"'{name.text}' is a {_kind_word(self.names[name.text].kind)}"
-                                   ", not a process")
+            raise _Bad(name.start, Msg("'{name}' is a {kind}, not a process", name=name.text,
+                                       kind=_kind_word(self.names[name.text].kind)))
         self._unknown_bad(name.text, name.start)
         raise AssertionError
 
@@ -824,34 +859,36 @@ class _Loader:
             return Ref(v.word)
         if isinstance(v, g.Symbol) and v.word:
             self._unknown_bad(v.word, v.start)
-        raise _Bad(_start(v), "an fd is a number or an fd's name: server.fd[3], server.fd[conn]")
+        raise _Bad(_start(v), Msg("an fd is a number or an fd's name: server.fd[3], "
+                                  "server.fd[conn]"))
 
     def _field(self, f: str, allowed: tuple[str, ...], offset: int) -> str:
         if f not in allowed:
-            raise _Bad(offset, f"no field '{f}'{_suggest(f, allowed)} (fields: "
-                               f"{', '.join(allowed)})")
+            raise _Bad(offset, Msg("no field '{field}'{hint} (fields: {fields})", field=f,
+                                   hint=_suggest(f, allowed), fields=", ".join(allowed)))
         return f
 
     def _dotted(self, base: g.Name, f: str, offset: int) -> dict[str, Any]:
         w = base.text
         if w == "wire":
             if f != "held":
-                raise _Bad(offset, f"no field 'wire.{f}'{_suggest(f, ('held',))} (wire.held: "
-                                   "how many packets the wire holds)")
+                raise _Bad(offset, Msg("no field 'wire.{field}'{hint} (wire.held: how many "
+                                       "packets the wire holds)", field=f,
+                                       hint=_suggest(f, ("held",))))
             if self.mode != "wire":
-                raise _Bad(base.start, "wire.held needs a wire: add 'network: wire'")
+                raise _Bad(base.start, Msg("wire.held needs a wire: add 'network: wire'"))
             return {"subject": "held", "field": "count"}
         info = self.names.get(w)
         if info is not None and info.kind in ("fd", "any"):
             return {"subject": "fd", "field": self._field(f, FD_FIELDS, offset), "fd": Ref(w)}
         if info is not None and info.kind == "value":
-            raise _Bad(base.start, f"'{w}' is a value, not an fd or a process: compare it, "
-                                   f"{w} == 5")
+            raise _Bad(base.start, Msg("'{name}' is a value, not an fd or a process: compare "
+                                       "it, {name} == 5", name=w))
         actor = self._process(base)
         if f == "output":
             return {"subject": "output", "field": "text", "actor": actor}
         if f == "fd":
-            raise _Bad(offset, f"say which fd: {w}.fd[3].state")
+            raise _Bad(offset, Msg("say which fd: {name}.fd[3].state", name=w))
         return {"subject": "process", "actor": actor,
                 "field": self._field(f, (*PROCESS_FIELDS, "output"), offset)}
 
@@ -860,21 +897,21 @@ class _Loader:
         fn = lhs.base.text
         if fn == "count":
             if len(lhs.args) != 1 or lhs.kwargs or not isinstance(lhs.args[0], g.Symbol):
-                raise _Bad(lhs.start, "count takes one TCP state: count(SYN_RECV)")
+                raise _Bad(lhs.start, Msg("count takes one TCP state: count(SYN_RECV)"))
             return {"subject": "count", "field": "state",
                     "where": _tcp_state(lhs.args[0].text, lhs.args[0].start)}
         if fn == "packets":
             if lhs.args:
-                raise _Bad(_start(lhs.args[0]), "packets takes key=value: from=, proto=, "
-                                                "flags=, data=, fate=, mark=")
+                raise _Bad(_start(lhs.args[0]), Msg("packets takes key=value: from=, proto=, "
+                                                    "flags=, data=, fate=, mark="))
             return {"subject": "packets", "field": "count",
                     "match": tuple(self._packet_key(k, v, o) for k, v, o in lhs.kwargs)}
         if fn in ("interrupts", "softirqs"):
             return {"subject": "irq", "field": fn, "where": self._irq_line(fn, lhs)}
         known = ("count", "packets", "interrupts", "softirqs")
-        raise _Bad(lhs.base.start, f"no check '{fn}()'{_suggest(fn, known)} "
-                                   "(count(STATE), packets(...), interrupts(LINE), "
-                                   "softirqs(NAME))")
+        raise _Bad(lhs.base.start, Msg("no check '{name}()'{hint} (count(STATE), packets(...), "
+                                       "interrupts(LINE), softirqs(NAME))", name=fn,
+                                       hint=_suggest(fn, known)))
 
     def _irq_line(self, fn: str, lhs: g.Call) -> str:
         arg = lhs.args[0] if len(lhs.args) == 1 and not lhs.kwargs else None
@@ -883,13 +920,13 @@ class _Loader:
         if fn == "softirqs":
             if name not in (*SOFTIRQS, "all"):
                 raise _Bad(_start(arg) if arg is not None else lhs.base.start,
-                           f"softirqs takes one of {', '.join(SOFTIRQS)} or all"
-                           + _suggest(str(name), SOFTIRQS))
+                           Msg("softirqs takes one of {names} or all{hint}",
+                               names=", ".join(SOFTIRQS), hint=_suggest(str(name), SOFTIRQS)))
             return name
         if not name:
             raise _Bad(_start(arg) if arg is not None else lhs.base.start,
-                       "interrupts takes one line of /proc/interrupts: its label (LOC, 1), "
-                       "its device (i8042, \"virtio0-input\") or all")
+                       Msg("interrupts takes one line of /proc/interrupts: its label (LOC, 1), "
+                           "its device (i8042, \"virtio0-input\") or all"))
         return name
 
     def _packet_key(self, key: str, v: g.Value, offset: int) -> tuple[str, Any]:
@@ -902,21 +939,22 @@ class _Loader:
             try:
                 parse_flags(str(text))
             except RuleError as exc:
-                raise _Bad(_start(v), str(exc)) from None
+                raise _Bad(_start(v), _said(exc)) from None
             return key, text
         if key == "data":
             if not isinstance(text, bool):
-                raise _Bad(_start(v), "data is true (carries bytes) or false")
+                raise _Bad(_start(v), Msg("data is true (carries bytes) or false"))
             return key, text
         if key not in choices:
-            raise _Bad(offset, f"cannot match packets by '{key}'"
-                               f"{_suggest(key, (*choices, 'flags', 'data'))} (from, proto, "
-                               "flags, data, fate, mark)")
+            raise _Bad(offset, Msg("cannot match packets by '{key}'{hint} (from, proto, flags, "
+                                   "data, fate, mark)", key=key,
+                                   hint=_suggest(key, (*choices, "flags", "data"))))
         if key == "from" and self.mode != "wire":
-            raise _Bad(offset, "from= needs a wire lab (on loopback every packet is on lo)")
+            raise _Bad(offset, Msg("from= needs a wire lab (on loopback every packet is on lo)"))
         if text not in choices[key]:
-            raise _Bad(_start(v), f"{key} is one of {', '.join(choices[key])}, not {text!r}"
-                                  f"{_suggest(str(text), choices[key])}")
+            raise _Bad(_start(v), Msg("{key} is one of {choices}, not {got}{hint}", key=key,
+                                      choices=", ".join(choices[key]), got=repr(text),
+                                      hint=_suggest(str(text), choices[key])))
         return key, text
 
     def _rhs(self, cmp: g.Comparison, subject: Mapping[str, Any], text: str) -> Any:
@@ -928,17 +966,19 @@ class _Loader:
         if v is None:
             if f in BOOL_FIELDS:
                 return True
-            raise _Bad(cmp.op_start, "compare it with something: ... == value")
+            raise _Bad(cmp.op_start, Msg("compare it with something: ... == value"))
         if isinstance(v, (g.Access, g.Name, g.Call)):
             return self._other(v, f, text[_start_expr(v):cmp.end].strip())
         at = _start(v)
         if cmp.op in (">", "<", ">=", "<=") and f not in NUMBER_FIELDS:
-            raise _Bad(cmp.op_start, f"'{cmp.op}' compares numbers; {f} is not one")
+            raise _Bad(cmp.op_start, Msg("'{op}' compares numbers; {field} is not one",
+                                         op=cmp.op, field=f))
         if cmp.op == "contains" and f not in (*TEXT_FIELDS, *ADDRESS_FIELDS):
-            raise _Bad(cmp.op_start, f"'contains' looks inside text; {f} is not text")
+            raise _Bad(cmp.op_start, Msg("'contains' looks inside text; {field} is not text",
+                                         field=f))
         if f in BOOL_FIELDS:
             if not (isinstance(v, g.Literal) and v.kind == "bool"):
-                raise _Bad(at, f"{f} is true or false")
+                raise _Bad(at, Msg("{field} is true or false", field=f))
             return v.value
         if f in NUMBER_FIELDS:
             if isinstance(v, g.Literal) and v.kind == "number" and isinstance(v.value, int):
@@ -950,30 +990,33 @@ class _Loader:
                 return Ref(v.word)  # an fd's number, a value, or a fork() child's pid
             if isinstance(v, g.Symbol) and v.word and v.word[0].islower():
                 self._unknown_bad(v.word, v.start)
-            raise _Bad(at, f"{f} is a number" if f in DECIMAL_FIELDS else
-                       f"{f} is a whole number")
+            raise _Bad(at, Msg("{field} is a number", field=f) if f in DECIMAL_FIELDS else
+                       Msg("{field} is a whole number", field=f))
         if isinstance(v, g.Literal) and v.kind == "none":
             return None
         if f in ADDRESS_FIELDS:
             if isinstance(v, g.Literal) and v.kind in ("addr", "string"):
                 return str(v.value)
-            raise _Bad(at, f"{f} is an address like 127.0.0.1:8080")
+            raise _Bad(at, Msg("{field} is an address like 127.0.0.1:8080", field=f))
         if f in TEXT_FIELDS:
             if isinstance(v, g.Literal) and v.kind == "string":
                 return v.value
-            raise _Bad(at, f"{f} is text: write it in quotes, \"hello\"")
+            raise _Bad(at, Msg("{field} is text: write it in quotes, \"hello\"", field=f))
         if not isinstance(v, g.Symbol):
-            raise _Bad(at, f"{f} is a name like " + {
-                "state": "LISTEN", "errno": "ECONNREFUSED", "kind": "socket",
-                "blocked_in": "accept", "syscall": "accept4", "proto": "tcp"}.get(f, "this"))
+            example = {"state": "LISTEN", "errno": "ECONNREFUSED", "kind": "socket",
+                       "blocked_in": "accept", "syscall": "accept4", "proto": "tcp"}.get(f)
+            raise _Bad(at, Msg("{field} is a name like {example}", field=f, example=example)
+                       if example else Msg("{field} is a name like this", field=f))
         word = v.text
         if kind == "fd" and f == "state":
             return _tcp_state(word, at)
         if kind == "process" and f == "state":
             names = (*STATE_NAMES, *STATE_NAMES.values())
             if word not in names:
-                raise _Bad(at, f"process state is one of {', '.join(STATE_NAMES)} or "
-                               f"{', '.join(STATE_NAMES.values())}{_suggest(word, names)}")
+                raise _Bad(at, Msg("process state is one of {letters} or {names}{hint}",
+                                   letters=", ".join(STATE_NAMES),
+                                   names=", ".join(STATE_NAMES.values()),
+                                   hint=_suggest(word, names)))
             return word
         tables: dict[str, tuple[str, ...]] = {
             "errno": tuple(errno_module.errorcode.values()), "kind": FD_KINDS,
@@ -987,7 +1030,8 @@ class _Loader:
             # the kernel's answer is printed with the C library's first name for it.
             return errno_module.errorcode[getattr(errno_module, word)]
         if word not in table:
-            raise _Bad(at, f"'{word}' is not a {f}{_suggest(word, table)}")
+            raise _Bad(at, Msg("'{word}' is not a {field}{hint}", word=word, field=f,
+                               hint=_suggest(word, table)))
         return word
 
     def _other(self, v: g.Expr, f: str, source: str) -> Expect:
@@ -1000,8 +1044,9 @@ class _Loader:
         kinds = (BOOL_FIELDS, NUMBER_FIELDS, ADDRESS_FIELDS, TEXT_FIELDS)
         same = any(f in k and g_f in k for k in kinds) or f == g_f
         if not same:
-            raise _Bad(_start_expr(v), f"{f} and {g_f} are different kinds of value; compare "
-                                       "an address with an address, a number with a number")
+            raise _Bad(_start_expr(v), Msg("{field} and {other} are different kinds of value; "
+                                           "compare an address with an address, a number with "
+                                           "a number", field=f, other=g_f))
         return Expect(**other, value=None, source=source)
 
 
@@ -1026,20 +1071,84 @@ def _tcp_state(word: str, at: int | None) -> str:
     if word in TCP_STATE_NAMES:
         return word
     if word.upper() in TCP_STATE_NAMES:
-        raise _Bad(at, f"TCP states are written in capitals: {word.upper()}")
+        raise _Bad(at, Msg("TCP states are written in capitals: {state}", state=word.upper()))
     linux = RFC_STATES.get(word.upper().replace("-", "_")) or RFC_STATES.get(word.upper())
     if linux:
-        raise _Bad(at, f"Linux calls {word} '{linux}' (the kernel's name, as ss shows it)")
-    raise _Bad(at, f"unknown TCP state '{word}'{_suggest(word, TCP_STATE_NAMES)} (states: "
-                   f"{', '.join(TCP_STATE_NAMES[:11])})")
+        raise _Bad(at, Msg("Linux calls {word} '{state}' (the kernel's name, as ss shows it)",
+                           word=word, state=linux))
+    raise _Bad(at, Msg("unknown TCP state '{word}'{hint} (states: {states})", word=word,
+                       hint=_suggest(word, TCP_STATE_NAMES),
+                       states=", ".join(TCP_STATE_NAMES[:11])))
+
+
+def _alternatives(expected: str, choices: list[str]) -> str:
+    """pydantic's ``'a', 'b' or 'c'`` as ``a, b or c`` (its "or" said in the message's
+    language)."""
+    plain = expected.replace("'", "")
+    if len(choices) >= 2:
+        said = Msg("{choices} or {last}", choices=", ".join(choices[:-1]), last=choices[-1])
+        if said == plain:
+            return said
+    return plain
+
+
+def _pydantic_said(name: str, err: Mapping[str, Any]) -> str:
+    """``name: `` and pydantic's message for ``err``, its first letter lowered ("steps: list
+    should have at least 1 item after validation, not 0"). The errors a lesson's shape can
+    have are said in our templates (the same English), so they can be said in another language
+    too; any other keeps pydantic's English."""
+    msg = str(err["msg"])
+    error = msg[:1].lower() + msg[1:]
+    ctx = err.get("ctx") or {}
+    kind = err["type"]
+    said: str | None = None
+    if kind == "int_type":
+        said = Msg("{name}: input should be a valid integer", name=name)
+    elif kind == "string_type":
+        said = Msg("{name}: input should be a valid string", name=name)
+    elif kind == "list_type":
+        said = Msg("{name}: input should be a valid list", name=name)
+    elif kind == "greater_than_equal":
+        said = Msg("{name}: input should be greater than or equal to {limit}", name=name,
+                   limit=ctx.get("ge"))
+    elif kind == "less_than_equal":
+        said = Msg("{name}: input should be less than or equal to {limit}", name=name,
+                   limit=ctx.get("le"))
+    elif kind == "too_short" and ctx.get("min_length") == 1:
+        said = Msg("{name}: list should have at least 1 item after validation, not {actual}",
+                   name=name, actual=ctx.get("actual_length"))
+    elif kind == "too_short":
+        said = Msg("{name}: list should have at least {limit} items after validation, not "
+                   "{actual}", name=name, limit=ctx.get("min_length"),
+                   actual=ctx.get("actual_length"))
+    elif kind == "too_long":
+        said = Msg("{name}: list should have at most {limit} items after validation, not "
+                   "{actual}", name=name, limit=ctx.get("max_length"),
+                   actual=ctx.get("actual_length"))
+    elif kind == "text" and "lang" in ctx:
+        said = Msg("{name}: the {lang} text must be a string", name=name, lang=ctx["lang"])
+    elif kind == "text":
+        said = Msg("{name}: write text, or one text per language: {{en: ..., ko: ...}}",
+                   name=name)
+    elif kind == "text_lang":
+        said = Msg("{name}: '{lang}' is not a language of syscall-lab (en, ko)", name=name,
+                   lang=ctx.get("lang"))
+    elif kind == "one_or_many":
+        said = Msg("{name}: write one line, or a list of lines", name=name)
+    elif kind == "actors":
+        said = Msg("{name}: list the actors, [server, client], or map each to its host: "
+                   "{{server: {{host: server}}}}", name=name)
+    if said is not None and said == f"{name}: {error}":
+        return said
+    return Msg("{name}: {error}", name=name, error=error)
 
 
 def _lab_file(path: str) -> str | None:
     norm = posixpath.normpath(path)
     if path.startswith("/") and ".." not in path.split("/") and norm in LAB_FILES:
         return None
-    return (f"'{path}' is outside the lab's files: a lesson may open "
-            f"{', '.join(LAB_FILES[:6])}, ... (the list is in the authoring guide)")
+    return Msg("'{path}' is outside the lab's files: a lesson may open {files}, ... (the list "
+               "is in the authoring guide)", path=path, files=", ".join(LAB_FILES[:6]))
 
 
 def _start_expr(v: g.Expr) -> int:
@@ -1102,18 +1211,40 @@ def _usable(data: dict[str, Any]) -> bool:
 def _describe_path(path: Path) -> str:
     if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int):
         rest = " ".join(str(p) if not isinstance(p, int) else f"#{p + 1}" for p in path[2:])
-        return f"step {path[1] + 1}" + (f" ({rest})" if rest and rest != "say" else "")
+        if rest and rest != "say":
+            return Msg("step {n} ({part})", n=path[1] + 1, part=rest)
+        return Msg("step {n}", n=path[1] + 1)
     if len(path) >= 2 and path[0] == "actors":
-        return f"actor {path[1]}"
-    return str(path[0]) if path else "the lesson"
+        return Msg("actor {name}", name=path[1])
+    return str(path[0]) if path else Msg("the lesson")
+
+
+def _language_name(lang: str) -> str:
+    """``English``, ``Korean``: the name of a lesson language, in the message's language."""
+    names = {"en": Msg("English"), "ko": Msg("Korean")}
+    return names[lang] if lang in names else LANG_NAMES.get(lang, lang)
 
 
 def _type_word(value: Any) -> str:
     if isinstance(value, bool):
         return "true/false"
-    return {str: "text", int: "a number", float: "a number", list: "a list",
-            type(None): "empty"}.get(type(value), type(value).__name__)
+    if isinstance(value, str):
+        return Msg("text")
+    if isinstance(value, (int, float)):
+        return Msg("a number")
+    if isinstance(value, list):
+        return Msg("a list")
+    if value is None:
+        return Msg("empty")
+    return type(value).__name__
 
 
 def _kind_word(kind: str) -> str:
-    return {"fd": "file descriptor", "value": "value", "actor": "process"}.get(kind, kind)
+    """What a name stands for, in a message: "'conn' is a file descriptor"."""
+    if kind == "fd":
+        return Msg("file descriptor")
+    if kind == "value":
+        return Msg("value")
+    if kind == "actor":
+        return Msg("process")
+    return kind

@@ -20,7 +20,7 @@ from typing import Any
 from ..engine.lab import StepOutcome, WireView
 from ..engine.snapshot import Snapshot
 from ..engine.vocabulary import CALLS
-from ..i18n import Text
+from ..i18n import Msg, Text
 from ..net.packets import PacketRecord
 from ..net.rules import FLAG_BITS as _FLAG_BITS
 from ..net.rules import Rule, parse_flags
@@ -41,7 +41,12 @@ class Ref:
 
 
 class Unbound(LookupError):
-    """A name has no value now (its call is still blocked, or failed)."""
+    """A name has no value now (its call is still blocked, or failed); :attr:`message` says
+    why (a :class:`~syscall_lab.i18n.Msg`)."""
+
+    def __init__(self, message: Msg) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 @dataclass
@@ -50,7 +55,7 @@ class _Binding:
     """``fd`` (an fd in ``actor``), ``actor`` (a fork() child named ``actor``) or ``value``."""
     actor: str | None = None
     value: Any = None
-    missing: str | None = None
+    missing: Msg | None = None
     """Why there is no value (the call blocked, or failed)."""
 
 
@@ -64,9 +69,9 @@ class Bindings:
     def _get(self, name: str) -> _Binding:
         b = self._names.get(name)
         if b is None:
-            raise Unbound(f"'{name}' has no value yet")
+            raise Unbound(Msg("'{name}' has no value yet", name=name))
         if b.missing:
-            raise Unbound(f"'{name}' has no value: {b.missing}")
+            raise Unbound(Msg("'{name}' has no value: {why}", name=name, why=b.missing))
         return b
 
     def actor(self, name: str) -> str:
@@ -96,8 +101,8 @@ class Bindings:
             if outcome.seq is not None:
                 self._pending[(outcome.actor, outcome.seq)] = (step, actor)
             for n in step.names:
-                self._names[n] = _Binding("value", missing=f"{actor}'s {step.call}() has not "
-                                                           "returned")
+                self._names[n] = _Binding("value", missing=Msg(
+                    "{actor}'s {call}() has not returned", actor=actor, call=step.call))
             return
         self._result(step, actor, outcome.result)
 
@@ -115,7 +120,8 @@ class Bindings:
         ret, value = result.get("ret"), result.get("value") or {}
         kind = "actor" if call == "fork" else "fd" if returns in ("fd", "fds") else "value"
         if result.get("errno") or ret is None or (isinstance(ret, int) and ret < 0):
-            why = f"{actor}'s {call}() failed with {result.get('errno') or ret}"
+            why = Msg("{actor}'s {call}() failed with {error}", actor=actor, call=call,
+                      error=result.get("errno") or ret)
             for n in step.names:
                 self._names[n] = _Binding(kind, missing=why)
             return
@@ -123,7 +129,8 @@ class Bindings:
             fds = list(value.get("fds") or ())
             for i, n in enumerate(step.names):
                 self._names[n] = (_Binding("fd", actor, fds[i]) if i < len(fds) else
-                                  _Binding("fd", missing=f"{actor}'s {call}() gave no fd for it"))
+                                  _Binding("fd", missing=Msg("{actor}'s {call}() gave no fd "
+                                                             "for it", actor=actor, call=call)))
         elif returns == "fd":
             self._names[step.names[0]] = _Binding("fd", actor, ret)
         elif call == "fork":
@@ -163,7 +170,9 @@ class CheckResult:
     actual: Any
     """What the kernel really showed."""
     note: str | None = None
-    """Why there was nothing to compare (a name with no value yet)."""
+    """Why there was nothing to compare (a name with no value yet), or what was compared:
+    a :class:`~syscall_lab.i18n.Msg` when made here, plain English when read back from a
+    recording."""
     skipped: CheckResult | None = None
     """The check was not made: its condition (``... if p.cpus >= 2``) does not hold on this
     machine, as this result of the condition shows. Not a failure, and shown as such."""
@@ -331,13 +340,15 @@ class Expect:
             else:
                 wanted = (env or Bindings()).resolve(self.value)
         except Unbound as exc:
-            return CheckResult(self.text, False, None, str(exc))
+            return CheckResult(self.text, False, None, exc.message)
         note = None
         if self.subject == "irq" and actual is None:
-            note = (f"this machine has no interrupt line '{self.where}' in /proc/interrupts"
-                    if self.field == "interrupts" else "/proc/softirqs could not be read")
+            note = (Msg("this machine has no interrupt line '{line}' in /proc/interrupts",
+                        line=self.where) if self.field == "interrupts" else
+                    Msg("/proc/softirqs could not be read"))
         if isinstance(self.value, Expect) and note is None:
-            note = f"{actual} vs {self.value.text}: {wanted}"
+            note = Msg("{actual} vs {other}: {wanted}", actual=actual, other=self.value.text,
+                       wanted=wanted)
         return CheckResult(self.text, _compare(self.op, actual, wanted), actual, note)
 
 

@@ -42,7 +42,7 @@ from typing import Any, BinaryIO, TextIO
 from .. import __version__
 from ..engine.snapshot import Snapshot
 from ..files import FileProblem, open_output, open_output_bytes, read_input
-from ..i18n import LANGS
+from ..i18n import LANGS, Msg, say
 from ..net.packets import PacketRecord
 from ..net.pcap import PcapWriter
 from ..net.rules import Rule, RuleError
@@ -50,6 +50,7 @@ from ..shown import json_line, shown
 from .model import Lesson, Step
 from .runner import Judge, StepRecord
 from .session import SessionState
+from .source import Problem
 
 __all__ = ["FORMAT", "VERSION", "Frame", "Recorder", "Recording", "RecordingError",
            "pcap_path", "read_recording", "typed_text"]
@@ -73,17 +74,27 @@ MAX_DEPTH = 16
 
 
 class RecordingError(Exception):
-    """A recording that cannot be read: ``path:line:col: message``, and how to fix it."""
+    """A recording that cannot be read: ``path:line:col: message``, and how to fix it.
+
+    ``message`` and ``fix`` are :class:`~syscall_lab.i18n.Msg` (a file that cannot be read
+    at all passes on the reason :mod:`syscall_lab.files` gave), said in English by ``str``
+    and in any language by :meth:`render` and :func:`~syscall_lab.i18n.say`."""
 
     def __init__(self, path: str, line: int, message: str, fix: str | None = None,
                  col: int | None = None) -> None:
         super().__init__(message)
-        self.path, self.line, self.col, self.message, self.fix = path, line, col, message, fix
+        self.path, self.line, self.col = path, line, col
+        self.message: str = message
+        self.fix: str | None = fix
 
     def __str__(self) -> str:
+        return self.render("en")
+
+    def render(self, lang: str) -> str:
+        """``path:line:col: message`` with the message said in ``lang``."""
         where = self.path + (f":{self.line}" if self.line else "") + (
             f":{self.col}" if self.col else "")
-        return shown(f"{where}: {self.message}")  # it may quote the file: never raw
+        return shown(f"{where}: {say(self.message, lang)}")  # it may quote the file: never raw
 
 
 def pcap_path(path: str | Path) -> Path:
@@ -98,8 +109,26 @@ def pcap_path(path: str | Path) -> Path:
 # (a reader of a later version fills it in), and bytes are base64.
 
 class _Bad(Exception):
-    def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}" if where else message)
+    """A value of a frame that is not what it should be: ``where`` (a field path such as
+    ``records[0].snapshot.t``, or nothing) and ``message`` (a :class:`Msg`)."""
+
+    def __init__(self, where: str, message: Msg) -> None:
+        super().__init__(where, message)
+        self.where, self.message = where, message
+
+
+def _said(exc: BaseException) -> str:
+    """What an exception says, as it said it: its :class:`Msg` when it was given one."""
+    if len(exc.args) == 1 and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return str(exc)
+
+
+def _problem(p: Problem) -> Msg:
+    """A problem of a lesson as :class:`Problem` says it (``path:line:col: message``), its
+    message kept as it was said (the whole is shown safe where it is used)."""
+    return Msg("{path}:{line}:{col}: {message}", path=p.path, line=p.line, col=p.col,
+               message=p.message)
 
 
 def encode(value: Any) -> Any:
@@ -138,7 +167,7 @@ def _decode_any(data: Any, where: str, depth: int = 0) -> Any:
     """A value of an untyped field, as the lab's JSON gave it (lists stay lists); ``$bytes``
     marks bytes. Nested at most :data:`MAX_DEPTH` deep (no value the lab writes is deeper)."""
     if isinstance(data, list | dict) and depth >= MAX_DEPTH:
-        raise _Bad(where, f"nested more than {MAX_DEPTH} levels deep")
+        raise _Bad(where, Msg("nested more than {depth} levels deep", depth=MAX_DEPTH))
     if isinstance(data, list):
         return [_decode_any(v, f"{where}[{i}]", depth + 1) for i, v in enumerate(data)]
     if isinstance(data, dict):
@@ -152,11 +181,24 @@ def _bytes(data: Any, where: str) -> bytes:
     try:
         return base64.b64decode(data, validate=True)
     except (ValueError, TypeError):
-        raise _Bad(where, "not base64 bytes") from None
+        raise _Bad(where, Msg("not base64 bytes")) from None
 
 
-_KIND = {int: "a whole number", float: "a number", str: "text", bool: "true or false",
-         list: "a list", dict: "an object"}
+_A_LIST, _AN_OBJECT, _A_VALUE = Msg("a list"), Msg("an object"), Msg("a value")
+_KIND: dict[Any, Msg] = {int: Msg("a whole number"), float: Msg("a number"), str: Msg("text"),
+                         bool: Msg("true or false"), list: _A_LIST, dict: _AN_OBJECT}
+_MISSING = Msg("is missing")
+_RECORD_ONE = Msg("record one with --record FILE")
+
+
+def _should_be(kind: Any, data: Any) -> Msg:
+    """"should be a list, not null": what a value should be (a kind of :data:`_KIND`, or the
+    type itself), and what it is."""
+    return Msg("should be {kind}, not {what}", kind=_KIND.get(kind, kind), what=_what(data))
+
+
+def _one_of(options: Any) -> Msg:
+    return Msg("should be one of {options}", options=", ".join(options))
 
 
 def decode(tp: Any, data: Any, where: str = "") -> Any:
@@ -180,16 +222,17 @@ def decode(tp: Any, data: Any, where: str = "") -> Any:
     if origin is tuple:
         args = typing.get_args(tp)
         if not isinstance(data, list):
-            raise _Bad(where, f"should be a list, not {_what(data)}")
+            raise _Bad(where, _should_be(list, data))
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(decode(args[0], v, f"{where}[{i}]") for i, v in enumerate(data))
         if len(args) != len(data):
-            raise _Bad(where, f"should have {len(args)} items, not {len(data)}")
+            raise _Bad(where, Msg("should have {n} items, not {got}", n=len(args),
+                                  got=len(data)))
         return tuple(decode(a, v, f"{where}[{i}]") for i, (a, v) in enumerate(zip(args, data,
                                                                                    strict=True)))
     if origin is dict or tp is dict:
         if not isinstance(data, dict):
-            raise _Bad(where, f"should be an object, not {_what(data)}")
+            raise _Bad(where, _should_be(dict, data))
         args = typing.get_args(tp)
         value_type = args[1] if args else Any
         out = {}
@@ -199,19 +242,19 @@ def decode(tp: Any, data: Any, where: str = "") -> Any:
                 try:
                     key = int(k)
                 except ValueError:
-                    raise _Bad(f"{where}.{k}", "should be a number") from None
+                    raise _Bad(f"{where}.{k}", Msg("should be a number")) from None
             out[key] = decode(value_type, v, f"{where}.{k}")
         return out
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
         if not isinstance(data, dict):
-            raise _Bad(where, f"should be an object, not {_what(data)}")
+            raise _Bad(where, _should_be(dict, data))
         hints = _hints(tp)
         kw = {}
         for f in dataclasses.fields(tp):
             if f.name in data:
                 kw[f.name] = decode(hints[f.name], data[f.name], _join(where, f.name))
             elif _required(f):
-                raise _Bad(_join(where, f.name), "is missing")
+                raise _Bad(_join(where, f.name), _MISSING)
         return tp(**kw)
     if tp is float:
         if isinstance(data, int | float) and not isinstance(data, bool):
@@ -221,7 +264,7 @@ def decode(tp: Any, data: Any, where: str = "") -> Any:
     elif isinstance(tp, type) and isinstance(data, tp) and not (
             tp is int and isinstance(data, bool)):
         return data
-    raise _Bad(where, f"should be {_KIND.get(tp, tp)}, not {_what(data)}")
+    raise _Bad(where, _should_be(tp, data))
 
 
 def _join(where: str, name: str) -> str:
@@ -229,10 +272,13 @@ def _join(where: str, name: str) -> str:
 
 
 def _what(data: Any) -> str:
+    """What a value of a file is, for a message: "a list", "text ('soon')", "null", "7"."""
     if data is None:
-        return "null"
-    return {dict: "an object", list: "a list", str: f"text ({data!r:.40})",
-            bool: str(data).lower()}.get(type(data), f"{data!r:.40}")
+        return Msg("null")
+    if type(data) is str:
+        return Msg("text ({text})", text=f"{data!r:.40}")
+    return {dict: _AN_OBJECT, list: _A_LIST, bool: str(data).lower()}.get(
+        type(data), f"{data!r:.40}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -278,13 +324,14 @@ class Recorder:
     def __init__(self, path: str | Path, lesson: Lesson, lang: str, made: str) -> None:
         self.path = Path(path)
         if self.path.suffix == ".pcap":
-            raise ValueError(f"{path} would be the recording and its pcap at once: name the "
-                             "recording .jsonl")
+            raise ValueError(Msg("{path} would be the recording and its pcap at once: name "
+                                 "the recording .jsonl", path=str(path)))
         header = _lesson_header(lesson)  # before anything is opened for writing
         if lesson.path is not None and any(
                 p.resolve() == Path(lesson.path).resolve()
                 for p in (self.path, pcap_path(self.path))):
-            raise ValueError(f"{path} is the lesson's own file: record to another file")
+            raise ValueError(Msg("{path} is the lesson's own file: record to another file",
+                                 path=str(path)))
         self._out: TextIO = open_output(self.path)
         try:
             self._pcap_file: BinaryIO = open_output_bytes(pcap_path(self.path))
@@ -415,7 +462,7 @@ def _lesson_header(lesson: Lesson) -> dict[str, Any]:
     if lesson.id == "sandbox" and not lesson.steps and lesson.path is None:
         return {"id": lesson.id, "sandbox": lesson.mode}
     if lesson.path is None or lesson.source is None:
-        raise ValueError(f"the lesson {lesson.id} has no file to record with it")
+        raise ValueError(Msg("the lesson {id} has no file to record with it", id=lesson.id))
     # The lesson's own text goes in the recording, as it was loaded: a reader needs no file.
     return {"id": lesson.id, "file": Path(lesson.path).name, "source": lesson.source}
 
@@ -508,8 +555,7 @@ def read_recording(path: str | Path) -> Recording:
         cut = len(lines)
         lines.pop()
     if not lines:
-        raise RecordingError(p, 1, "the file is empty, not a recording",
-                             "record one with --record FILE")
+        raise RecordingError(p, 1, Msg("the file is empty, not a recording"), _RECORD_ONE)
     header = _json(p, 1, lines[0])
     version = _check_header(p, header)
     reader = _Reader(p, header, _lesson(p, header))
@@ -519,15 +565,16 @@ def read_recording(path: str | Path) -> Recording:
         if "end" in obj:
             end = obj["end"] if isinstance(obj["end"], dict) else {}
             if n != len(lines):
-                raise RecordingError(p, n + 1, "there is more after the end line",
-                                     "the file was joined with another one: keep one session")
+                raise RecordingError(p, n + 1, Msg("there is more after the end line"),
+                                     Msg("the file was joined with another one: keep one "
+                                         "session"))
             break
         for upgrade in _UPGRADES[version - 1:]:
             obj = upgrade(obj)
         reader.frame(n, obj)
     if not reader.frames:
-        raise RecordingError(p, 2, "the recording has no frame: the session ended before "
-                                   "the lab started", "record again")
+        raise RecordingError(p, 2, Msg("the recording has no frame: the session ended "
+                                       "before the lab started"), Msg("record again"))
     return Recording(p, version, header, reader.lesson, tuple(reader.frames),
                      reader.packet_bytes, end, cut)
 
@@ -540,46 +587,54 @@ first."""
 
 def _json(path: str, line: int, data: bytes) -> dict[str, Any]:
     if len(data) > MAX_LINE:
-        raise RecordingError(path, line, "the line is too long to be a frame of a recording")
+        raise RecordingError(path, line,
+                             Msg("the line is too long to be a frame of a recording"))
     try:
         obj = json.loads(data)
     except RecursionError:
-        raise RecordingError(path, line, f"nested more than {MAX_DEPTH} levels deep: not a "
-                                         "frame of a recording") from None
+        raise RecordingError(path, line, Msg("nested more than {depth} levels deep: not a "
+                                             "frame of a recording", depth=MAX_DEPTH)) from None
     except UnicodeDecodeError as exc:
-        raise RecordingError(path, line, "not UTF-8 text: the file is damaged here",
+        raise RecordingError(path, line, Msg("not UTF-8 text: the file is damaged here"),
                              col=exc.start + 1) from None
     except json.JSONDecodeError as exc:
-        hint = "the file is damaged here" if line > 1 else "not a recording"
-        raise RecordingError(path, line, f"{hint}: {exc.msg}", col=exc.colno) from None
+        # exc.msg is Python's own English ("Expecting value"): passed on as it is.
+        hint = (Msg("the file is damaged here: {error}", error=exc.msg) if line > 1 else
+                Msg("not a recording: {error}", error=exc.msg))
+        raise RecordingError(path, line, hint, col=exc.colno) from None
     if not isinstance(obj, dict):
-        raise RecordingError(path, line, f"a line of a recording is a JSON object, not "
-                                         f"{_what(obj)}: the file is damaged here")
+        raise RecordingError(path, line, Msg("a line of a recording is a JSON object, not "
+                                             "{what}: the file is damaged here",
+                                             what=_what(obj)))
     return obj
 
 
 def _check_header(path: str, header: dict[str, Any]) -> int:
     if header.get("format") != FORMAT:
         if "step" in header and "action" in header:
-            raise RecordingError(path, 1, "this is 'syscall-lab run --json' output, not a "
-                                          "recording: it has no lesson and no packets' bytes",
-                                 "record with 'syscall-lab run LESSON --record FILE'")
-        raise RecordingError(path, 1, "not a syscall-lab recording (its first line has no "
-                                      f"\"format\": \"{FORMAT}\")",
-                             "record one with --record FILE")
+            raise RecordingError(path, 1, Msg("this is 'syscall-lab run --json' output, not a "
+                                              "recording: it has no lesson and no packets' "
+                                              "bytes"),
+                                 Msg("record with 'syscall-lab run LESSON --record FILE'"))
+        raise RecordingError(path, 1, Msg("not a syscall-lab recording (its first line has no "
+                                          "\"format\": \"{format}\")", format=FORMAT),
+                             _RECORD_ONE)
     if header.get("lang") not in LANGS:
-        raise RecordingError(path, 1, f"the language {header.get('lang')!r} is not one of "
-                                      f"{', '.join(LANGS)}: the file is damaged here")
+        raise RecordingError(path, 1, Msg("the language {lang} is not one of {langs}: the "
+                                          "file is damaged here", lang=repr(header.get("lang")),
+                                          langs=", ".join(LANGS)))
     version = header.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise RecordingError(path, 1, f"the format version {version!r} is not one syscall-lab "
-                                      "ever wrote: the file is damaged here")
+        raise RecordingError(path, 1, Msg("the format version {version} is not one "
+                                          "syscall-lab ever wrote: the file is damaged here",
+                                          version=repr(version)))
     if version > VERSION:
-        made = header.get("syscall_lab", "a newer version")
-        raise RecordingError(path, 1, f"recorded by syscall-lab {made} in format version "
-                                      f"{version}; this syscall-lab ({__version__}) reads "
-                                      f"versions up to {VERSION}",
-                             "upgrade: pip install -U syscall-lab")
+        made = header.get("syscall_lab", Msg("a newer version"))
+        raise RecordingError(path, 1, Msg("recorded by syscall-lab {made} in format version "
+                                          "{version}; this syscall-lab ({ours}) reads versions "
+                                          "up to {newest}", made=made, version=version,
+                                          ours=__version__, newest=VERSION),
+                             Msg("upgrade: pip install -U syscall-lab"))
     return version
 
 
@@ -588,21 +643,22 @@ def _lesson(path: str, header: dict[str, Any]) -> Lesson:
 
     info = header.get("lesson")
     if not isinstance(info, dict):
-        raise RecordingError(path, 1, "the header names no lesson: the file is damaged here")
+        raise RecordingError(path, 1, Msg("the header names no lesson: the file is damaged "
+                                          "here"))
     if info.get("sandbox") in ("wire", "loopback"):
         return sandbox_lesson(str(info["sandbox"]))
     source = info.get("source")
     if not isinstance(source, str):
-        raise RecordingError(path, 1, "the header has no lesson source: the file is damaged "
-                                      "here")
+        raise RecordingError(path, 1, Msg("the header has no lesson source: the file is "
+                                          "damaged here"))
     try:
         lesson = load_text(source, str(info.get("file") or "<recorded lesson>"))
     except LessonLoadError as exc:
-        first = exc.problems[0] if exc.problems else "?"
-        raise RecordingError(path, 1, f"the lesson recorded in it no longer loads here: "
-                                      f"{first}", "replay it with the syscall-lab that "
-                                                  f"recorded it ({header.get('syscall_lab')})"
-                             ) from None
+        first = _problem(exc.problems[0]) if exc.problems else "?"
+        raise RecordingError(path, 1, Msg("the lesson recorded in it no longer loads here: "
+                                          "{problem}", problem=first),
+                             Msg("replay it with the syscall-lab that recorded it ({version})",
+                                 version=header.get("syscall_lab"))) from None
     return dataclasses.replace(lesson, path=info.get("file"))
 
 
@@ -624,27 +680,30 @@ class _Reader:
         try:
             self._frame(line, obj)
         except _Bad as exc:
-            raise RecordingError(self.path, line, f"frame {len(self.frames)}: {exc}: the file "
-                                                  "is damaged here") from None
+            what = (Msg("frame {n}: {field}: {what}: the file is damaged here",
+                        n=len(self.frames), field=exc.where, what=exc.message) if exc.where else
+                    Msg("frame {n}: {what}: the file is damaged here", n=len(self.frames),
+                        what=exc.message))
+            raise RecordingError(self.path, line, what) from None
 
     def _frame(self, line: int, obj: dict[str, Any]) -> None:
         cause = obj.get("cause")
         if cause not in CAUSES:
-            raise _Bad("cause", f"should be one of {', '.join(CAUSES)}, not {_what(cause)}")
+            raise _Bad("cause", Msg("should be one of {options}, not {what}",
+                                    options=", ".join(CAUSES), what=_what(cause)))
         for key, kind in (("records", list), ("packets", list), ("bytes", dict)):
             if not isinstance(obj.get(key, kind()), kind):
-                raise _Bad(key, f"should be {_KIND.get(kind, 'a list')}, not "
-                                f"{_what(obj[key])}")
+                raise _Bad(key, _should_be(kind, obj[key]))
         if obj.get("new_lab"):
             self._records, self._packets, self._fields = (), {}, {}
             self._judge = Judge()
         elif not self.frames:
-            raise _Bad("new_lab", "the first frame starts a lab, and this one does not")
+            raise _Bad("new_lab", Msg("the first frame starts a lab, and this one does not"))
         records = list(self._records)
         before = self._records
         raw = obj.get("records", [])
         if not isinstance(raw, list):
-            raise _Bad("records", f"should be a list, not {_what(raw)}")
+            raise _Bad("records", _should_be(list, raw))
         for i, r in enumerate(raw):
             # Verdicts are made again from the recorded kernel state, never taken from the file.
             records.append(self._judge.again(self._record(r, f"records[{i}]",
@@ -653,7 +712,7 @@ class _Reader:
         snap = obj.get("snapshot")
         if snap == "$last":
             if not records:
-                raise _Bad("snapshot", "is the last step's, and no step has run")
+                raise _Bad("snapshot", Msg("is the last step's, and no step has run"))
             snapshot = records[-1].snapshot
         else:
             snapshot = decode(Snapshot, snap, "snapshot")
@@ -673,17 +732,18 @@ class _Reader:
                 if name == "wire_rules":
                     _rules(self._fields[name], name)
         if "initial" not in self._fields:
-            raise _Bad("initial", "is missing")
+            raise _Bad("initial", _MISSING)
         if "answers" in obj:
             self._answers = decode(dict[int, int], obj["answers"], "answers")
             for n, choice in self._answers.items():
                 ask = self.lesson.steps[n - 1].ask if 1 <= n <= len(self.lesson.steps) else None
                 if ask is None or not 1 <= choice <= len(ask.choices):
-                    raise _Bad(f"answers.{n}", f"{choice} is no choice of step {n}'s question")
+                    raise _Bad(f"answers.{n}", Msg("{choice} is no choice of step {n}'s "
+                                                   "question", choice=choice, n=n))
         if "notice" in obj:
             self._notice = decode(str | None, obj["notice"], "notice")
             if self._notice not in NOTICES:
-                raise _Bad("notice", f"should be one of {', '.join(map(str, NOTICES))}")
+                raise _Bad("notice", _one_of(map(str, NOTICES)))
         state = SessionState(snapshot=snapshot, records=self._records,
                              packets=tuple(self._packets.values()), **self._fields)
         self.frames.append(Frame(len(self.frames), line, decode(float, obj.get("at", 0.0), "at"),
@@ -692,7 +752,7 @@ class _Reader:
 
     def _record(self, data: Any, where: str, before: list[Step]) -> StepRecord:
         if not isinstance(data, dict):
-            raise _Bad(where, f"should be an object, not {_what(data)}")
+            raise _Bad(where, _should_be(dict, data))
         data = dict(data)
         typed = data.pop("typed_text", None)
         index = decode(int, data.get("index"), f"{where}.index")
@@ -701,8 +761,8 @@ class _Reader:
         elif 1 <= index <= len(self.lesson.steps):
             step = self.lesson.steps[index - 1]
         else:
-            raise _Bad(f"{where}.index", f"step {index}, and the lesson has "
-                                         f"{len(self.lesson.steps)}")
+            raise _Bad(f"{where}.index", Msg("step {index}, and the lesson has {count}",
+                                             index=index, count=len(self.lesson.steps)))
         hints = _hints(StepRecord)
         required = {f.name for f in dataclasses.fields(StepRecord) if _required(f)}
         kw: dict[str, Any] = {}
@@ -717,7 +777,7 @@ class _Reader:
                 kw[name] = decode(hints[name], value, f"{where}.{name}")
                 _check_shape(name, kw[name], f"{where}.{name}")
             elif name in required:
-                raise _Bad(f"{where}.{name}", "is missing")
+                raise _Bad(f"{where}.{name}", _MISSING)
         for name in ("outcome", "action"):
             done = kw.get(name)
             if done is not None:  # one object, as the live record had
@@ -730,10 +790,11 @@ class _Reader:
         from .loader import compile_step
 
         if not isinstance(text, str):
-            raise _Bad(f"{where}.typed_text", f"should be text, not {_what(text)}")
+            raise _Bad(f"{where}.typed_text", _should_be(str, text))
         got = compile_step(self.lesson, before, text)
         if isinstance(got, list):
-            raise _Bad(f"{where}.typed_text", f"'{text}' no longer compiles here: {got[0]}")
+            raise _Bad(f"{where}.typed_text", Msg("'{text}' no longer compiles here: {problem}",
+                                                  text=text, problem=_problem(got[0])))
         return got
 
 
@@ -780,20 +841,22 @@ CHANGES = ("fd_opened", "fd_closed", "fd_changed", "process_started", "process_e
 def _fields(value: Any, spec: dict[str, Any], where: str) -> None:
     """Each key of ``spec`` that ``value`` (a dict) has is of the kinds it names."""
     if not isinstance(value, dict):
-        raise _Bad(where, f"should be an object, not {_what(value)}")
+        raise _Bad(where, _should_be(dict, value))
     for key, kinds in spec.items():
         if key in value:
             got = value[key]
             kinds = kinds if isinstance(kinds, tuple) else (kinds,)
             if not isinstance(got, kinds) or (isinstance(got, bool) and bool not in kinds):
-                raise _Bad(f"{where}.{key}", f"should be {_KIND.get(kinds[0], 'a value')}, "
-                                             f"not {_what(got)}")
+                raise _Bad(f"{where}.{key}", Msg("should be {kind}, not {what}",
+                                                 kind=_KIND.get(kinds[0], _A_VALUE),
+                                                 what=_what(got)))
 
 
 def _ints(value: Any, where: str) -> None:
     if not isinstance(value, list) or not all(
             isinstance(x, int) and not isinstance(x, bool) for x in value):
-        raise _Bad(where, f"should be a list of whole numbers, not {_what(value)}")
+        raise _Bad(where, Msg("should be a list of whole numbers, not {what}",
+                              what=_what(value)))
 
 
 def _result(value: Any, where: str) -> None:
@@ -806,7 +869,7 @@ def _result(value: Any, where: str) -> None:
         addr = v.get("addr")
         if addr is not None and not (len(addr) == 2 and isinstance(addr[0], str)
                                      and isinstance(addr[1], int)):
-            raise _Bad(f"{where}.value.addr", "should be [address, port]")
+            raise _Bad(f"{where}.value.addr", Msg("should be [address, port]"))
         if v.get("fds") is not None:
             _ints(v["fds"], f"{where}.value.fds")
         for i, each in enumerate(v.get("each") or ()):
@@ -820,12 +883,13 @@ def _check_shape(name: str, value: Any, where: str) -> None:
 
     if name == "outcome" and value is not None:
         if value.call not in CALLS:
-            raise _Bad(f"{where}.call", f"{_what(value.call)} is no call of the vocabulary")
+            raise _Bad(f"{where}.call", Msg("{what} is no call of the vocabulary",
+                                            what=_what(value.call)))
         _fields(value.syscall, {"name": (str, _OPT), "nr": (int, _OPT)}, f"{where}.syscall")
         _result(value.result, f"{where}.result")
     elif name == "action" and value is not None:
         if value.action not in ACTIONS:
-            raise _Bad(f"{where}.action", f"should be one of {', '.join(ACTIONS)}")
+            raise _Bad(f"{where}.action", _one_of(ACTIONS))
         _fields(value.detail, _DETAIL, f"{where}.detail")
         for key in ("delivered", "dropped"):
             if value.detail.get(key) is not None:
@@ -834,23 +898,24 @@ def _check_shape(name: str, value: Any, where: str) -> None:
         for i, e in enumerate(value):
             _fields(e, _EVENT, f"{where}[{i}]")
             if e["event"] not in EVENTS if "event" in e else True:
-                raise _Bad(f"{where}[{i}].event", f"should be one of {', '.join(EVENTS)}")
+                raise _Bad(f"{where}[{i}].event", _one_of(EVENTS))
             if e["event"] == "result":
                 _result(e.get("result"), f"{where}[{i}].result")
             if e["event"] in ("result", "output", "exited") and not isinstance(e.get("actor"),
                                                                                 str):
-                raise _Bad(f"{where}[{i}].actor", "is missing")
+                raise _Bad(f"{where}[{i}].actor", _MISSING)
     elif name == "changes":
         for i, c in enumerate(value):
             if c.what not in CHANGES:
-                raise _Bad(f"{where}[{i}].what", f"should be one of {', '.join(CHANGES)}")
+                raise _Bad(f"{where}[{i}].what", _one_of(CHANGES))
             for side in ("before", "after"):
                 _fields(getattr(c, side), _CHANGE_FIELD, f"{where}[{i}].{side}")
                 owner = getattr(c, side).get("owner")
                 if owner is not None:
                     _fields(owner, _OWNER, f"{where}[{i}].{side}.owner")
                     if not {"actor", "fd"} <= set(owner):
-                        raise _Bad(f"{where}[{i}].{side}.owner", "should have actor and fd")
+                        raise _Bad(f"{where}[{i}].{side}.owner",
+                                   Msg("should have actor and fd"))
     elif name == "wire":
         for i, p in enumerate(value.packets):
             _packet(p, f"{where}.packets[{i}]")
@@ -865,11 +930,12 @@ def _rules(rules: Any, where: str) -> None:
     """Each of the wire's rules is one the wire takes (the wire pane describes them)."""
     for i, r in enumerate(rules):
         if not isinstance(r, dict):
-            raise _Bad(f"{where}[{i}]", f"should be an object, not {_what(r)}")
+            raise _Bad(f"{where}[{i}]", _should_be(dict, r))
         try:
             Rule.from_json({k: v for k, v in r.items() if k not in RULE_STATE})
         except (RuleError, TypeError, ValueError) as exc:
-            raise _Bad(f"{where}[{i}]", f"not a rule of the wire: {exc}") from None
+            raise _Bad(f"{where}[{i}]", Msg("not a rule of the wire: {error}",
+                                            error=_said(exc))) from None
         _fields(r, {"id": (int, _OPT), "matched": (int, _OPT)}, f"{where}[{i}]")
 
 
@@ -878,16 +944,16 @@ def _packet(p: PacketRecord, where: str) -> None:
     if p.options.get("SACK") is not None:
         _ints(p.options["SACK"], f"{where}.options.SACK")
     if "WS" in p.options and not 0 <= p.options["WS"] <= 14:
-        raise _Bad(f"{where}.options.WS", "should be a shift of 0 to 14")
+        raise _Bad(f"{where}.options.WS", Msg("should be a shift of 0 to 14"))
     if p.proto in ("TCP", "UDP"):
         for side in ("src", "dst"):
             if ":" not in getattr(p, side):
-                raise _Bad(f"{where}.{side}", "should be address:port")
+                raise _Bad(f"{where}.{side}", Msg("should be address:port"))
 
 
 def _int(text: str, where: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise _Bad(where, "should be a packet number") from None
+        raise _Bad(where, Msg("should be a packet number")) from None
 

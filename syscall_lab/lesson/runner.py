@@ -12,6 +12,7 @@ from typing import Any
 
 from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
 from ..engine.snapshot import Change, Snapshot, diff
+from ..i18n import Msg
 from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta, moved, read_counters
 from .model import Bindings, CheckResult, Lesson, Step, Unbound
@@ -127,7 +128,7 @@ class Judge:
             (claimed[c.expect].ok, claimed[c.expect].skipped is None) != (c.ok,
                                                                           c.skipped is None)))
         if len(r.checks) != len(made):
-            altered += ("(the number of checks)",)
+            altered += (Msg("(the number of checks)"),)
         return replace(r, checks=made, altered=altered)
 
 
@@ -198,7 +199,7 @@ class LessonRun:
             elif step.watch:
                 action = lab.pause(step.watch)
         except (CallError, Unbound) as exc:
-            error = str(exc)
+            error = exc.message  # a Msg, said in the student's language by the front ends
         done = outcome or action
         snap = done.snapshot if done else lab.snapshot()
         wire = done.wire if done else WireView(held=self.wire.held, rules=self.wire.rules)

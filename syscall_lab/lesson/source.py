@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from ..files import size_text
+from ..i18n import Msg, say
 from ..shown import describe_char, quote, shown, unsafe
 
 __all__ = ["MAX_BYTES", "MAX_DEPTH", "Located", "Problem", "Source", "read_source"]
@@ -55,6 +56,10 @@ class Problem:
     def __str__(self) -> str:
         # The path and the message may quote what a file held: shown, never emitted raw.
         return shown(f"{self.path}:{self.line}:{self.col}: {self.message}")
+
+    def render(self, lang: str) -> str:
+        """:meth:`__str__`, with the message said in ``lang``."""
+        return shown(f"{self.path}:{self.line}:{self.col}: {say(self.message, lang)}")
 
 
 @dataclass(frozen=True)
@@ -124,8 +129,8 @@ def _pos(ev: Any) -> tuple[int, int]:
 def _scalar(ev: Any) -> Any:
     value: str = ev.value
     if ev.tag not in (None, "!"):
-        raise _Fail(*_pos(ev),
-                    f"YAML tags like '{ev.tag}' are not used in lessons: write the plain value")
+        raise _Fail(*_pos(ev), Msg("YAML tags like '{tag}' are not used in lessons: write the "
+                                   "plain value", tag=ev.tag))
     if ev.style or not ev.implicit[0]:  # libyaml's plain style is '', PyYAML's None
         return value  # quoted or block scalar: always text
     if value in ("", "~", "null", "Null", "NULL"):
@@ -199,9 +204,8 @@ class _Builder:
     def _count(self, n: int, ev: Any) -> None:
         self.nodes += n
         if self.nodes > MAX_NODES:
-            raise _Fail(*_pos(ev),
-                        f"the file holds more than {MAX_NODES} values (aliases expanded); "
-                        "a lesson is much smaller")
+            raise _Fail(*_pos(ev), Msg("the file holds more than {n} values (aliases expanded); "
+                                       "a lesson is much smaller", n=MAX_NODES))
 
     def _refuse_unsafe(self, value: str, ev: Any) -> None:
         """A scalar (a key or a value) holding a character that must never reach a terminal:
@@ -212,9 +216,11 @@ class _Builder:
             return
         ch = value[at]
         line, col = self._char_position(ev, value, at, ch)
-        raise _Fail(line, col, f"{describe_char(ch)}: remove it"
-                    + (" (indent and align with spaces)" if ch == "\t" else
-                       " (it would reach the student's terminal)"))
+        if ch == "\t":
+            raise _Fail(line, col, Msg("{char}: remove it (indent and align with spaces)",
+                                       char=describe_char(ch)))
+        raise _Fail(line, col, Msg("{char}: remove it (it would reach the student's terminal)",
+                                   char=describe_char(ch)))
 
     def _char_position(self, ev: Any, value: str, at: int, ch: str) -> tuple[int, int]:
         """Where the ``at``-th character of a scalar's value is written in the file: by the
@@ -254,11 +260,12 @@ class _Builder:
         if top[2] is _NO_KEY:  # this value is a key
             line, col = _pos(ev)
             if isinstance(value, (dict, list)) or value is None:
-                raise _Fail(line, col, "a mapping key must be a plain word like 'say'")
+                raise _Fail(line, col, Msg("a mapping key must be a plain word like 'say'"))
             key = str(value) if not isinstance(value, bool) else str(value).lower()
             if key in top[5]:
-                raise _Fail(line, col, f"duplicate key '{quote(key)}' (first written at line "
-                                       f"{top[5][key]}): remove one of them")
+                raise _Fail(line, col, Msg("duplicate key '{key}' (first written at line {line}): "
+                                           "remove one of them", key=quote(key),
+                                           line=top[5][key]))
             top[5][key] = line
             top[2] = key
             self.keys[(*top[1], key)] = Located(line, col)
@@ -274,16 +281,15 @@ class _Builder:
             self._put(_scalar(ev), ev, ev.anchor)
         elif isinstance(ev, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             if ev.tag not in (None, "!"):
-                raise _Fail(*_pos(ev),
-                            f"YAML tags like '{ev.tag}' are not used in lessons")
+                raise _Fail(*_pos(ev), Msg("YAML tags like '{tag}' are not used in lessons",
+                                           tag=ev.tag))
             if len(self.stack) >= MAX_DEPTH:
-                raise _Fail(*_pos(ev),
-                            f"nested more than {MAX_DEPTH} levels deep; a lesson needs a few")
+                raise _Fail(*_pos(ev), Msg("nested more than {n} levels deep; a lesson needs a few",
+                                           n=MAX_DEPTH))
             self._count(1, ev)
             if self.stack and isinstance(self.stack[-1][0], dict) and \
                     self.stack[-1][2] is _NO_KEY:
-                raise _Fail(*_pos(ev),
-                            "a mapping key must be a plain word like 'say'")
+                raise _Fail(*_pos(ev), Msg("a mapping key must be a plain word like 'say'"))
             container: Any = {} if isinstance(ev, yaml.MappingStartEvent) else []
             path = self._path()
             self.values[path] = _located(ev, self.lines)
@@ -303,21 +309,74 @@ class _Builder:
                     top[2] = _NO_KEY
         elif isinstance(ev, yaml.AliasEvent):
             if ev.anchor not in self.anchors:
-                raise _Fail(*_pos(ev),
-                            f"alias '*{ev.anchor}' names no anchor written before it")
+                raise _Fail(*_pos(ev), Msg("alias '*{name}' names no anchor written before it",
+                                           name=ev.anchor))
             value, size = self.anchors[ev.anchor]
             self._count(size, ev)
             self._put(value, ev, None)
         elif isinstance(ev, yaml.DocumentStartEvent):
             if self.done:
-                raise _Fail(*_pos(ev),
-                            "a lesson file holds one YAML document: remove the second '---'")
+                raise _Fail(*_pos(ev), Msg("a lesson file holds one YAML document: remove the "
+                                           "second '---'"))
         elif isinstance(ev, yaml.DocumentEndEvent):
             self.done = True
 
 
 class _NoKey:
     pass
+
+
+_YAML_PHRASES: dict[str, Msg] = {m: m for m in (
+    # What libyaml (or PyYAML's own parser) was doing ...
+    Msg("while parsing a block mapping"),
+    Msg("while parsing a block collection"),
+    Msg("while parsing a block node"),
+    Msg("while parsing a flow sequence"),
+    Msg("while parsing a flow mapping"),
+    Msg("while parsing a flow node"),
+    Msg("while parsing a node"),
+    Msg("while parsing a quoted scalar"),
+    Msg("while scanning a quoted scalar"),
+    Msg("while scanning a plain scalar"),
+    Msg("while scanning a block scalar"),
+    Msg("while scanning a simple key"),
+    Msg("while scanning for the next token"),
+    Msg("while scanning an alias"),
+    Msg("while scanning an anchor"),
+    Msg("while scanning a tag"),
+    Msg("while scanning a directive"),
+    # ... and what it found there.
+    Msg("mapping values are not allowed in this context"),
+    Msg("mapping values are not allowed here"),
+    Msg("did not find expected key"),
+    Msg("did not find expected '-' indicator"),
+    Msg("did not find expected ',' or ']'"),
+    Msg("did not find expected ',' or '}}'"),
+    Msg("did not find expected node content"),
+    Msg("did not find expected <document start>"),
+    Msg("did not find expected comment or line break"),
+    Msg("did not find expected alphabetic or numeric character"),
+    Msg("did not find expected hexdecimal number"),
+    Msg("did not find the expected '>'"),
+    Msg("could not find expected ':'"),
+    Msg("found unexpected end of stream"),
+    Msg("found unknown escape character"),
+    Msg("found character that cannot start any token"),
+    Msg("found a tab character that violates indentation"),
+    Msg("found a tab character where an indentation space is expected"),
+    Msg("found undefined tag handle"),
+    Msg("found unknown directive name"),
+    Msg("found an indentation indicator equal to 0"),
+    Msg("control characters are not allowed"),
+)}
+"""PyYAML's and libyaml's usual words for a syntax error, translatable (any other is shown as
+the library says it)."""
+
+
+def _yaml_phrase(text: str | None) -> str | None:
+    """A phrase of PyYAML's error (its ``context``, ``problem`` or ``reason``): a Msg when it
+    is one of the usual ones."""
+    return _YAML_PHRASES.get(text, text) if text else text
 
 
 _NO_KEY: Any = _NoKey()
@@ -328,8 +387,8 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
     with :func:`~syscall_lab.files.read_input`) into values with positions, or the problems."""
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "replace"))
     if size > MAX_BYTES:
-        return [Problem(1, 1, f"the file is {size_text(size)}; a lesson is at most "
-                              f"{size_text(MAX_BYTES)}", path)]
+        return [Problem(1, 1, Msg("the file is {size}; a lesson is at most {limit}",
+                                  size=size_text(size), limit=size_text(MAX_BYTES)), path)]
     if isinstance(raw, bytes):
         raw = raw.removeprefix(b"\xef\xbb\xbf")  # a BOM, as some Windows editors write
         try:
@@ -338,16 +397,17 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
             line_start = raw.rfind(b"\n", 0, exc.start) + 1
             line = raw[:exc.start].count(b"\n") + 1
             col = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
-            return [Problem(line, col, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}): save "
-                                       "the file as UTF-8", path)]
+            return [Problem(line, col, Msg("not UTF-8 text (byte 0x{byte}): save the file as "
+                                           "UTF-8", byte=f"{raw[exc.start]:02x}"), path)]
     else:
         text = raw
     bad = unsafe(text, allow="\n\r\t")
     if bad is not None:  # anywhere, comments too: the file is text, and a student reads it
         line = text.count("\n", 0, bad) + 1
         col = bad - (text.rfind("\n", 0, bad) + 1) + 1
-        return [Problem(line, col, f"{describe_char(text[bad])}: remove it (a lesson file is "
-                                   "text, and it would reach the student's terminal)", path)]
+        return [Problem(line, col, Msg("{char}: remove it (a lesson file is text, and it would "
+                                       "reach the student's terminal)",
+                                       char=describe_char(text[bad])), path)]
     builder = _Builder(text)
     try:
         for ev in yaml.parse(text, Loader=_Loader):
@@ -357,19 +417,23 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        context = exc.context
+        context = _yaml_phrase(exc.context)
         opened = exc.context_mark
         if context and opened is not None and mark is not None and opened.line != mark.line:
-            context += f" (from line {opened.line + 1}, column {opened.column + 1})"
-        what = " ".join(filter(None, [context, exc.problem])) or "not valid YAML"
+            context = Msg("{context} (from line {line}, column {col})", context=context,
+                          line=opened.line + 1, col=opened.column + 1)
+        problem = _yaml_phrase(exc.problem)
+        what: str = (Msg("{context} {problem}", context=context, problem=problem)
+                     if context and problem else context or problem or Msg("not valid YAML"))
+        hint: str = ""
         if "mapping values are not allowed" in what:
-            what += " (a ': ' inside a plain value starts a mapping: put the value in quotes)"
+            hint = Msg(" (a ': ' inside a plain value starts a mapping: put the value in quotes)")
         elif "flow sequence" in what or "flow mapping" in what:
-            what += (" (inside [...], a ',' or a bracket ends the item: write such checks as a "
-                     "block list, one '- item' a line)")
+            hint = Msg(" (inside [...], a ',' or a bracket ends the item: write such checks as "
+                       "a block list, one '- item' a line)")
         elif mark is not None and text[mark.index:mark.index + 1] == "\t":
-            what += " (a tab: indent with spaces)"
-        return [Problem(line, col, f"YAML syntax: {what}", path)]
+            hint = Msg(" (a tab: indent with spaces)")
+        return [Problem(line, col, Msg("YAML syntax: {what}{hint}", what=what, hint=hint), path)]
     except yaml.YAMLError as exc:  # reader errors: control characters and the like
         line, col = 1, 1
         position = getattr(exc, "position", None)
@@ -377,6 +441,6 @@ def read_source(raw: bytes | str, path: str) -> Source | list[Problem]:
             position = len(text.encode("utf-8")[:position].decode("utf-8", "ignore"))
             line = text.count("\n", 0, position) + 1
             col = position - (text.rfind("\n", 0, position) + 1) + 1
-        reason = getattr(exc, "reason", None) or "not valid YAML"
-        return [Problem(line, col, f"YAML syntax: {reason}", path)]
+        reason = _yaml_phrase(getattr(exc, "reason", None)) or Msg("not valid YAML")
+        return [Problem(line, col, Msg("YAML syntax: {what}{hint}", what=reason, hint=""), path)]
     return Source(path, builder.root, builder.values, builder.keys, text)

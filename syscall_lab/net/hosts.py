@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from ..i18n import Msg
 from .namespaces import CHILD_HASH_SYSCTLS, CLONE_NEWNET, SandboxError, bring_up_loopback
 from .packetsock import PacketSocket
 
@@ -309,11 +310,13 @@ def make_wire_hosts(backend: str = "auto") -> tuple[dict[str, Host], str]:
     ``backend``: ``tun``, ``veth``, or ``auto`` (TUN when ``/dev/net/tun`` opens, else veth).
     """
     if backend not in ("auto", "tun", "veth"):
-        raise NetworkError(f"unknown wire backend '{backend}'", "use tun, veth or auto")
+        raise NetworkError(Msg("unknown wire backend '{backend}'", backend=backend),
+                           Msg("use tun, veth or auto"))
     problem = tun_problem()
     if backend == "tun" and problem:
-        raise NetworkError(f"the wire cannot use TUN devices ({problem})",
-                           f"sudo chmod 0666 {TUN_PATH}, or let the lab use veth (the default)")
+        raise NetworkError(Msg("the wire cannot use TUN devices ({problem})", problem=problem),
+                           Msg("sudo chmod 0666 {path}, or let the lab use veth (the default)",
+                               path=TUN_PATH))
     use = "veth" if backend == "veth" or (backend == "auto" and problem) else "tun"
     home = os.open("/proc/thread-self/ns/net", os.O_RDONLY | os.O_CLOEXEC)
     namespaces: dict[str, int] = {}
@@ -340,8 +343,9 @@ def make_wire_hosts(backend: str = "auto") -> tuple[dict[str, Host], str]:
             os.close(fd)
         for p in ports.values():
             p.close()
-        raise NetworkError(f"cannot build the lab's wire ({use}): {exc.strerror or exc}",
-                           "see 'syscall-lab doctor'") from None
+        raise NetworkError(Msg("cannot build the lab's wire ({backend}): {error}", backend=use,
+                               error=exc.strerror or str(exc)),
+                           Msg("see 'syscall-lab doctor'")) from None
     finally:
         os.close(home)
     hosts = {n: Host(n, HOSTS[n], namespaces[n], ports[n]) for n in HOSTS}

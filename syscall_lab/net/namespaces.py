@@ -18,6 +18,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import Msg
+
 __all__ = ["SandboxError", "SandboxInfo", "bring_up_loopback", "diagnose_userns", "enter_sandbox"]
 
 CLONE_NEWUSER = 0x10000000
@@ -32,11 +34,14 @@ _libc = ctypes.CDLL(None, use_errno=True)
 
 
 class SandboxError(RuntimeError):
-    """The kernel refused to make the lab's namespaces; ``fix`` says what would help."""
+    """The kernel refused to make the lab's namespaces; ``fix`` says what would help.
+
+    ``reason`` (also ``message``) and ``fix`` are :class:`~syscall_lab.i18n.Msg` where they
+    have words to translate (a fix that is only a command stays a plain string)."""
 
     def __init__(self, reason: str, fix: str) -> None:
         super().__init__(reason)
-        self.reason = reason
+        self.reason = self.message = reason
         self.fix = fix
 
 
@@ -70,32 +75,33 @@ def diagnose_userns(err: int | None = None) -> SandboxError:
     max_ns = _read("/proc/sys/user/max_user_namespaces")
     if apparmor == "1":
         return SandboxError(
-            "this system's AppArmor forbids unprivileged user namespaces "
-            "(kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 24.04)",
+            Msg("this system's AppArmor forbids unprivileged user namespaces "
+                "(kernel.apparmor_restrict_unprivileged_userns = 1, as on Ubuntu 24.04)"),
             "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0")
     if debian == "0":
         return SandboxError(
-            "this kernel forbids unprivileged user namespaces "
-            "(kernel.unprivileged_userns_clone = 0)",
+            Msg("this kernel forbids unprivileged user namespaces "
+                "(kernel.unprivileged_userns_clone = 0)"),
             "sudo sysctl -w kernel.unprivileged_userns_clone=1")
     if max_ns == "0":
         return SandboxError(
-            "user namespaces are switched off here (user.max_user_namespaces = 0)",
+            Msg("user namespaces are switched off here (user.max_user_namespaces = 0)"),
             "sudo sysctl -w user.max_user_namespaces=15000")
     if err == errno.ENOSPC:
         return SandboxError(
-            "the limit on user namespaces is reached (user.max_user_namespaces)",
-            "end other labs or containers, or raise it: "
-            "sudo sysctl -w user.max_user_namespaces=15000")
+            Msg("the limit on user namespaces is reached (user.max_user_namespaces)"),
+            Msg("end other labs or containers, or raise it: "
+                "sudo sysctl -w user.max_user_namespaces=15000"))
     if os.path.exists("/.dockerenv") or os.path.exists("/run/.containerenv"):
         return SandboxError(
-            "this container does not allow new namespaces (its seccomp profile blocks unshare)",
-            "run the container with --security-opt seccomp=unconfined, "
-            "or run syscall-lab on the host")
-    why = os.strerror(err) if err else "refused"
+            Msg("this container does not allow new namespaces (its seccomp profile blocks "
+                "unshare)"),
+            Msg("run the container with --security-opt seccomp=unconfined, "
+                "or run syscall-lab on the host"))
+    why = os.strerror(err) if err else Msg("refused")
     return SandboxError(
-        f"the kernel refused to create a user namespace ({why})",
-        "check 'unshare -rn true' works for your user; see 'syscall-lab doctor'")
+        Msg("the kernel refused to create a user namespace ({why})", why=why),
+        Msg("check 'unshare -rn true' works for your user; see 'syscall-lab doctor'"))
 
 
 def _write_id_maps(uid: int, gid: int) -> None:
@@ -157,7 +163,7 @@ def enter_sandbox() -> SandboxInfo:
         _unshare(CLONE_NEWNET | CLONE_NEWPID)
     except OSError as exc:
         raise SandboxError(
-            f"the kernel refused a private network namespace ({exc.strerror})",
-            "see 'syscall-lab doctor'") from None
+            Msg("the kernel refused a private network namespace ({error})", error=exc.strerror),
+            Msg("see 'syscall-lab doctor'")) from None
     bring_up_loopback()
     return SandboxInfo(userns=userns, netns_inode=os.stat("/proc/self/ns/net").st_ino)

@@ -125,7 +125,8 @@ class PacketRecord:
         return f"{self.src} → {self.dst} proto {self.proto}"
 
     def to_json(self) -> dict[str, Any]:
-        """The DESIGN contract's packet: ``t, src, dst, flags, seq, ack, len, fate`` and more."""
+        """The --json contract's packet (docs/architecture.md): ``t, src, dst, flags, seq,
+        ack, len, fate`` and more."""
         return {"n": self.n, "t": self.t, "from": self.source, "src": self.src, "dst": self.dst,
                 "proto": self.proto, "flags": list(self.flags), "seq": self.seq,
                 "ack": self.ack, "seq_abs": self.seq_abs, "ack_abs": self.ack_abs,

@@ -23,6 +23,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from ..i18n import Msg
+
 __all__ = ["ACTIONS", "FLAG_BITS", "Rule", "RuleError", "flag_names", "parse_flags"]
 
 FLAG_BITS = {"FIN": 0x01, "SYN": 0x02, "RST": 0x04, "PSH": 0x08, "ACK": 0x10, "URG": 0x20,
@@ -35,12 +37,17 @@ MAX_DELAY_MS = 60_000
 
 
 class RuleError(ValueError):
-    """A rule that cannot be understood; the message says what to write instead."""
+    """A rule that cannot be understood; ``message`` (a :class:`~syscall_lab.i18n.Msg`) says
+    what to write instead."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _suggest(word: str, choices: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" - did you mean '{close[0]}'?" if close else ""
+    return Msg(" - did you mean '{name}'?", name=close[0]) if close else ""
 
 
 def flag_names(bits: int) -> list[str]:
@@ -52,26 +59,29 @@ def flag_names(bits: int) -> list[str]:
 def parse_flags(spec: str | list[str]) -> tuple[int, int]:
     """``"SYN+ACK"``, ``"SYN,ACK"``, ``["SYN", "!ACK"]`` -> (bits set, bits clear)."""
     if not isinstance(spec, str | list):
-        raise RuleError(f"flags are names like SYN+ACK, not {spec!r}")
+        raise RuleError(Msg("flags are names like SYN+ACK, not {value}", value=repr(spec)))
     words = spec if isinstance(spec, list) else spec.replace("+", " ").replace(",", " ").split()
     if not words:
-        raise RuleError("flags is empty: name at least one TCP flag "
-                        f"({', '.join(FLAG_BITS)})")
+        raise RuleError(Msg("flags is empty: name at least one TCP flag ({flags})",
+                            flags=", ".join(FLAG_BITS)))
     set_, clear = 0, 0
     for raw in words:
         if not isinstance(raw, str):
-            raise RuleError(f"flags must be names like SYN or ACK, not {raw!r}")
+            raise RuleError(Msg("flags must be names like SYN or ACK, not {value}",
+                                value=repr(raw)))
         neg = raw.startswith("!")
         word = raw[1:].strip().upper() if neg else raw.strip().upper()
         if word not in FLAG_BITS:
-            raise RuleError(f"unknown TCP flag '{raw}'{_suggest(word, tuple(FLAG_BITS))} "
-                            f"(flags: {', '.join(FLAG_BITS)}; !ACK means ACK not set)")
+            raise RuleError(Msg("unknown TCP flag '{flag}'{hint} (flags: {flags}; !ACK means "
+                                "ACK not set)", flag=raw, hint=_suggest(word, tuple(FLAG_BITS)),
+                                flags=", ".join(FLAG_BITS)))
         if neg:
             clear |= FLAG_BITS[word]
         else:
             set_ |= FLAG_BITS[word]
     if set_ & clear:
-        raise RuleError(f"flags '{spec}' asks for a flag both set and not set")
+        raise RuleError(Msg("flags '{spec}' asks for a flag both set and not set",
+                            spec=str(spec)))
     return set_, clear
 
 
@@ -80,9 +90,11 @@ def _positive_int(d: dict[str, Any], key: str, what: str) -> int | None:
     if v is None:
         return None
     if isinstance(v, bool) or not isinstance(v, int):
-        raise RuleError(f"{key} must be a whole number, not {v!r}")
+        raise RuleError(Msg("{key} must be a whole number, not {value}", key=key,
+                            value=repr(v)))
     if v < 1:
-        raise RuleError(f"{key} must be 1 or more ({what}), got {v}")
+        raise RuleError(Msg("{key} must be 1 or more ({what}), got {value}", key=key,
+                            what=what, value=v))
     return v
 
 
@@ -102,47 +114,53 @@ class Rule:
     def from_json(cls, d: Any) -> Rule:
         """Validate and build a rule. Raises :class:`RuleError` with a one-line reason."""
         if not isinstance(d, dict):
-            raise RuleError(f"a wire rule is a mapping like {{action: drop, from: client}}, "
-                            f"not {d!r}")
+            raise RuleError(Msg("a wire rule is a mapping like {{action: drop, from: client}}, "
+                                "not {value}", value=repr(d)))
         for key in d:
             if key not in KEYS:
-                raise RuleError(f"unknown rule key '{key}'{_suggest(str(key), KEYS)} "
-                                f"(keys: {', '.join(KEYS)})")
+                raise RuleError(Msg("unknown rule key '{key}'{hint} (keys: {keys})",
+                                    key=str(key), hint=_suggest(str(key), KEYS),
+                                    keys=", ".join(KEYS)))
         action = d.get("action")
         if not isinstance(action, str) or action not in ACTIONS:
             hint = _suggest(str(action), ACTIONS) if isinstance(action, str) else ""
-            raise RuleError(f"unknown wire action {action!r}{hint} (actions: {', '.join(ACTIONS)})")
+            raise RuleError(Msg("unknown wire action {action}{hint} (actions: {actions})",
+                                action=repr(action), hint=hint, actions=", ".join(ACTIONS)))
         source = d.get("from", "any")
         if not isinstance(source, str) or source not in SOURCES:
-            raise RuleError(f"'from' must be client, server or any, not {source!r}")
+            raise RuleError(Msg("'from' must be client, server or any, not {value}",
+                                value=repr(source)))
         proto = d.get("proto", "any")
         if not isinstance(proto, str) or proto not in PROTOS:
-            raise RuleError(f"unknown protocol {proto!r}{_suggest(str(proto), tuple(PROTOS))} "
-                            "(tcp, udp, icmp or any)")
+            raise RuleError(Msg("unknown protocol {proto}{hint} (tcp, udp, icmp or any)",
+                                proto=repr(proto), hint=_suggest(str(proto), tuple(PROTOS))))
         set_, clear = parse_flags(d["flags"]) if d.get("flags") is not None else (0, 0)
         if (set_ or clear) and proto not in ("tcp", "any"):
-            raise RuleError(f"TCP flags cannot match {proto} packets: drop 'flags' or use "
-                            "proto: tcp")
+            raise RuleError(Msg("TCP flags cannot match {proto} packets: drop 'flags' or use "
+                                "proto: tcp", proto=proto))
         if (set_ or clear) and proto == "any":
             proto = "tcp"
         data = d.get("data")
         if data is not None and not isinstance(data, bool):
-            raise RuleError(f"data must be true or false, not {data!r}")
-        nth = _positive_int(d, "nth", "the first matching packet is nth: 1")
-        count = _positive_int(d, "count", "how many matching packets the rule takes")
+            raise RuleError(Msg("data must be true or false, not {value}", value=repr(data)))
+        nth = _positive_int(d, "nth", Msg("the first matching packet is nth: 1"))
+        count = _positive_int(d, "count", Msg("how many matching packets the rule takes"))
         ms = d.get("ms", 0)
         if isinstance(ms, bool) or not isinstance(ms, int | float):
-            raise RuleError(f"ms must be a number of milliseconds, not {ms!r}")
+            raise RuleError(Msg("ms must be a number of milliseconds, not {value}",
+                                value=repr(ms)))
         if action == "delay":
             if ms < 0:
-                raise RuleError(f"a delay cannot be negative: ms must be 0 or more, got {ms}")
+                raise RuleError(Msg("a delay cannot be negative: ms must be 0 or more, got {ms}",
+                                    ms=ms))
             if ms > MAX_DELAY_MS:
-                raise RuleError(f"a delay of {ms} ms is longer than the lab allows "
-                                f"({MAX_DELAY_MS} ms)")
+                raise RuleError(Msg("a delay of {ms} ms is longer than the lab allows "
+                                    "({most} ms)", ms=ms, most=MAX_DELAY_MS))
             if "ms" not in d:
-                raise RuleError("a delay needs its length: add ms (milliseconds), e.g. ms: 200")
+                raise RuleError(Msg("a delay needs its length: add ms (milliseconds), "
+                                    "e.g. ms: 200"))
         elif "ms" in d:
-            raise RuleError(f"ms only applies to action delay, not {action}")
+            raise RuleError(Msg("ms only applies to action delay, not {action}", action=action))
         return cls(action, source, proto, set_, clear, data, nth, count, int(ms))
 
     def to_json(self) -> dict[str, Any]:

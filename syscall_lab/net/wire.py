@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import Msg
 from .hosts import Port
 from .packetsock import PacketSocket
 from .rules import FLAG_BITS, Rule
@@ -36,7 +37,12 @@ REORDER_WAIT_S = 1.0
 
 
 class WireError(ValueError):
-    """A wire request that cannot be done (no such held packet, rules in a loopback lab...)."""
+    """A wire request that cannot be done (no such held packet, rules in a loopback lab...);
+    ``message`` (a :class:`~syscall_lab.i18n.Msg`) says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 _ANSWERED = FLAG_BITS["SYN"] | FLAG_BITS["FIN"]
@@ -253,8 +259,9 @@ class Wire:
     # -- steps -----------------------------------------------------------------------
     def add_rule(self, rule: Rule) -> dict[str, Any]:
         if not self.forwarding:
-            raise WireError("wire rules need a lab with network: wire (on loopback the kernel "
-                            "hands packets over directly; there is no wire to control)")
+            raise WireError(Msg("wire rules need a lab with network: wire (on loopback the "
+                                "kernel hands packets over directly; there is no wire to "
+                                "control)"))
         self._rule_ids += 1
         r = _Rule(self._rule_ids, rule)
         self.rules.append(r)
@@ -271,11 +278,13 @@ class Wire:
         if isinstance(which, int) and not isinstance(which, bool):
             which = [which]
         if not isinstance(which, list) or not all(isinstance(n, int) for n in which):
-            raise WireError(f"say which held packets: 'all' or packet numbers, not {which!r}")
+            raise WireError(Msg("say which held packets: 'all' or packet numbers, not {value}",
+                                value=repr(which)))
         missing = [n for n in which if n not in self.held]
         if missing:
-            held = ", ".join(f"#{n}" for n in sorted(self.held)) or "none"
-            raise WireError(f"packet #{missing[0]} is not held on the wire (held: {held})")
+            held = ", ".join(f"#{n}" for n in sorted(self.held)) or Msg("none")
+            raise WireError(Msg("packet #{n} is not held on the wire (held: {held})",
+                                n=missing[0], held=held))
         return sorted(which)
 
     def deliver(self, which: Any = "all") -> list[int]:

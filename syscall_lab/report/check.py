@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ..engine.lab import Lab, LabEnvironmentError, LabError
-from ..i18n import t
+from ..i18n import say, t
 from ..lesson.catalog import discover, lesson_dirs
 from ..lesson.model import Lesson
 from ..lesson.runner import run_lesson
@@ -44,13 +44,13 @@ def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
     report = _Shown(out or sys.stdout)
     cat = discover(paths)
     for w in cat.warnings:
-        sys.stderr.write(shown(f"syscall-lab: [{t('warning', lang)}] {w}") + "\n")
+        sys.stderr.write(shown(f"syscall-lab: [{t('warning', lang)}] {say(w, lang)}") + "\n")
     if not cat.files and not cat.problems:
         sys.stderr.write("syscall-lab: " + t("no_lessons", lang, dirs=", ".join(
             map(str, lesson_dirs()))) + "\n")
         return EXIT_BAD_INPUT
     for problem in cat.problems:
-        report.write(f"{problem}\n")
+        report.write(problem.render(lang) + "\n")
     for path, problems in cat.invalid.items():
         report.write(t("check_invalid", lang, path=path, n=len(problems)) + "\n")
     passed = failed = 0
@@ -103,7 +103,7 @@ def _run_one(lesson: Lesson, lang: str, out: _Shown, pace: float = 0.0) -> bool:
                                  + t("check_skipped_line", lang, n=r.index, expect=c.expect,
                                      cond=c.skipped.expect, actual=c.skipped.actual))
                 elif not c.ok:
-                    actual = c.note or repr(c.actual)
+                    actual = say(c.note, lang) if c.note else repr(c.actual)
                     lines.append(f"{lesson.path}:{e.line or r.step.line or 1}:{e.col or 1}: "
                                  + t("check_failed_line", lang, n=r.index, expect=c.expect,
                                      actual=actual))

@@ -274,7 +274,8 @@ def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
     if r.checks:
         blocks += [f"### {t('checks', lang)}",
                    _list(_esc(check_line(c, lang).plain) for c in r.checks)]
-    changes = [describe_change(c, lang) for c in r.changes if not is_socket_noise(c)]
+    changes = [describe_change(c, lang, r.snapshot) for c in r.changes
+               if not is_socket_noise(c, r.snapshot)]
     blocks += [f"### {t('changes', lang)}",
                _list(map(_esc, changes)) if changes else _para(t("no_changes", lang))]
     blocks += _fds(r.snapshot, lang)

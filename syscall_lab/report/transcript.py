@@ -17,13 +17,14 @@ from rich.text import Text
 from ..engine.lab import WireView
 from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
-from ..i18n import field_label, packet_word, pick, t
+from ..i18n import field_label, packet_word, pick, say, t
 from ..lesson.model import Ask, CheckResult, Lesson
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta
 from ..observe.procfs import cpu_ranges
 from ..shown import displayable, json_line
+from .markup import inline_markdown
 
 __all__ = ["FATE_STYLE", "JsonLines", "Transcript", "action_text", "describe_change",
            "is_socket_noise", "packet_line",
@@ -41,7 +42,7 @@ def _moved(before: dict[str, Any], after: dict[str, Any], lang: str) -> str:
                      if k != "owner" and not (before.get(k) is None and v == 0))
 
 
-def describe_change(c: Change, lang: str) -> str:
+def describe_change(c: Change, lang: str, snap: Snapshot | None = None) -> str:
     """One line for a change: ``server: fd 3 state CLOSE -> LISTEN, backlog - -> 2``."""
     if c.what == "fd_opened":
         a = c.after
@@ -76,7 +77,8 @@ def describe_change(c: Change, lang: str) -> str:
     if "owner" in c.after:
         o = c.after["owner"]
         state = c.after.get("state", c.before.get("state"))
-        owner = f"{o['actor']} fd {o['fd']}" if o else _no_fd(state, lang)
+        owner = f"{o['actor']} fd {o['fd']}" if o else _no_fd(
+            state, lang, had=c.before.get("owner"), snap=snap)
         what = ", ".join(filter(None, [what, f"{field_label('owner', lang)} -> {owner}"]))
     return t("socket_changed", lang, key=c.key, what=what)
 
@@ -85,21 +87,30 @@ CLOSING_STATES = frozenset({"FIN_WAIT1", "FIN_WAIT2", "CLOSING", "LAST_ACK", "TI
 """States a socket can be in after its last fd closed: no fd will ever hold it again."""
 
 
-def _no_fd(state: str | None, lang: str) -> str:
-    """A socket no fd holds: one not yet accepted (SYN_RECV, in the queue), or one the program
-    closed that the kernel is finishing on its own (TIME_WAIT...)."""
-    return t("no_fd_closed" if state in CLOSING_STATES else "no_fd", lang)
+def _no_fd(state: str | None, lang: str, had: Any = None, snap: Snapshot | None = None) -> str:
+    """A socket no fd holds: one not yet accepted (SYN_RECV, in the queue), one the program
+    closed that the kernel is finishing on its own (TIME_WAIT...), or one whose fd went with
+    its process (``had``: the owner it had; its actor is no more in ``snap``)."""
+    if state in CLOSING_STATES:
+        return t("no_fd_closed", lang)
+    if isinstance(had, dict) and had.get("actor"):
+        gone = snap is not None and snap.process(str(had["actor"])) is None
+        return t("no_fd_exited" if gone else "no_fd_any_more", lang, actor=had["actor"])
+    return t("no_fd", lang)
 
 
-def is_socket_noise(c: Change) -> bool:
-    # A socket's change is already told by its fd's change; keep the kernel-only sockets
-    # (accept-queue entries, SYN_RECV, TIME_WAIT) and ownership changes.
+def is_socket_noise(c: Change, snap: Snapshot) -> bool:
+    """Whether a socket's change is already told by its fd's change (the fd's line names its
+    new state): so only for a socket an fd holds, both before and after. A socket no fd holds
+    (an accept-queue entry, SYN_RECV, FIN_WAIT2 or TIME_WAIT after close()) is told itself,
+    every change of it."""
     if c.what == "socket_changed":
-        return "owner" not in c.after and bool(c.before) and c.key is not None and \
-            not c.key.startswith("tcp inode 0")
-    if c.what in ("socket_appeared", "socket_gone"):
-        owner = c.after.get("owner") if c.what == "socket_appeared" else None
-        return owner is not None
+        if "owner" in c.after or not c.before or c.key is None:
+            return False
+        now = next((k for k in snap.sockets if k.key == c.key), None)
+        return now is not None and now.owner is not None
+    if c.what == "socket_appeared":
+        return c.after.get("owner") is not None
     return False
 
 
@@ -177,11 +188,11 @@ class Transcript:
         for e in r.events:
             self._event(e)
         self._wire(r.wire)
-        changes = [ch for ch in r.changes if not is_socket_noise(ch)]
+        changes = [ch for ch in r.changes if not is_socket_noise(ch, r.snapshot)]
         if changes:
             self._put(f"[bold]{t('changes', lang)}[/]")
             for ch in changes:
-                self._put(escape(describe_change(ch, lang)), 4)
+                self._put(escape(describe_change(ch, lang, r.snapshot)), 4)
         else:
             self._put(t("no_changes", lang), 2, "dim")
         if r.checks_irqs:
@@ -195,15 +206,21 @@ class Transcript:
 
     def _ask(self, ask: Ask) -> None:
         """Headless, nobody answers: the question, its choices and the answer, as a quiz
-        sheet with its key."""
+        sheet with its key; the explanation a paragraph of its own. Their Markdown is
+        rendered, never printed as markup."""
         lang = self.lang
-        self._put(f"[bold]{t('ask', lang)}:[/] {escape(pick(ask.question, lang))}")
+        question = Text(f"{t('ask', lang)}: ", style="bold")
+        question.append_text(inline_markdown(pick(ask.question, lang)))
+        self._put(question)
         for n, choice in enumerate(ask.choices, 1):
-            mark = "→" if n == ask.answer else " "
-            self._put(f"{mark} {n}. {escape(pick(choice, lang))}", 4)
-        answer = t("answer", lang, n=ask.answer, choice=pick(ask.choices[ask.answer - 1], lang))
-        explain = f" {pick(ask.explain, lang)}" if ask.explain else ""
-        self._put(escape(answer + explain), 4, "dim")
+            line = Text(f"{'→' if n == ask.answer else ' '} {n}. ")
+            line.append_text(inline_markdown(pick(choice, lang)))
+            self._put(line, 4)
+        answer = Text(t("answer_is", lang, n=ask.answer) + " ", style="bold")
+        answer.append_text(inline_markdown(pick(ask.choices[ask.answer - 1], lang), "bold"))
+        self._put(answer, 4)
+        if ask.explain:
+            self.console.print(Padding(Markdown(pick(ask.explain, lang)), (0, 0, 0, 4)))
 
     def _wire(self, w: WireView) -> None:
         lang = self.lang
@@ -273,14 +290,16 @@ def check_line(c: CheckResult, lang: str) -> Text:
         line.append("– ", style="bold yellow")
         line.append(c.expect, style="dim")
         line.append("  (" + t("skipped", lang, cond=c.skipped.expect,
-                              actual=c.skipped.note or c.skipped.actual) + ")", style="yellow")
+                              actual=say(c.skipped.note, lang) if c.skipped.note
+                              else c.skipped.actual) + ")", style="yellow")
     elif c.ok:
         line.append("✓ ", style="bold green")
         line.append(c.expect)
     else:
         line.append("✗ ", style="bold red")
         line.append(c.expect, style="bold")
-        line.append(f"  ({c.note or t('actual', lang, actual=c.actual)})", style="red")
+        line.append(f"  ({say(c.note, lang) if c.note else t('actual', lang, actual=c.actual)})",
+                    style="red")
     return line
 
 
@@ -319,7 +338,7 @@ def irq_line(irqs: IrqDelta, lang: str, most: int = 8) -> str:
 
 
 def step_json(r: StepRecord) -> dict[str, Any]:
-    """One line of ``syscall-lab run --json`` (the contract in DESIGN.md)."""
+    """One line of ``syscall-lab run --json`` (the contract in docs/architecture.md)."""
     o = r.outcome
     result = None
     if o is not None and o.result is not None:

@@ -39,7 +39,7 @@ PRESENTER = Theme(
     error="#ff5f5f", success="#5fff87", foreground="#ffffff", background="#000000",
     surface="#0a0a0a", panel="#1c1c1c",
 )
-THEMES = {"default": "textual-dark", "presenter": PRESENTER.name}
+THEMES = {"default": "textual-dark", "presenter": PRESENTER.name, "light": "textual-light"}
 """``--theme`` choices and the Textual theme each one uses."""
 
 

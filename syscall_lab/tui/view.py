@@ -12,15 +12,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len, set_cell_size
 
-from ..engine.snapshot import Change, Snapshot, diff
-from ..lesson.model import Lesson
-from ..lesson.runner import StepRecord
-from ..lesson.session import SessionState
+if TYPE_CHECKING:  # not before the first frame: the picker needs only Volatile
+    from ..engine.snapshot import Change, Snapshot
+    from ..lesson.model import Lesson
+    from ..lesson.runner import StepRecord
+    from ..lesson.session import SessionState
 
-__all__ = ["View", "Volatile", "fit_address"]
+__all__ = ["View", "Volatile", "fit_address", "update"]
 
 EPHEMERAL_LOW = 32768
 """The bottom of Linux's default ``net.ipv4.ip_local_port_range``; ports a client is given."""
@@ -29,6 +31,7 @@ _PORT = re.compile(r":(\d{5})\b")
 _INODE = re.compile(r"(socket|pipe):\[(\d+)\]")
 _PTY = re.compile(r"/dev/pts/\d+")
 _HTONS = re.compile(r"htons\((\d+)\)")
+_POINTER = re.compile(r"\b0x[0-9a-f]{6,}\b")
 
 
 def fit_address(text: str, width: int) -> str:
@@ -82,6 +85,7 @@ class Volatile:
         value = _HTONS.sub(lambda m: "htons(·····)" if int(m.group(1)) >= EPHEMERAL_LOW
                            else m.group(0), value)  # a peer's port as strace prints it
         value = _PTY.sub("/dev/pts/·", value)  # the host's pty numbers: other labs take some
+        value = _POINTER.sub("0x······", value)  # where an actor's buffer is (ASLR)
         return _INODE.sub(lambda m: f"{m.group(1)}:[·····]", value)
 
 
@@ -119,7 +123,35 @@ class View:
         focus, what that step changed."""
         if not self.state.records:
             return []
+        from ..engine.snapshot import diff
+
         focused = self.focused_record
         if focused is not None:
             return list(focused.changes)
         return diff(self.before, self.snapshot)
+
+
+def update(static: Any, renderable: Any) -> None:
+    """``static.update(renderable)``, unless it already shows the same: an update lays the
+    whole screen out again, so a pane redrawn from an unchanged state costs nothing. Texts and
+    groups of texts compare by their content; anything else (Markdown) by identity."""
+    key = _key(renderable)
+    if key is not None and getattr(static, "_shown_key", None) == key:
+        return
+    static._shown_key = key
+    static.update(renderable)
+
+
+def _key(renderable: Any) -> Any:
+    from rich.console import Group
+    from rich.text import Text
+
+    if isinstance(renderable, Text):
+        return ("text", renderable.plain, tuple(renderable.spans), str(renderable.style),
+                renderable.no_wrap, renderable.overflow)
+    if isinstance(renderable, str):
+        return ("str", renderable)
+    if isinstance(renderable, Group):
+        parts = [_key(r) for r in renderable.renderables]
+        return None if any(k is None for k in parts) else ("group", tuple(parts))
+    return None

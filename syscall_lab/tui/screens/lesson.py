@@ -318,7 +318,7 @@ class LessonScreen(SessionScreen):
         done = [r.step for r in self.state.records] if self.state else []
         got = compile_step(self.lesson, [*done, *self.requests.typed], text)
         if isinstance(got, list):
-            prompt.note(got, text)
+            prompt.refused(got, text)
             return False
         prompt.accepted(text)
         if self.state is None:

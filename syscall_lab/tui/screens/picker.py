@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
 
-from ...i18n import pick, t
+from ...i18n import pick, say, t
 from ...shown import shown
 from ..keys import Key, bindings
 from ..widgets.key_bar import KeyBar
@@ -36,6 +36,8 @@ WIDTHS = {"progress": 22, "langs": 5}
 """Fixed widths (progress: 14 below 100 columns); the level column fits its longest word in the
 language shown. The title takes 60% of what is left (at least 18 columns) and wraps; the topics
 take the rest on one line, cut with an ellipsis."""
+FIRST_FRAME_GRACE = 0.08
+"""Seconds after the first frame before the lessons are read."""
 LEVELS = ("beginner", "intermediate", "advanced")
 """The lesson levels, easiest first: the catalog's, not imported from it (the loader is slow to
 import, and the picker draws before it)."""
@@ -76,7 +78,9 @@ class PickerScreen(Screen[None]):
         if self.lab_app.catalog is None:
             self.query_one("#picker-status", Static).update(
                 Text(t("picker_loading", self.lab_app.lang), style="italic"))
-            self.call_after_refresh(self._load)  # the first frame before the loader
+            # The first frame before the loader: its import (pydantic, yaml) would hold the
+            # GIL while the terminal writer thread has the frame to write.
+            self.call_after_refresh(self.set_timer, FIRST_FRAME_GRACE, self._load)
         else:
             self._fill()
 
@@ -143,7 +147,7 @@ class PickerScreen(Screen[None]):
             table.add_row(*(cells[k] for k in COLUMNS), key=lesson.id, height=None)
         if self.lessons:
             table.move_cursor(row=min(max(cursor, 0), len(self.lessons) - 1))
-        notes: list[str] = [f"[{t('warning', lang)}] {w}" for w in catalog.warnings]
+        notes: list[str] = [f"[{t('warning', lang)}] {say(w, lang)}" for w in catalog.warnings]
         if catalog.invalid:
             notes.append(t("picker_problems", lang, n=len(catalog.invalid),
                            files=", ".join(catalog.invalid)))

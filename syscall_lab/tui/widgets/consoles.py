@@ -8,7 +8,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...i18n import t
-from ..view import View
+from ..view import View, update
 
 __all__ = ["Consoles"]
 
@@ -36,5 +36,5 @@ class Consoles(VerticalScroll):
             parts += [Text("  " + view.volatile.text(line)) for line in lines]
         if not parts:
             parts.append(Text(t("no_output", view.lang), style="dim"))
-        self.query_one("#console-body", Static).update(Group(*parts))
+        update(self.query_one("#console-body", Static), Group(*parts))
         self.scroll_end(animate=False)

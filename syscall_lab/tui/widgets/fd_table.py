@@ -13,7 +13,7 @@ from textual.widgets import DataTable, Static
 from ...engine.snapshot import FdEntry, ProcessState
 from ...i18n import t
 from ...observe.procfs import cpu_ranges
-from ..view import View, fit_address
+from ..view import View, fit_address, update
 
 __all__ = ["FdTable", "fd_cells"]
 
@@ -124,7 +124,7 @@ class FdTable(Vertical):
                         style="cyan")
         if proc.threads > 1:
             line.append("  · " + t("proc_threads", lang, n=proc.threads), style="cyan")
-        self.query_one(".proc-line", Static).update(line)
+        update(self.query_one(".proc-line", Static), line)
 
         changes = {c.fd: c for c in view.changes() if c.actor == proc.actor and c.fd is not None}
         table = self.query_one(DataTable)

@@ -32,7 +32,7 @@ from textual.widgets import Static
 from ...engine.trace import SocketTrace
 from ...i18n import packet_word, t
 from ...net.packets import PacketRecord
-from ..view import View, fit_address
+from ..view import View, fit_address, update
 
 __all__ = ["Ladder", "LadderPane", "LadderRow", "ladder_rows", "toward_server"]
 
@@ -49,10 +49,11 @@ _STYLE = {
     "delayed": Style(color="blue"), "reordered": Style(color="magenta"),
 }
 _MARKED = Style(color="bright_red", bold=True)
-_LINE = Style(color="grey62")
-_STATE = Style(color="bright_white", bold=True)
+_LINE = Style(color="grey50")  # readable on a dark and on a light background
+_STATE = Style(bold=True)  # the theme's own foreground
 _DIM = Style(dim=True)
 _FOCUS = Style(bgcolor="grey23")
+_FOCUS_LIGHT = Style(bgcolor="grey85")
 _CURSOR = Style(reverse=True)
 
 
@@ -337,7 +338,7 @@ class Ladder(ScrollView, can_focus=True):
                          Segment(" " * SIDE)]
         strip = Strip(segs).adjust_cell_length(width)
         if focus:
-            strip = strip.apply_style(_FOCUS)
+            strip = strip.apply_style(_FOCUS if self.app.current_theme.dark else _FOCUS_LIGHT)
         if index == self.cursor:
             strip = strip.apply_style(_CURSOR)
         return strip.apply_style(self.rich_style)
@@ -361,7 +362,7 @@ class LadderPane(Vertical):
         talks = view.state.packets or any(
             tr.side == "server" or (tr.remote and not tr.remote.endswith(":0")) for tr in traces)
         if not talks:  # no conversation (yet): no columns to name
-            self.query_one("#ladder-head", Static).update(t("ladder_empty", lang))
+            update(self.query_one("#ladder-head", Static), t("ladder_empty", lang))
             self.query_one(Ladder).show(view)
             return
         half = SIDE + between // 2
@@ -372,7 +373,7 @@ class LadderPane(Vertical):
         head += " " * max(1, pad) + server
         if not view.state.packets:
             head += "\n" + t("ladder_empty", lang)
-        self.query_one("#ladder-head", Static).update(head)
+        update(self.query_one("#ladder-head", Static), head)
         self.query_one(Ladder).show(view)
 
 

@@ -13,6 +13,7 @@ Two parts, so that what a student must see is never below the fold:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -24,12 +25,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from ...engine.vocabulary import CALLS, WORK_CALLS, machine_arch
-from ...i18n import pick, t
+from ...i18n import pick, say, t
 from ...lesson.model import Ask, Step
 from ...lesson.runner import StepRecord
 from ...report.markup import inline_markdown
 from ...report.transcript import action_text, call_details, check_line, irq_line
-from ..view import View
+from ..view import View, update
 
 __all__ = ["LessonPane", "Now", "Story"]
 
@@ -106,7 +107,7 @@ class LessonPane(Vertical):
         width = max(20, self.size.width - 2) if self.size.width else 76
         height = self.size.height
         room = height - max(MIN_STORY, int(height * STORY_SHARE)) - 1 if height else 999
-        self.query_one(Now).update(_fit(lambda leave: _now(s, leave), width, room, self))
+        update(self.query_one(Now), _fit(lambda leave: _now(s, leave), width, room, self))
 
 
 def _fit(build: Callable[[frozenset[str]], Text], width: int, room: int,
@@ -126,6 +127,13 @@ def _fit(build: Callable[[frozenset[str]], Text], width: int, room: int,
 # ---------------------------------------------------------------------------------------
 # The story
 
+@functools.lru_cache(maxsize=512)
+def _markdown(text: str) -> Markdown:
+    """A lesson text as Markdown, parsed once (a parser is made for each Markdown, and a
+    replay or a language switch shows the same texts again)."""
+    return Markdown(text)
+
+
 def _story(s: Shown) -> list[RenderableType]:
     view = s.view
     lang, lesson, state = view.lang, view.lesson, view.state
@@ -140,7 +148,7 @@ def _story(s: Shown) -> list[RenderableType]:
         parts.append(Text(t("typed_step", lang, do=record.step.do or record.step.action),
                           style="magenta"))
     else:
-        parts.append(Markdown(pick(record.step.say, lang)))
+        parts.append(_markdown(pick(record.step.say, lang)))
         if record.step.ask is not None:
             parts += _answered(record, record.step.ask, answers.get(record.index), lang)
     if s.hint:
@@ -171,7 +179,7 @@ def _answered(r: StepRecord, ask: Ask, chosen: int | None, lang: str) -> list[Re
                     style="green" if not failed else "bold red")
     out: list[RenderableType] = [text]
     if ask.explain:
-        out.append(Markdown(pick(ask.explain, lang)))
+        out.append(_markdown(pick(ask.explain, lang)))
     return out
 
 
@@ -248,7 +256,7 @@ def _ran(r: StepRecord, view: View, leave: frozenset[str]) -> Text:
         if "proto" not in leave:
             proto = CALLS[o.call].signature if o.call in CALLS else ""
             if o.call in WORK_CALLS:  # not the C library's: say what the lab's helper does
-                proto += f" /* {CALLS[o.call].summary} */"
+                proto += f" /* {say(CALLS[o.call].summary, lang)} */"
             nr = o.syscall.get("nr")
             if nr is not None:
                 proto += "   " + t("syscall_nr", lang, name=o.syscall.get("name"), nr=nr,

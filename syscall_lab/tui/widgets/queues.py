@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from ...engine.snapshot import KernelSocket
 from ...i18n import t
-from ..view import View, fit_address
+from ..view import View, fit_address, update
 
 __all__ = ["QueuesPane", "accept_order", "gauge"]
 
@@ -76,7 +76,7 @@ class QueuesPane(VerticalScroll):
                                    max(12, room))
                 parts.append(Text(f"  {s.proto} {pair}{tail}", no_wrap=True,
                                   overflow="ellipsis"))
-        self.query_one("#queues-body", Static).update(Group(*parts))
+        update(self.query_one("#queues-body", Static), Group(*parts))
 
 
 def accept_order(orphans: list[KernelSocket], view: View) -> list[KernelSocket]:

@@ -19,14 +19,15 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.suggester import Suggester
 from textual.widgets import Input, Static
+from textual.widgets.input import Selection
 
 from ...engine.vocabulary import CALLS
-from ...i18n import t
+from ...i18n import say, t
 from ...lesson.source import Problem
 from ...net.rules import ACTIONS as RULE_ACTIONS
 from ...shown import SAFE_TEXT, shown
 
-__all__ = ["SandboxPrompt", "StepSuggester", "complete"]
+__all__ = ["SandboxPrompt", "StepSuggester", "candidates", "complete"]
 
 WIRE_WORDS = (*RULE_ACTIONS, "deliver", "drop", "clear")
 CONSTANTS = ("AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_NONBLOCK", "SOL_SOCKET",
@@ -35,13 +36,13 @@ CONSTANTS = ("AF_INET", "AF_INET6", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_NONBLOCK"
 _LAST = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)?$")
 
 
-def complete(value: str, actors: Iterable[str], names: Iterable[str]) -> str | None:
-    """``value`` with its last word completed (the first match, as a shell would), or None."""
+def candidates(value: str, actors: Iterable[str], names: Iterable[str]) -> tuple[str, list[str]]:
+    """(the text before the last word, every word that completes the last word)."""
     m = _LAST.search(value)
     word = m.group(1) if m and m.group(1) else ""
     before = value[: len(value) - len(word)]
     if not word and not before.endswith("."):
-        return None
+        return before, []
     owner = re.search(r"([A-Za-z_][A-Za-z0-9_]*)\s*[.:]\s*$", before)
     if owner and owner.group(1) == "wire":
         choices: Iterable[str] = WIRE_WORDS
@@ -49,10 +50,22 @@ def complete(value: str, actors: Iterable[str], names: Iterable[str]) -> str | N
         choices = CALLS
     else:
         choices = (*actors, *names, "wire", "wait", "watch", *CONSTANTS)
-    for choice in choices:
-        if choice.startswith(word) and choice != word:
-            return before + choice
-    return None
+    return before, [c for c in dict.fromkeys(choices) if c.startswith(word) and c != word]
+
+
+def complete(value: str, actors: Iterable[str], names: Iterable[str]) -> str | None:
+    """``value`` with its last word completed as a shell does: the one word that fits, or as
+    far as every word that fits agrees (``wire.del`` stays: delay and deliver); None when
+    there is nothing to add."""
+    before, found = candidates(value, actors, names)
+    if not found:
+        return None
+    common = found[0]
+    for word in found[1:]:  # as far as they all agree
+        while not word.startswith(common):
+            common = common[:-1]
+    done = before + common
+    return done if len(done) > len(value) else None
 
 
 class StepSuggester(Suggester):
@@ -126,8 +139,10 @@ class SandboxPrompt(Vertical):
         field.value = self.history[self._at] if self._at < len(self.history) else ""
         field.cursor_position = len(field.value)
 
-    def note(self, problems: list[Problem] | None, text: str = "") -> None:
-        """Under the line: its problems (each pointing at its column), else what to type."""
+    def note(self, problems: list[Problem] | None, text: str = "", kept: bool = False) -> None:
+        """Under the line: its problems (each pointing at its column), else what to type;
+        ``kept``: the line that was wrong is still in the field, selected (typing replaces
+        it, the arrows keep it to mend)."""
         out = Text()
         if problems:
             first = True
@@ -137,20 +152,37 @@ class SandboxPrompt(Vertical):
                 first = False
                 out.append(" " * (len(self.INDENT) + p.col - 1) + "^ ", style="bold red")
                 out.append(t("sandbox_at", self.lang, col=p.col), style="red")
-                out.append(shown(p.message), style="red")
+                out.append(shown(say(p.message, self.lang)), style="red")
         else:
             call = re.search(r"\.\s*([a-z_0-9]+)\s*\(", text)
-            if call and call.group(1) in CALLS:
+            actors, names = self._words()
+            before, found = candidates(text, actors, names)
+            if text and len(found) > 1:  # tab stops where they differ: say what fits
+                out.append(t("sandbox_choices", self.lang, words=" · ".join(
+                    before.rsplit(" ", 1)[-1] + w for w in found[:8])), style="dim")
+            elif call and call.group(1) in CALLS:
                 out.append(CALLS[call.group(1)].signature, style="dim")
             else:
                 out.append(t("sandbox_help", self.lang), style="dim")
+        if kept:
+            out.append("\n" + t("sandbox_kept", self.lang), style="yellow")
         self.query_one("#sandbox-note", Static).update(out)
 
     INDENT = " "
     """Where the typed text starts (the field's left padding in app.tcss): carets line up."""
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value.startswith(":"):  # the key that opened the prompt, typed again
+            event.input.value = event.value.lstrip(":").lstrip()
+            return
         self.note(None, event.value)
+
+    def refused(self, problems: list[Problem], text: str) -> None:
+        """A line that is not a step: its problems shown, and the line kept, selected, so the
+        next key either mends it or types over it (never appends to it unseen)."""
+        self.note(problems, text, kept=True)
+        field = self.query_one(Input)
+        field.selection = Selection(0, len(field.value))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

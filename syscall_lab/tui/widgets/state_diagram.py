@@ -22,7 +22,7 @@ from textual.widgets import Static
 
 from ...engine.trace import SocketTrace
 from ...i18n import t
-from ..view import View
+from ..view import View, update
 
 __all__ = ["EDGES", "NODES", "StateDiagram", "node_of", "trace_edges"]
 
@@ -93,9 +93,9 @@ _LATE = {"ESTABLISHED", "FIN-WAIT-1", "FIN-WAIT-2", "CLOSING", "TIME-WAIT", "CLO
          "LAST-ACK"}
 
 _DIM = Style(color="grey46")
-_SEEN = Style(color="bright_cyan", bold=True)
+_SEEN = Style(color="dark_cyan", bold=True)
 _UNSEEN = Style(color="yellow")
-_VISITED = Style(color="bright_white", bold=True)
+_VISITED = Style(bold=True)  # the theme's own foreground: dark or light
 _NOW = Style(color="black", bgcolor="bright_cyan", bold=True)
 _FOCUS = Style(color="black", bgcolor="magenta", bold=True)
 
@@ -192,7 +192,7 @@ class StateDiagram(VerticalScroll):
             parts += legend
         else:
             parts.append(Text(t("states_none", lang), style="italic"))
-        self.query_one("#states-body", Static).update(Group(*parts))
+        update(self.query_one("#states-body", Static), Group(*parts))
 
 
 def _legend(tr: SocketTrace, nodes: list[str], unseen: set[tuple[str, str]], view: View

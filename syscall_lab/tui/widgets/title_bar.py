@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from ...shown import shown
+from ..view import update
 
 __all__ = ["TitleBar"]
 
@@ -23,4 +24,4 @@ class TitleBar(Static):
             line.append(f" {status}", style="italic" if busy else "dim")
             line.append("  ·")
         line.append(f" {title}", style="bold")
-        self.update(line)
+        update(self, line)

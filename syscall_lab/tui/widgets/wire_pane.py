@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Static
 from ...i18n import t
 from ...lesson.recording import RULE_STATE
 from ...net.rules import Rule
-from ..view import View
+from ..view import View, update
 from .packet_list import packet_cells
 
 __all__ = ["HeldTable", "WirePane"]
@@ -85,7 +85,7 @@ class WirePane(Vertical):
             help_text.append("\n" + t("wire_keys", lang), style="dim")
         else:
             help_text = Text(t("wire_none_held", lang), style="dim")
-        self.query_one("#wire-help", Static).update(help_text)
+        update(self.query_one("#wire-help", Static), help_text)
         rules = view.state.wire_rules
         lines = Text()
         if rules:
@@ -94,4 +94,4 @@ class WirePane(Vertical):
                 rule = Rule.from_json({k: v for k, v in r.items() if k not in RULE_STATE})
                 lines.append(f"\n  {rule.describe()}  ")
                 lines.append(t("wire_matched", lang, n=r.get("matched", 0)), style="dim")
-        self.query_one("#wire-rules", Static).update(lines)
+        update(self.query_one("#wire-rules", Static), lines)

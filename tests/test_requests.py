@@ -96,3 +96,21 @@ def test_a_failed_request_drops_everything_waiting() -> None:
     q.undo("reset")
     q.failed()
     assert q.idle
+
+
+def test_an_answer_is_taken_at_once_after_a_look_but_not_while_a_step_runs() -> None:
+    q = Requests()
+    assert q.answer_waits() is True  # idle: the step goes now
+    q.send(Request("look"))
+    assert q.answer_waits() is False  # the question on screen is still the next one
+    assert q.answered("look", can_step=True) == "next"  # then the step runs
+    assert q.idle
+    q.send(Request("step"))
+    assert q.answer_waits() is None  # the step in flight may bring another question
+    assert q.presses == 0
+    q.answered("step", can_step=True)
+    q.send(Request("look"))
+    q.press_next()
+    assert q.answer_waits() is None  # a press waits already: which question is unknown
+    q.failed()
+    assert q.flight is None and not q.busy

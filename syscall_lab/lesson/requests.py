@@ -34,6 +34,8 @@ UNDO = ("back", "reset")
 class Requests:
     busy: bool = False
     """A request is in flight."""
+    flight: str | None = None
+    """The cause of the request in flight."""
     presses: int = 0
     """Next presses waiting for it."""
     typed: list[Step] = field(default_factory=list)
@@ -46,7 +48,7 @@ class Requests:
 
     def send(self, request: Request) -> Request:
         """Mark ``request`` as in flight (the caller sends it)."""
-        self.busy = True
+        self.busy, self.flight = True, request.cause
         return request
 
     def press_next(self) -> bool:
@@ -72,6 +74,18 @@ class Requests:
             return False
         return True
 
+    def answer_waits(self) -> bool | None:
+        """An answer to the question on screen was pressed: True when it is taken now, False
+        when it waits for a look in flight (the question on screen is still the next one;
+        the step runs after the look, as a press of next does), None when it cannot be
+        taken (a step or an undo is in flight: the question on screen may not be the next)."""
+        if not self.busy:
+            return True
+        if self.flight == "look" and not (self.presses or self.typed or self.then):
+            self.presses += 1
+            return False
+        return None
+
     def stir(self) -> bool:
         """The lab reported something between requests: True to look now, False when the
         look waits for the request in flight."""
@@ -85,7 +99,7 @@ class Requests:
         ``back`` or ``reset`` (pressed meanwhile: the screen does it), ``next`` (a press
         waited: the screen presses next again, and calls :meth:`stop` if a question stops
         it), ``look``, or None. ``can_step``: the lesson has a step left."""
-        self.busy = False
+        self.busy, self.flight = False, None
         if cause == "typed" and self.typed:
             self.typed.pop(0)
         then, self.then = self.then, None
@@ -108,7 +122,7 @@ class Requests:
 
     def failed(self) -> None:
         """The request in flight failed: nothing waiting is done."""
-        self.busy = False
+        self.busy, self.flight = False, None
         self.presses = 0
         self.typed.clear()
         self.then = None

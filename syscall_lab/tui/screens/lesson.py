@@ -277,15 +277,26 @@ class LessonScreen(SessionScreen):
         self._send(Request("step"))
 
     def action_answer(self, choice: int) -> None:
-        """The student's prediction for the next step's question; then the step runs."""
-        if self.state is None or self.busy:
+        """The student's prediction for the next step's question; then the step runs (after
+        a look in flight; while a step is in flight the screen says to answer once it is
+        done, since the question on screen may not be the next one)."""
+        lang = self.lab_app.lang
+        if self.state is None:
+            self.notify(t("lab_starting", lang), timeout=3)
             return
         done = self.state.done
         ask = self.lesson.steps[done].ask if done < len(self.lesson.steps) else None
         if ask is None or done + 1 in self.answers or not 1 <= choice <= len(ask.choices):
             if ask is not None and done + 1 not in self.answers:
-                self.notify(t("press_answer", self.lab_app.lang, n=len(ask.choices)),
+                self.notify(t("press_answer", lang, n=len(ask.choices)),
                             severity="warning", timeout=3)
+            else:
+                self.notify(t("already_answered" if ask is not None else "no_question", lang),
+                            severity="warning", timeout=3)
+            return
+        now = self.requests.answer_waits()
+        if now is None:
+            self.notify(t("answer_after_step", lang), severity="warning", timeout=3)
             return
         self.shoot(ask=True)
         self.answers[done + 1] = choice
@@ -294,7 +305,10 @@ class LessonScreen(SessionScreen):
             self.lab_app.progress.answer(self.lesson.id, done + 1, len(self.lesson.steps),
                                          choice, ask.answer)
         self.hint = False
-        self._send(Request("step"))
+        if now:
+            self._send(Request("step"))
+        else:
+            self.draw()  # the answer is on the card; the step runs once the look is back
 
     def action_sandbox(self) -> None:
         self.query_one(SandboxPrompt).open(self.lab_app.lang)

@@ -168,7 +168,7 @@ class SessionScreen(Screen[None]):
             self.query_one(TitleBar).show(title, where, self.status(state, lang), busy=busy)
             notice = t(self.notice, lang, n=state.replayed) if self.notice else None
             self.query_one(LessonPane).show(view, notice, self.hint, self.answers, self.asking,
-                                            self.answer_first)
+                                            self.answer_first, busy)
             self.query_one(KernelPanes).show(view)
         self.drawn += 1
 

@@ -17,6 +17,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
@@ -38,9 +39,14 @@ MIN_STORY = 3
 STORY_SHARE = 0.35
 """The story keeps at least this share of the pane (and :data:`MIN_STORY` lines): past it,
 the card says the same in fewer lines."""
-DETAILS = ("proto", "passed", "events")
-"""What the card leaves out, in this order, when it does not fit: the C prototype and the
-syscall's number, the list of passed checks (a count stays), what actors wrote."""
+DETAILS = ("next", "proto", "passed", "events", "ran", "verdict")
+"""What the card leaves out, in this order, when it does not fit: the next step's call past
+its first line (a long string in it ends in an ellipsis); the C prototype and the
+syscall's number; the list of passed checks (a count stays); what actors wrote; the step just
+done becomes one line (its call cut with an ellipsis, its checks as a count, a failed one still
+named); the prediction's verdict (the story above has it). What to do next always stays."""
+NARROW_KEEP = 6
+"""Rows the kernel's tabs keep in a narrow terminal when the lesson pane grows for its card."""
 
 
 @dataclass
@@ -54,6 +60,8 @@ class Shown:
     asking: bool = False
     answer_first: bool = False
     """Next was pressed on a question not answered yet: the card says to answer first."""
+    busy: bool = False
+    """The kernel is working on a request (an answer pressed meanwhile waits for it)."""
 
 
 class Story(VerticalScroll):
@@ -76,13 +84,15 @@ class LessonPane(Vertical):
         super().__init__(**kw)  # type: ignore[arg-type]
         self._shown: Shown | None = None
         self._story_key: tuple[object, ...] | None = None
+        self._grown: int | None = None
 
     def show(self, view: View, notice: str | None = None, hint: bool = False,
              answers: dict[int, int] | None = None, asking: bool = False,
-             answer_first: bool = False) -> None:
+             answer_first: bool = False, busy: bool = False) -> None:
         """``answers``: the student's choice for each step's question, by step number;
-        ``asking``: next was pressed before the next step's question was answered."""
-        self._shown = Shown(view, notice, hint, answers or {}, asking, answer_first)
+        ``asking``: next was pressed before the next step's question was answered; ``busy``:
+        the kernel is working on a request."""
+        self._shown = Shown(view, notice, hint, answers or {}, asking, answer_first, busy)
         self._paint()
 
     def on_resize(self) -> None:
@@ -107,21 +117,39 @@ class LessonPane(Vertical):
         width = max(20, self.size.width - 2) if self.size.width else 76
         height = self.size.height
         room = height - max(MIN_STORY, int(height * STORY_SHARE)) - 1 if height else 999
-        update(self.query_one(Now), _fit(lambda leave: _now(s, leave), width, room, self))
+        card, lines = _fit(lambda leave: _now(s, leave, width), width, room, self)
+        update(self.query_one(Now), card)
+        self._grow(lines, room)
+
+    def _grow(self, lines: int, room: int) -> None:
+        """In a narrow terminal (the pane above the kernel's tabs), a card that does not fit
+        even said shortly takes rows from the tabs below, down to :data:`NARROW_KEEP`; it
+        gives them back when it is short again."""
+        if self.parent is not self.screen or not self.size.height:
+            return
+        want = None if lines <= room else self.size.height + lines - room
+        limit = self.screen.size.height - 2 - NARROW_KEEP  # title and key bar
+        height = None if want is None else min(want, limit)
+        if height != self._grown:
+            self._grown = height
+            self.styles.height = height if height is not None else None  # back to the CSS
 
 
 def _fit(build: Callable[[frozenset[str]], Text], width: int, room: int,
-         pane: LessonPane) -> Text:
-    """The card with as much detail as ``room`` lines hold at ``width`` columns."""
+         pane: LessonPane) -> tuple[Text, int]:
+    """The card with as much detail as ``room`` lines hold at ``width`` columns, and the
+    lines it takes."""
     console = pane.app.console
     leave: frozenset[str] = frozenset()
     text = build(leave)
+    lines = len(text.wrap(console, width))
     for detail in DETAILS:
-        if len(text.wrap(console, width)) <= room:
+        if lines <= room:
             break
         leave |= {detail}
         text = build(leave)
-    return text
+        lines = len(text.wrap(console, width))
+    return text, lines
 
 
 # ---------------------------------------------------------------------------------------
@@ -206,18 +234,19 @@ def _hint(upcoming: Step | None, n: int, lang: str) -> Text:
 # ---------------------------------------------------------------------------------------
 # The card
 
-def _now(s: Shown, leave: frozenset[str]) -> Text:
+def _now(s: Shown, leave: frozenset[str], width: int = 76) -> Text:
     view = s.view
     lang, lesson, state = view.lang, view.lesson, view.state
     out = Text()
     record = state.last
     if record is not None:
-        out.append_text(_ran(record, view, leave))
+        out.append_text(_ran(record, view, leave, width))
         if state.pending_events:  # since the step: a call returned, output, an exit
             out.append_text(_events(state.pending_events, view))
         chosen = (s.answers or {}).get(record.index) if not record.typed else None
         ask = record.step.ask
-        if ask is not None and chosen is not None and not record.typed:
+        if ask is not None and chosen is not None and not record.typed and \
+                "verdict" not in leave:
             right = chosen == ask.answer
             out.append("\n" + ("✓ " if right else "✗ ") + t(
                 "prediction_right" if right else "prediction_wrong", lang, n=chosen,
@@ -225,7 +254,9 @@ def _now(s: Shown, leave: frozenset[str]) -> Text:
         out.append("\n")
     nxt = lesson.steps[state.done] if state.done < len(lesson.steps) else None
     if nxt is not None:
-        out.append_text(_next(nxt, state.done + 1, lang, s.asking, s.answer_first))
+        out.append_text(_next(nxt, state.done + 1, lang, s.asking, s.answer_first,
+                               width if "next" in leave else None,
+                               (s.answers or {}).get(state.done + 1), s.busy))
     elif lesson.steps:
         checks = sum(r.tally[0] for r in state.records)
         failed = sum(r.tally[1] for r in state.records)
@@ -242,8 +273,10 @@ def _now(s: Shown, leave: frozenset[str]) -> Text:
     return out
 
 
-def _ran(r: StepRecord, view: View, leave: frozenset[str]) -> Text:
+def _ran(r: StepRecord, view: View, leave: frozenset[str], width: int = 76) -> Text:
     """The step just done: its call and the kernel's answer, its checks."""
+    if "ran" in leave:
+        return _ran_short(r, view, width)
     lang = view.lang
     line = Text()
     line.append(f"{t('step_short', lang, n=r.index)} " if not r.typed else ": ",
@@ -294,6 +327,33 @@ def _ran(r: StepRecord, view: View, leave: frozenset[str]) -> Text:
     return line
 
 
+def _ran_short(r: StepRecord, view: View, width: int) -> Text:
+    """The step just done in one line: ``Step 11: recv(4, ..., 4096, 0) ... ✓ 2`` (a failed
+    check is still named, on a line of its own)."""
+    lang = view.lang
+    line = Text()
+    line.append(f"{t('step_short', lang, n=r.index)} " if not r.typed else ": ", style="bold")
+    o = r.outcome
+    what = view.volatile.text(o.c) if o is not None else \
+        action_text(r, lang) if r.action is not None else (r.step.do or r.step.action)
+    passed = sum(1 for c in r.checks if c.ok and c.skipped is None)
+    tail = f"  ✓ {passed}" if passed else ""
+    failed = [c for c in r.checks if not c.ok and c.skipped is None]
+    style = "bold red" if (o and o.errno) or r.error or failed else \
+        "bold yellow" if o and o.blocked else "bold green"
+    line.append(what, style=style)
+    line.truncate(max(8, width - len(tail)), overflow="ellipsis")
+    out = Text()
+    out.append_text(line)
+    out.append(tail, style="green")
+    if r.error:
+        out.append("\n" + t("step_error", lang, error=r.error), style="bold red")
+    for c in failed:
+        out.append("\n")
+        out.append_text(check_line(c, lang))
+    return out
+
+
 def _events(events: tuple[dict[str, object], ...], view: View) -> Text:
     """What happened besides the call: output, a blocked call returning, an exit."""
     lang, out = view.lang, Text()
@@ -314,7 +374,11 @@ def _events(events: tuple[dict[str, object], ...], view: View) -> Text:
     return out
 
 
-def _next(step: Step, n: int, lang: str, asking: bool, answer_first: bool) -> Text:
+def _next(step: Step, n: int, lang: str, asking: bool, answer_first: bool,
+          one_line: int | None = None, chosen: int | None = None,
+          busy: bool = False) -> Text:
+    """What to do next; ``one_line``: the step's call cut to that many columns; ``chosen``:
+    the answer already pressed to its question (the step runs once the kernel is free)."""
     text = Text()
     text.append(f"{t('next_step', lang, n=n)}: ", style="bold cyan")
     if step.actor and step.call:
@@ -322,6 +386,10 @@ def _next(step: Step, n: int, lang: str, asking: bool, answer_first: bool) -> Te
         text.append((step.do or step.action).split(".", 1)[-1])
     else:
         text.append(step.do or step.action)
+    if one_line is not None:
+        text = Text("").join(text.split("\n"))
+        press = 0 if step.ask is not None else 3 + cell_len(t("press_next", lang))
+        text.truncate(max(12, one_line - press), overflow="ellipsis")
     if step.ask is None:
         text.append(f"   {t('press_next', lang)}", style="bold")
         return text
@@ -331,7 +399,10 @@ def _next(step: Step, n: int, lang: str, asking: bool, answer_first: bool) -> Te
         text.append(f"\n  {i}. ", style="bold")
         text.append_text(inline_markdown(pick(choice, lang)))
     n_choices = len(step.ask.choices)
-    if answer_first:
+    if chosen is not None:
+        text.append("\n" + t("answer_taken" if busy else "answered_run", lang, n=chosen),
+                    style="bold yellow" if busy else "bold")
+    elif answer_first:
         text.append("\n" + t("answer_first", lang, n=n_choices), style="bold reverse yellow")
     else:
         text.append("\n" + t("press_answer", lang, n=n_choices),

@@ -28,8 +28,17 @@ class Terminal:
         self.name = f"syscall-lab-e2e-{uuid.uuid4().hex[:8]}"
         self.server = server
         exports = " ".join(f"{k}={_quote(v)}" for k, v in env.items())
-        self.run("new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
-                 f"env -i {exports} {' '.join(map(_quote, command))}")
+        start = ["new-session", "-d", "-s", self.name, "-x", str(size[0]), "-y", str(size[1]),
+                 f"env -i {exports} {' '.join(map(_quote, command))}"]
+        # Two tests starting tmux's default server at once race ("server exited
+        # unexpectedly"): the loser tries again once the winner's server is up.
+        for attempt in range(5):
+            done = self.run(*start, check=False)
+            if done.returncode == 0 or self.running():
+                break
+            time.sleep(0.2 * (attempt + 1))
+        else:
+            raise AssertionError(f"tmux would not start a session: {done.stderr.strip()}")
         # A detached session may keep the server's default size: set ours for certain.
         self.run("resize-window", "-t", self.name, "-x", str(size[0]), "-y", str(size[1]))
 

@@ -1,8 +1,9 @@
 """Benchmark: snapshot cost and step round trip, with 2 and 50 lab sockets, with and without
 5,000 unrelated sockets open on the host; and one snapshot against one run of ``ss -tani``.
 
-Run: ``.venv/bin/python bench/bench_engine.py`` (add ``--quick`` for fewer rounds). It prints a
-table and writes ``bench/results/engine.json``. Figures are for comparing within one run on one
+Run: ``.venv/bin/python bench/bench_engine.py`` (add ``--quick`` for fewer rounds; ``--out DIR``).
+It prints a table and writes ``engine.json`` to ``bench/results/`` (with ``--quick``, to a
+temporary directory unless ``--out`` is given). Figures are for comparing within one run on one
 machine (this one is shared and noisy): read the ratios, not the absolute numbers.
 
 Targets (issue "Lab engine"): snapshot <= 5 ms, step round trip p95 <= 20 ms, and no growth with
@@ -18,6 +19,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -99,12 +101,16 @@ PHASES = 4
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quick", action="store_true", help="40 rounds instead of 200")
+    ap.add_argument("--out", type=Path, default=None,
+                    help="where to write engine.json (bench/results/; --quick: a temporary "
+                         "directory)")
     args = ap.parse_args()
     rounds = 40 if args.quick else 200
     results: dict[str, Any] = {"rounds": rounds, "host_load": HOST_LOAD, "cases": {}}
     for total in (2, 50):
-        samples = {load: {k: [] for k in KEYS} for load in (0, HOST_LOAD)}
+        samples: dict[int, dict[str, list[float]]] = {
+            load: {k: [] for k in KEYS} for load in (0, HOST_LOAD)}
         ss_runs: dict[int, list[float]] = {0: [], HOST_LOAD: []}
         with Lab() as lab:
             lab_with_sockets(lab, total)
@@ -120,7 +126,7 @@ def main() -> None:
                     for sock in held:
                         sock.close()
         for load in (0, HOST_LOAD):
-            case = {k: summary(v) for k, v in samples[load].items()}
+            case: dict[str, Any] = {k: summary(v) for k, v in samples[load].items()}
             case["ss_tani_host_ms"] = summary(ss_runs[load]) if ss_runs[load] else None
             results["cases"][f"lab {total} sockets, host +{load}"] = case
     print(f"{'case':<32} {'snapshot kernel':>18} {'snapshot request':>18} {'step round trip':>18}"
@@ -148,9 +154,11 @@ def main() -> None:
     results["ratios"] = ratios
     for k, v in ratios.items():
         print(f"{k}: {v}")
-    out = Path(__file__).parent / "results"
-    out.mkdir(exist_ok=True)
-    (out / "engine.json").write_text(json.dumps(results, indent=2))
+    out = args.out or (Path(tempfile.mkdtemp(prefix="bench-")) if args.quick
+                       else Path(__file__).parent / "results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "engine.json").write_text(json.dumps(results, indent=2) + "\n")
+    print(f"wrote {out / 'engine.json'}")
 
 
 if __name__ == "__main__":

@@ -1,10 +1,11 @@
 """Benchmark: how steady the concurrency lesson's measurements are on this machine.
 
-Run: ``.venv/bin/python bench/bench_work.py`` (``--rounds N``, ``--seconds S``). In one lab it
-repeats each measurement the lesson makes and prints the spread of ``cores`` (CPU time / wall
-time) and wall time, writing ``bench/results/work.json``. The lesson's checks must hold with a
-margin over the worst round here: pinned to one CPU, ``cores <= 1.05``; on two CPUs,
-``cores >= 1.4``; Python threads, ``cores <= 1.1``.
+Run: ``.venv/bin/python bench/bench_work.py`` (``--rounds N``, ``--seconds S``; ``--quick``: one
+round; ``--out DIR``). In one lab it repeats each measurement the lesson makes and prints the
+spread of ``cores`` (CPU time / wall time) and wall time, writing ``work.json`` to
+``bench/results/`` (with ``--quick``, to a temporary directory unless ``--out`` is given). The
+lesson's checks must hold with a margin over the worst round here: pinned to one CPU,
+``cores <= 1.05``; on two CPUs, ``cores >= 1.4``; Python threads, ``cores <= 1.1``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import statistics
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +45,14 @@ def measure(lab: Lab, cpus: list[int], call: str, args: tuple[Any, ...],
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--rounds", type=int, default=None, help="rounds of each (7; quick: 1)")
     parser.add_argument("--seconds", type=float, default=0.5)
+    parser.add_argument("--quick", action="store_true", help="one round of each")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where to write work.json (bench/results/; --quick: a temporary "
+                             "directory)")
     opts = parser.parse_args()
+    opts.rounds = opts.rounds or (1 if opts.quick else 7)
     if len(os.sched_getaffinity(0)) < 2:
         print("this machine lets us use one CPU: the two-CPU rows measure one")
     results: dict[str, Any] = {}
@@ -64,11 +71,14 @@ def main() -> None:
                   f"(min {min(cores):.2f}, max {max(cores):.2f}), wall median "
                   f"{statistics.median(walls):.2f} s, preempted median "
                   f"{statistics.median(r['switches'] for r in rounds):.0f} times")
-    out = ROOT / "bench" / "results" / "work.json"
+    out_dir = opts.out or (Path(tempfile.mkdtemp(prefix="bench-")) if opts.quick
+                           else ROOT / "bench" / "results")
+    out_dir.mkdir(parents=True, exist_ok=True)  # bench/results/ is not in git
+    out = out_dir / "work.json"
     out.write_text(json.dumps({"seconds": opts.seconds, "rounds": opts.rounds,
                                "cpus": len(os.sched_getaffinity(0)), "results": results},
                               indent=2) + "\n")
-    print(f"wrote {out.relative_to(ROOT)}")
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

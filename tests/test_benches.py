@@ -111,6 +111,9 @@ def test_bench_tui(tmp_path: Path) -> None:
             "lab_ready_ms", "lab_ready_ratio", "first_packet_ms", "first_packet_ratio",
             # keypress to the frame with every pane updated
             "keypress_median_ms", "keypress_p95_ms", "keypress_steps",
+            "keypress_returning_p95_ms",
+            # replay on a terminal: a key to the next frame, a jump
+            "replay_key_median_ms", "replay_key_p95_ms", "replay_jump_median_ms",
             # an idle lesson screen, and peak memory
             "idle_seconds", "idle_cpu_app_pct", "idle_cpu_lab_pct",
             "peak_rss_app_mib", "peak_rss_minimal_mib")

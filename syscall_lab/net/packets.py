@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..heap import freeze
 from .rules import flag_names
 
 __all__ = ["FATES", "MARKS", "PacketLog", "PacketRecord", "describe", "dissect_ip", "warm_up"]
@@ -41,9 +42,14 @@ def _scapy() -> Any:
         return inet
 
 
+def _import_and_settle() -> None:
+    _scapy()
+    freeze()  # scapy's thousands of objects live as long as the program
+
+
 def warm_up() -> threading.Thread:
     """Start importing scapy in a daemon thread; returns the thread."""
-    t = threading.Thread(target=_scapy, name="scapy-import", daemon=True)
+    t = threading.Thread(target=_import_and_settle, name="scapy-import", daemon=True)
     t.start()
     return t
 

@@ -18,7 +18,9 @@ from textual.binding import BindingType
 from textual.containers import Horizontal
 from textual.events import Resize
 from textual.screen import Screen
+from textual.timer import Timer
 
+from ... import heap
 from ...i18n import pick, t
 from ...lesson.model import Lesson
 from ...lesson.session import SessionState
@@ -67,6 +69,7 @@ class SessionScreen(Screen[None]):
         made safe to show (:func:`~syscall_lab.shown.displayable`)."""
         self.raw_state: SessionState | None = None
         """The same, as it came (what a recording keeps)."""
+        self._settle_timer: Timer | None = None
         self.wide = True
         self.hint = False
         self.notice: str | None = None
@@ -143,6 +146,8 @@ class SessionScreen(Screen[None]):
     # -- drawing ---------------------------------------------------------------------------
     def set_state(self, state: SessionState) -> None:
         """The state to draw from now on (made safe to show: it came from a lab or a file)."""
+        if self.raw_state is not None and state.generation != self.raw_state.generation:
+            heap.renew()  # a lab replaced: the old one's objects may be garbage now
         self.raw_state = state
         self.state = displayable(state)
 
@@ -171,6 +176,15 @@ class SessionScreen(Screen[None]):
                                             self.answer_first, busy)
             self.query_one(KernelPanes).show(view)
         self.drawn += 1
+        # The collector's work, once the student is reading (see syscall_lab.heap).
+        if self._settle_timer is None:
+            self._settle_timer = self.set_timer(heap.SETTLE_AFTER, self._settle)
+        else:
+            self._settle_timer.reset()
+
+    def _settle(self) -> None:
+        self._settle_timer = None
+        heap.settle()
 
     def is_busy(self) -> bool:
         return False

@@ -129,9 +129,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "summary_ok": {"en": "All {n} checks passed.", "ko": "검사 {n}개 모두 통과했습니다."},
     "summary_skipped": {"en": "{n} not made on this machine (their condition does not hold).",
                         "ko": "{n}개는 이 머신에서 조건이 맞지 않아 검사하지 않았습니다."},
-    "skipped": {"en": "not checked on this machine: {cond} does not hold (the kernel shows "
-                      "{actual})",
-                "ko": "이 머신에서는 검사하지 않음: {cond} 조건이 맞지 않습니다(커널 값: {actual})"},
+    "skipped": {"en": "not checked on this machine: {cond} does not hold ({why})",
+                "ko": "이 머신에서는 검사하지 않음: {cond} 조건이 맞지 않습니다({why})"},
     "summary_fail": {"en": "{failed} of {n} checks failed.", "ko": "검사 {n}개 중 {failed}개가 실패했습니다."},
     "step_error": {"en": "the step could not run: {error}", "ko": "이 단계를 실행할 수 없습니다: {error}"},
     "fd_opened": {"en": "{actor}: fd {fd} opened -> {what}", "ko": "{actor}: fd {fd} 열림 -> {what}"},
@@ -179,9 +178,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     "check_valid": {"en": "VALID {path}  {id}: {steps} steps, {checks} checks (not run)", "ko": "유효 {path}  {id}: {steps}단계, 검사 {checks}개 (실행 안 함)"},
     "check_failed_line": {"en": "step {n}: check '{expect}' failed: the kernel shows {actual}", "ko": "{n}단계: 검사 '{expect}' 실패: 커널 값 {actual}"},
     "check_skipped_line": {"en": "step {n}: check '{expect}' not made: {cond} does not hold "
-                                 "here (the kernel shows {actual})",
+                                 "here ({why})",
                            "ko": "{n}단계: 검사 '{expect}' 건너뜀: 여기서는 {cond} 조건이 맞지 "
-                                 "않습니다(커널 값 {actual})"},
+                                 "않습니다({why})"},
     "check_pass_skipped": {"en": ", {n} not made here", "ko": ", {n}개는 여기서 건너뜀"},
     "check_error_line": {"en": "step {n} could not run: {error}", "ko": "{n}단계를 실행할 수 없습니다: {error}"},
     "check_summary": {"en": "{n} lessons: {passed} passed, {failed} failed, {invalid} invalid", "ko": "레슨 {n}개: 통과 {passed}, 실패 {failed}, 잘못됨 {invalid}"},

@@ -127,7 +127,10 @@ ERRORS = [
      "'cores' is what a work call measured (py_threads, threads, work, workers); this step's "
      "call is listen()"),
     ("two conditions", "lsock.state == LISTEN", "lsock.state == LISTEN if ret == 0 if ret == 0",
-     14, 47, "one 'if' a check"),
+     14, 47, "a check has one 'if'; join its conditions with 'and'"),
+    ("second condition located", "lsock.state == LISTEN",
+     "lsock.state == LISTEN if ret == 0 and server.cpuz >= 2", 14, 58,
+     "no field 'cpuz' - did you mean 'cpu'?"),
     ("empty condition", "lsock.state == LISTEN", "lsock.state == LISTEN if", 14, 37,
      "say when to check: ... if server.cpus >= 2"),
     ("condition located", "lsock.state == LISTEN", "lsock.state == LISTEN if server.cpuz >= 2",

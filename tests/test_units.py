@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import string
 import time
@@ -354,6 +355,42 @@ def test_a_check_with_a_condition_is_made_only_where_the_condition_holds() -> No
     made = check.check(out, _app((0, 1)))
     assert made.skipped is None and not made.ok and made.actual == 0.99
     assert check_line(made, "en").plain.startswith("✗ cores >= 1.4")
+
+
+def test_conditions_joined_by_and_are_each_checked_and_the_first_false_one_is_said() -> None:
+    quiet = Expect("result", "others_busy", 0.25, op="<=", source="others_busy <= 0.25")
+    two_cpus = Expect("process", "cpus", 2, op=">=", actor="app", source="app.cpus >= 2",
+                      guard=quiet)
+    check = Expect("result", "cores", 1.05, op=">=", source="cores >= 1.05", guard=two_cpus)
+    busy = _worked(2, cores=0.9, others=[[0, 0.05], [1, 0.384]], others_busy=0.384)
+    # One CPU: the first condition is the reason.
+    assert check.check(busy, _app((0,))).skipped.expect == "app.cpus >= 2"  # type: ignore[union-attr]
+    # Two CPUs, one of them busy with other programs: the second, said in words.
+    skipped = check.check(busy, _app((0, 1)))
+    assert skipped.ok and skipped.skipped is not None
+    assert skipped.skipped.expect == "others_busy <= 0.25" and skipped.skipped.actual == 0.384
+    line = check_line(skipped, "en").plain
+    assert "(not checked on this machine: others_busy <= 0.25 does not hold (CPU 1 was busy " \
+           "with other programs 38% of the time the work ran))" in line, line
+    assert "CPU 1: 이 작업이 도는 동안 38%는 다른 프로그램이 썼습니다" in check_line(skipped, "ko").plain
+    # Both hold: made, and failing like any check.
+    quiet_run = _worked(2, cores=0.9, others=[[0, 0.02], [1, 0.04]], others_busy=0.04)
+    made = check.check(quiet_run, _app((0, 1)))
+    assert made.skipped is None and not made.ok and made.actual == 0.9
+
+
+def test_other_programs_share_of_each_cpu_is_the_kernels_busy_time_less_the_works_own() -> None:
+    from syscall_lab.engine import work
+
+    busy = work.busy_times()
+    assert set(busy) >= set(os.sched_getaffinity(0)) and all(v > 0 for v in busy.values())
+    ret, value = work.work(0.2)
+    assert ret == 0 and value["cpu_time"] >= 0.2
+    others = dict(value["others"])
+    assert set(others) == set(os.sched_getaffinity(0))
+    assert all(0.0 <= s <= 1.0 for s in others.values())
+    assert value["others_busy"] == max(others.values())
+    assert "by_cpu" not in value["each"][0]  # folded into the shares, not sent
 
 
 def test_a_skipped_check_is_neither_counted_as_made_nor_as_failed() -> None:

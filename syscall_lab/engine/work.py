@@ -14,8 +14,17 @@ wall clock, and that is what the lesson measures:
   runs at a time, however many CPUs there are.
 
 All figures are the kernel's own accounting (``getrusage``, ``wait4``'s rusage, the thread CPU
-clock); the CPUs a worker ran on are sampled with ``sched_getcpu()`` as it goes. Nothing here
-is estimated or scaled. The actor runs these; they are kept apart to keep it short.
+clock); after each chunk of work a worker asks ``sched_getcpu()`` where it is and charges the
+chunk's CPU time to that CPU. Nothing here is estimated or scaled.
+
+The machine is never idle: while the work runs, other programs may keep the CPUs busy, and a
+check such as "two halves on two cores take less than 1 s" can only hold when they did not. So
+every work call also reads each CPU's busy time in ``/proc/stat`` before and after, takes away
+the time its own workers spent on that CPU, and reports what is left, per CPU it was allowed,
+as a share of the wall time: ``others`` (and ``others_busy``, the largest). A lesson checks
+``cores >= 1.05 if others_busy <= 0.25``, and where other programs took more, the check is not
+made and the student is told which CPU was how busy. The actor runs these; they are kept apart
+to keep it short.
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ import threading
 import time
 from typing import Any
 
-__all__ = ["py_threads", "threads", "work", "workers"]
+__all__ = ["busy_times", "py_threads", "threads", "work", "workers"]
 
 _libc = ctypes.CDLL(None, use_errno=True)  # a CDLL call releases the GIL while it runs
 _libc.memchr.restype = ctypes.c_void_p
@@ -44,9 +53,10 @@ _CHUNK = 1 << 21
 time asked for, long enough that a C thread holds the GIL (between calls) for well under 1% of
 its time. With 256 KiB, two such threads reached only 1.3 cores of 2 here: they queued for the
 GIL between calls."""
-_SLOT = struct.Struct("=d128s")
-"""A forked worker's report in shared memory: its wall time and the CPUs it ran on (a bitmask
-of cpu_set_t's 1024 CPUs)."""
+_NCPU = min(os.cpu_count() or 1, 1024)
+_SLOT = struct.Struct(f"={_NCPU + 1}d")
+"""A forked worker's report in shared memory: its wall time, then the CPU seconds it spent on
+each CPU."""
 PR_SET_PDEATHSIG = 1
 
 
@@ -59,25 +69,29 @@ def _switches() -> int:
     return resource.getrusage(resource.RUSAGE_THREAD).ru_nivcsw
 
 
-def _burn_c(seconds: float, cpus: set[int]) -> None:
+def _burn_c(seconds: float, by_cpu: dict[int, float]) -> None:
     buf = _BUFFER
-    end = _cpu_now() + seconds
-    n = 0
-    while _cpu_now() < end:
+    last = _cpu_now()
+    end = last + seconds
+    where = _held.sched_getcpu
+    while last < end:
         _libc.memchr(buf, 1, _CHUNK)  # never finds 1 in zeros: scans the whole chunk
-        n += 1
-        if n & 3 == 0:
-            cpus.add(_held.sched_getcpu())
-    cpus.add(_held.sched_getcpu())
+        now, cpu = _cpu_now(), where()
+        by_cpu[cpu] = by_cpu.get(cpu, 0.0) + now - last
+        last = now
 
 
-def _burn_py(seconds: float, cpus: set[int]) -> None:
-    end = _cpu_now() + seconds
+def _burn_py(seconds: float, by_cpu: dict[int, float]) -> None:
+    last = _cpu_now()
+    end = last + seconds
+    where = _held.sched_getcpu
     x = 0
-    while _cpu_now() < end:
+    while last < end:
         for i in range(2000):  # bytecode: runs only while this thread holds the GIL
             x += i
-        cpus.add(_held.sched_getcpu())
+        now, cpu = _cpu_now(), where()
+        by_cpu[cpu] = by_cpu.get(cpu, 0.0) + now - last
+        last = now
 
 
 _BUFFER = ctypes.create_string_buffer(_CHUNK)
@@ -85,25 +99,67 @@ _BUFFER = ctypes.create_string_buffer(_CHUNK)
 
 def _measured(burn: Any, seconds: float) -> dict[str, Any]:
     """One thread's work: its CPU time, wall time, preemptions and CPUs."""
-    cpus: set[int] = set()
+    by_cpu: dict[int, float] = {}
     t0, c0, s0 = time.monotonic(), _cpu_now(), _switches()
-    burn(seconds, cpus)
+    burn(seconds, by_cpu)
     wall = time.monotonic() - t0
     return {"cpu_time": _cpu_now() - c0, "wall_time": wall, "switches": _switches() - s0,
-            "cpus": sorted(cpus)}
+            "cpus": sorted(by_cpu), "by_cpu": by_cpu}
 
 
-def _summary(each: list[dict[str, Any]], wall: float, ret: int) -> tuple[int, dict[str, Any]]:
+def busy_times() -> dict[int, float]:
+    """Each CPU's busy seconds since boot, as ``/proc/stat`` counts them: user, nice, system,
+    irq, softirq and steal (time a hypervisor gave another machine); not idle or iowait."""
+    hz = os.sysconf("SC_CLK_TCK")
+    out: dict[int, float] = {}
+    try:
+        with open("/proc/stat", "rb") as f:
+            text = f.read(1 << 20).decode("ascii", "replace")
+    except OSError:
+        return out
+    for line in text.splitlines():
+        name, _, rest = line.partition(" ")
+        if name.startswith("cpu") and name[3:].isdigit():
+            v = [int(x) for x in rest.split()[:8]]
+            if len(v) == 8:
+                out[int(name[3:])] = (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / hz
+    return out
+
+
+class _Others:
+    """What other programs did with the CPUs this work may use, from its start to its end."""
+
+    def __init__(self) -> None:
+        self.allowed = sorted(os.sched_getaffinity(0))
+        self.before = busy_times()
+        self.t0 = time.monotonic()
+
+    def share(self, each: list[dict[str, Any]]) -> dict[str, Any]:
+        after, wall = busy_times(), time.monotonic() - self.t0
+        ours: dict[int, float] = {}
+        for e in each:
+            for cpu, s in (e.pop("by_cpu", None) or {}).items():
+                ours[int(cpu)] = ours.get(int(cpu), 0.0) + s
+        others = [[cpu, round(min(1.0, max(0.0, after[cpu] - self.before[cpu] - ours.get(cpu, 0.0))
+                                  / wall), 3)]
+                  for cpu in self.allowed if cpu in after and cpu in self.before and wall > 0]
+        return {"others": others, "others_busy": max((s for _, s in others), default=0.0)}
+
+
+def _summary(each: list[dict[str, Any]], wall: float, ret: int, others: _Others
+             ) -> tuple[int, dict[str, Any]]:
     cpu = sum(e["cpu_time"] for e in each)
     used = sorted({c for e in each for c in e["cpus"]})
     return ret, {"wall_time": wall, "cpu_time": cpu, "cores": cpu / wall if wall > 0 else 0.0,
-                 "switches": sum(e["switches"] for e in each), "cpus_used": used, "each": each}
+                 "switches": sum(e["switches"] for e in each), "cpus_used": used,
+                 **others.share(each), "each": each}
 
 
 def work(seconds: float) -> tuple[int, dict[str, Any]]:
     """``work(s)``: this thread, alone."""
+    others = _Others()
     one = _measured(_burn_c, seconds)
-    return _summary([one], one["wall_time"], 0)
+    return _summary([one], one["wall_time"], 0, others)
 
 
 def _in_threads(n: int, seconds: float, burn: Any) -> tuple[int, dict[str, Any]]:
@@ -112,13 +168,14 @@ def _in_threads(n: int, seconds: float, burn: Any) -> tuple[int, dict[str, Any]]
     def run(i: int) -> None:
         each[i] = _measured(burn, seconds)
 
+    others = _Others()
     t0 = time.monotonic()
     started = [threading.Thread(target=run, args=(i,), name=f"worker{i + 1}") for i in range(n)]
     for th in started:
         th.start()
     for th in started:
         th.join()
-    return _summary(each, time.monotonic() - t0, n)
+    return _summary(each, time.monotonic() - t0, n, others)
 
 
 def threads(n: int, seconds: float) -> tuple[int, dict[str, Any]]:
@@ -141,6 +198,7 @@ def workers(n: int, seconds: float) -> tuple[int, dict[str, Any] | None]:
     """
     shared = mmap.mmap(-1, _SLOT.size * n)  # MAP_SHARED | MAP_ANONYMOUS: the children's too
     parent = os.getpid()
+    others = _Others()
     t0 = time.monotonic()
     pids: list[int] = []
     err = 0
@@ -156,13 +214,11 @@ def workers(n: int, seconds: float) -> tuple[int, dict[str, Any] | None]:
                 _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
                 if os.getppid() != parent:  # the parent died before prctl(): go too
                     os._exit(1)
-                cpus: set[int] = set()
+                by_cpu: dict[int, float] = {}
                 t = time.monotonic()
-                _burn_c(seconds, cpus)
-                mask = bytearray(128)
-                for c in cpus:
-                    mask[c // 8] |= 1 << (c % 8)
-                _SLOT.pack_into(shared, i * _SLOT.size, time.monotonic() - t, bytes(mask))
+                _burn_c(seconds, by_cpu)
+                spent = [by_cpu.get(c, 0.0) for c in range(_NCPU)]
+                _SLOT.pack_into(shared, i * _SLOT.size, time.monotonic() - t, *spent)
                 code = 0
             finally:
                 os._exit(code)
@@ -175,11 +231,11 @@ def workers(n: int, seconds: float) -> tuple[int, dict[str, Any] | None]:
     wall = time.monotonic() - t0
     out: list[dict[str, Any]] = []
     for i, pid in enumerate(pids):
-        w, mask = _SLOT.unpack_from(shared, i * _SLOT.size)
-        out.append({**each[pid], "wall_time": w,
-                    "cpus": [c for c in range(len(mask) * 8) if mask[c // 8] >> (c % 8) & 1]})
+        w, *spent = _SLOT.unpack_from(shared, i * _SLOT.size)
+        by_cpu = {c: s for c, s in enumerate(spent) if s > 0}
+        out.append({**each[pid], "wall_time": w, "cpus": sorted(by_cpu), "by_cpu": by_cpu})
     shared.close()
     if err:
         ctypes.set_errno(err)
         return -1, None
-    return _summary(out, wall, len(pids))
+    return _summary(out, wall, len(pids), others)

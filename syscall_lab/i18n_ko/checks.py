@@ -10,6 +10,8 @@ KO: dict[str, str] = {
         "{actor} 프로세스의 {call}() 호출이 {error} 오류로 실패했습니다",
     "{actor}'s {call}() gave no fd for it":
         "{actor} 프로세스의 {call}() 호출이 이 이름에 해당하는 fd를 돌려주지 않았습니다",
+    "CPU {cpu} was busy with other programs {pct}% of the time the work ran":
+        "CPU {cpu}: 이 작업이 도는 동안 {pct}%는 다른 프로그램이 썼습니다",
     "this machine has no interrupt line '{line}' in /proc/interrupts":
         "이 머신의 /proc/interrupts에는 '{line}' 인터럽트 항목이 없습니다",
     "/proc/softirqs could not be read": "/proc/softirqs를 읽을 수 없습니다",

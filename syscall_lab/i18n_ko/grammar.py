@@ -44,7 +44,8 @@ KO: dict[str, str] = {
     "empty check: write one like lsock.state == LISTEN":
         "빈 검사입니다: lsock.state == LISTEN 처럼 쓰세요",
     "say when to check: ... if server.cpus >= 2": "언제 검사할지 적으세요: ... if server.cpus >= 2",
-    "one 'if' a check": "검사 하나에는 'if'를 하나만 쓸 수 있습니다",
+    "a check has one 'if'; join its conditions with 'and'":
+        "검사 하나에는 'if'를 하나만 씁니다. 조건 여러 개는 'and'로 이으세요",
     "expected a comparison (==, !=, >=, <=, >, <, contains){found}":
         "비교 연산자(==, !=, >=, <=, >, <, contains)가 와야 합니다{found}",
 

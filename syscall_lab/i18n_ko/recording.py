@@ -63,6 +63,7 @@ KO: dict[str, str] = {
     "should be a number": "숫자여야 합니다",
     "should be a packet number": "패킷 번호여야 합니다",
     "should be [address, port]": "[주소, 포트] 형태여야 합니다",
+    "should be [CPU, share]": "[CPU 번호, 비율] 형태여야 합니다",
     "should be address:port": "주소:포트 형식이어야 합니다",
     "should be a shift of 0 to 14": "0에서 14 사이의 시프트 값이어야 합니다",
     "should have actor and fd": "actor와 fd가 모두 있어야 합니다",

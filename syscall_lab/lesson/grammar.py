@@ -20,6 +20,7 @@
     client.output contains "hello"        what an actor wrote during the step
     softirqs(NET_RX) >= 1                 an interrupt counter that moved during the step
     cores >= 1.5 if p.cpus >= 2           checked only where the condition holds
+    cores >= 1.05 if p.cpus >= 2 and others_busy <= 0.25   (every condition)
     conn.remote == sock.local             two readings of the kernel compared
 
 The parser only builds a tree of names, literals and positions; it never evaluates anything.
@@ -186,9 +187,11 @@ class Comparison:
     shows for another subject (``conn.remote == sock.local``)."""
     op_start: int
     guard: Comparison | None = None
-    """``... if COND``: check only where COND holds."""
+    """``... if COND``: check only where COND holds (``... if A and B``: the guard of A is B)."""
     guard_start: int = 0
     """Where the condition begins."""
+    guard_end: int = 0
+    """Where the condition ends (before ``and``)."""
     end: int = 0
     """Where the comparison ends (before ``if``)."""
 
@@ -408,20 +411,32 @@ def parse_expect(text: str) -> Comparison:
         p.end(Msg("the value"))
         return main
     p.next()
-    if p.tok.kind == "end":
-        raise GrammarError(p.tok.start, Msg("say when to check: ... if server.cpus >= 2"))
-    start = p.tok.start
-    guard = _comparison(p)
-    if p.tok.kind == "name" and p.tok.text == "if":
-        raise GrammarError(p.tok.start, Msg("one 'if' a check"))
+    conds: list[tuple[Comparison, int]] = []
+    while True:
+        if p.tok.kind == "end":
+            raise GrammarError(p.tok.start, Msg("say when to check: ... if server.cpus >= 2"))
+        start = p.tok.start
+        conds.append((_comparison(p), start))
+        if p.tok.kind == "name" and p.tok.text == "if":
+            raise GrammarError(p.tok.start, Msg("a check has one 'if'; join its conditions "
+                                                "with 'and'"))
+        if not (p.tok.kind == "name" and p.tok.text == "and"):
+            break
+        p.next()
     p.end(Msg("the condition"))
-    return Comparison(main.lhs, main.op, main.rhs, main.op_start, guard, start, main.end)
+    guard: Comparison | None = None
+    for cond, start in reversed(conds):
+        guard = Comparison(cond.lhs, cond.op, cond.rhs, cond.op_start, guard,
+                           guard_start=start, end=cond.end, guard_end=cond.end)
+    assert guard is not None
+    return Comparison(main.lhs, main.op, main.rhs, main.op_start, guard,
+                      guard_start=conds[0][1], guard_end=conds[0][0].end, end=main.end)
 
 
 def _comparison(p: _Parser) -> Comparison:
     lhs = p.expr()
     op = p.tok
-    if op.kind == "end" or (op.kind == "name" and op.text == "if"):
+    if op.kind == "end" or (op.kind == "name" and op.text in ("if", "and")):
         return Comparison(lhs, "==", None, op.start, end=op.start)
     if op.kind == "op" or (op.kind == "name" and op.text == "contains"):
         p.next()

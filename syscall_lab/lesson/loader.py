@@ -86,8 +86,8 @@ WIRE_STEPS = ("deliver", "discard", "clear")
 BOOL_FIELDS = ("blocked", "exists", "gil")
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
                  "count", "value", "cpu", "cpus", "threads", "wall_time", "cpu_time", "cores",
-                 "switches", "cpus_used", "elapsed")
-DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed")
+                 "switches", "cpus_used", "elapsed", "others_busy")
+DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed", "others_busy")
 """Number fields a decimal may be compared with (seconds, and their ratio)."""
 TEXT_FIELDS = ("data", "text", "target", "wchan")
 ADDRESS_FIELDS = ("local", "remote", "addr")
@@ -778,12 +778,17 @@ class _Loader:
             return None
         at = self.src.where(path)
         try:
+            conds: list[g.Comparison] = []
+            c = cmp.guard
+            while c is not None:
+                conds.append(c)
+                c = c.guard
             guard = None
-            if cmp.guard is not None:
-                g_subject = self._subject(cmp.guard.lhs, kw)
-                guard = Expect(**g_subject, value=self._rhs(cmp.guard, g_subject, text),
-                               op=cmp.guard.op, source=text[cmp.guard_start:].strip(),
-                               line=at.line, col=at.col)
+            for c in reversed(conds):
+                g_subject = self._subject(c.lhs, kw)
+                guard = Expect(**g_subject, value=self._rhs(c, g_subject, text), op=c.op,
+                               source=text[c.guard_start:c.guard_end].strip(), line=at.line,
+                               col=at.col, guard=guard)
             subject = self._subject(cmp.lhs, kw)
             value = self._rhs(cmp, subject, text)
             source = text[:cmp.end].strip() if guard else text.strip()

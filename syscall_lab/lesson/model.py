@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine.lab import StepOutcome, WireView
@@ -148,11 +148,12 @@ FD_FIELDS = ("kind", "target", "state", "local", "remote", "accept_queue", "back
              "send_q", "retransmits", "proto", "exists")
 PROCESS_FIELDS = ("state", "blocked_in", "syscall", "wchan", "ppid", "exists", "cpu", "cpus",
                   "threads")
-WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil")
+WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil", "others_busy")
 """What a work call measured (work, workers, threads, py_threads): seconds on the wall clock,
 CPU seconds the kernel charged its workers, their ratio (how many CPUs' worth it kept busy),
-involuntary context switches, how many distinct CPUs its workers ran on, and (py_threads)
-whether this Python has its global interpreter lock."""
+involuntary context switches, how many distinct CPUs its workers ran on, (py_threads)
+whether this Python has its global interpreter lock, and the largest share of the wall time
+that other programs kept one of its CPUs busy (``/proc/stat`` less its own workers' time)."""
 RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", *WORK_FIELDS)
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
@@ -220,7 +221,8 @@ class Expect:
     col: int | None = None
     guard: Expect | None = None
     """A condition on this machine (``p.cpus >= 2``): when it does not hold, the check is
-    skipped and the student is shown why, instead of failing on a machine that cannot show it."""
+    skipped and the student is shown why, instead of failing on a machine that cannot show it.
+    Conditions joined with ``and`` are a chain: this one's own ``guard`` is the next."""
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
@@ -329,10 +331,21 @@ class Expect:
               wire: WireView | None = None, env: Bindings | None = None,
               events: tuple[Mapping[str, Any], ...] = (),
               irqs: IrqDelta | None = None) -> CheckResult:
-        if self.guard is not None:
-            cond = self.guard.check(outcome, snap, wire, env, events, irqs)
+        cond_of = self.guard
+        while cond_of is not None:
+            cond = cond_of.made(outcome, snap, wire, env, events, irqs)
             if not cond.ok:
-                return CheckResult(self.text, True, None, skipped=cond)
+                why = _why_not(cond_of, outcome)
+                return CheckResult(self.text, True, None,
+                                   skipped=replace(cond, note=why) if why else cond)
+            cond_of = cond_of.guard
+        return self.made(outcome, snap, wire, env, events, irqs)
+
+    def made(self, outcome: StepOutcome | None, snap: Snapshot,
+             wire: WireView | None = None, env: Bindings | None = None,
+             events: tuple[Mapping[str, Any], ...] = (),
+             irqs: IrqDelta | None = None) -> CheckResult:
+        """This check made, whatever its condition."""
         try:
             actual = self.actual(outcome, snap, wire, env, events, irqs)
             if isinstance(self.value, Expect):
@@ -350,6 +363,20 @@ class Expect:
             note = Msg("{actual} vs {other}: {wanted}", actual=actual, other=self.value.text,
                        wanted=wanted)
         return CheckResult(self.text, _compare(self.op, actual, wanted), actual, note)
+
+
+def _why_not(cond: Expect, outcome: StepOutcome | None) -> Msg | None:
+    """What the kernel showed that a condition on the machine did not hold, in words: for
+    ``others_busy``, the CPU other programs kept busiest and for how much of the step."""
+    if cond.subject != "result" or cond.field != "others_busy" or outcome is None:
+        return None
+    value = (outcome.result or {}).get("value")
+    others = value.get("others") if isinstance(value, dict) else None
+    if not others:
+        return None
+    cpu, share = max(others, key=lambda o: o[1])
+    return Msg("CPU {cpu} was busy with other programs {pct}% of the time the work ran", cpu=cpu,
+               pct=round(share * 100))
 
 
 def packet_matches(p: PacketRecord, match: tuple[tuple[str, Any], ...]) -> bool:

@@ -814,7 +814,8 @@ _VALUE: dict[str, Any] = {
     "addr": (list, _OPT), "fds": (list, _OPT), "child_actor": (str, _OPT),
     "optval": (int, list, _OPT), "wstatus": (str, _OPT), "code": (int, _OPT),
     "wall_time": (*_NUM, _OPT), "cpu_time": (*_NUM, _OPT), "cores": (*_NUM, _OPT),
-    "switches": (int, _OPT), "cpus_used": (list, _OPT), "each": (list, _OPT)}
+    "switches": (int, _OPT), "cpus_used": (list, _OPT), "each": (list, _OPT),
+    "others": (list, _OPT), "others_busy": (*_NUM, _OPT)}
 _EVENT: dict[str, Any] = {
     "event": str, "actor": (str, _OPT), "data": (str, _OPT), "c": (str, _OPT),
     "call": (str, _OPT), "code": (int, _OPT), "signal": (str, _OPT), "result": (dict, _OPT),
@@ -872,6 +873,10 @@ def _result(value: Any, where: str) -> None:
             raise _Bad(f"{where}.value.addr", Msg("should be [address, port]"))
         if v.get("fds") is not None:
             _ints(v["fds"], f"{where}.value.fds")
+        for i, o in enumerate(v.get("others") or ()):
+            if not (isinstance(o, list) and len(o) == 2 and type(o[0]) is int
+                    and isinstance(o[1], _NUM) and not isinstance(o[1], bool)):
+                raise _Bad(f"{where}.value.others[{i}]", Msg("should be [CPU, share]"))
         for i, each in enumerate(v.get("each") or ()):
             _fields(each, {"pid": int, "cpu_time": _NUM, "wall_time": _NUM, "cpus": list,
                            "switches": int}, f"{where}.value.each[{i}]")

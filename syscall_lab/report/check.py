@@ -19,6 +19,7 @@ from ..lesson.catalog import discover, lesson_dirs
 from ..lesson.model import Lesson
 from ..lesson.runner import run_lesson
 from ..shown import shown
+from .transcript import skip_why
 
 __all__ = ["check_lessons"]
 
@@ -101,7 +102,7 @@ def _run_one(lesson: Lesson, lang: str, out: _Shown, pace: float = 0.0) -> bool:
                 if c.skipped is not None:
                     lines.append(f"{lesson.path}:{e.line or r.step.line or 1}:{e.col or 1}: "
                                  + t("check_skipped_line", lang, n=r.index, expect=c.expect,
-                                     cond=c.skipped.expect, actual=c.skipped.actual))
+                                     cond=c.skipped.expect, why=skip_why(c, lang)))
                 elif not c.ok:
                     actual = say(c.note, lang) if c.note else repr(c.actual)
                     lines.append(f"{lesson.path}:{e.line or r.step.line or 1}:{e.col or 1}: "

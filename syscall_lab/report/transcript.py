@@ -282,6 +282,15 @@ def call_details(r: StepRecord, lang: str) -> list[str]:
     return out
 
 
+def skip_why(c: CheckResult, lang: str) -> str:
+    """Why a check was not made: what the kernel showed of its condition, in words where
+    there are words for it ("CPU 1 was busy with other programs 38% of the step")."""
+    assert c.skipped is not None
+    if c.skipped.note:
+        return say(c.skipped.note, lang)
+    return t("actual", lang, actual=c.skipped.actual)
+
+
 def check_line(c: CheckResult, lang: str) -> Text:
     """``✓ check``; ``✗ check  (the kernel shows 2)``; a check whose condition does not
     hold here (``... if p.cpus >= 2``) is marked as not made, with why."""
@@ -289,9 +298,8 @@ def check_line(c: CheckResult, lang: str) -> Text:
     if c.skipped is not None:
         line.append("– ", style="bold yellow")
         line.append(c.expect, style="dim")
-        line.append("  (" + t("skipped", lang, cond=c.skipped.expect,
-                              actual=say(c.skipped.note, lang) if c.skipped.note
-                              else c.skipped.actual) + ")", style="yellow")
+        line.append("  (" + t("skipped", lang, cond=c.skipped.expect, why=skip_why(c, lang))
+                    + ")", style="yellow")
     elif c.ok:
         line.append("✓ ", style="bold green")
         line.append(c.expect)

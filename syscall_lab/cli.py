@@ -58,6 +58,15 @@ def duration(text: str) -> float:
     return seconds
 
 
+def step_pause(text: str) -> tuple[int, float]:
+    """``12:120s`` (before step 12, pause 120 s), for ``check --pause-before``."""
+    step, colon, length = text.partition(":")
+    if not colon or not step.isdigit() or int(step) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not STEP:DURATION: write it like 12:120s "
+                                         "(before step 12, pause 120 s)")
+    return int(step), duration(length)
+
+
 def window_size(text: str) -> tuple[int, int]:
     """``120x36`` as (columns, rows), for an option's ``type``."""
     cols, _, rows = text.lower().partition("x")
@@ -136,6 +145,10 @@ def _parser() -> _Parser:
     chk.add_argument("--pace", type=duration, default=0.0, metavar="DURATION",
                      help="wait this long after each step (2s, 500ms), as a student reading "
                           "would: the kernel's timers go on meanwhile")
+    chk.add_argument("--pause-before", type=step_pause, action="append", default=[],
+                     metavar="STEP:DURATION",
+                     help="pause this long before that step, as a student who stops to think "
+                          "(12:120s); may be given more than once")
     chk.add_argument("--lang", choices=LANGS, default=None)
     sub.add_parser("schema", help="print the JSON Schema of lesson files (for editors)")
     box = sub.add_parser("sandbox", help="an empty lab with a server and a client: type steps "
@@ -392,7 +405,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     _end_on_signals()
     return check_lessons(args.paths, args.lang or default_lang(), run=not args.no_run,
-                         pace=args.pace)
+                         pace=args.pace, pauses=dict(args.pause_before))
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -116,6 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forked_child": {"en": "{actor}: {c}", "ko": "{actor}: {c}"},
     "exited": {"en": "{actor} exited {how}", "ko": "{actor} 종료 {how}"},
     "wrote": {"en": "{actor} wrote: {text}", "ko": "{actor}의 출력: {text}"},
+    "sysctl_set": {"en": "sysctl {name} = {value} in the lab's namespace ({where}; it was "
+                         "{was}). The host's own is untouched.",
+                   "ko": "실습 네임스페이스({where})의 sysctl {name} = {value} (전에는 {was}). "
+                         "호스트의 값은 그대로입니다."},
     "watched": {"en": "watched the kernel for {seconds} s", "ko": "{seconds}초 동안 커널을 지켜보았습니다"},
     "changes": {"en": "What the kernel changed", "ko": "커널에서 바뀐 것"},
     "no_changes": {"en": "nothing changed in the kernel", "ko": "커널에서 바뀐 것이 없습니다"},

@@ -43,8 +43,8 @@ def test_the_authoring_guide_example_passes_check(tmp_path: Path) -> None:
 def test_the_bundled_lessons_pass_check() -> None:
     r = run_cli("check", timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "PASS lessons/backlog.yaml  backlog: 21 steps, 58 checks" in r.stdout
-    assert "PASS lessons/handshake.yaml  handshake: 10 steps, 30 checks" in r.stdout
+    assert "PASS lessons/backlog.yaml  backlog: 22 steps, 59 checks" in r.stdout
+    assert "PASS lessons/handshake.yaml  handshake: 12 steps, 33 checks" in r.stdout
 
 
 def test_the_bundled_lessons_hold_at_a_students_pace() -> None:
@@ -63,6 +63,41 @@ def test_the_bundled_lessons_hold_at_a_students_pace() -> None:
         out, _ = run.communicate(timeout=240)
         assert run.returncode == 0, out
         assert re.search(rf"^PASS {re.escape(path)} ", out, re.M), out
+
+
+FRAGILE_STEPS = {
+    # Before the first accept(): client4 and client5 have been retrying their SYNs since
+    # step 12, and the default tcp_syn_retries (6) gives up after about 127 s.
+    "lessons/backlog.yaml": 15,
+    # Before the wire delivers the held SYN/ACKs: the client retries its SYN, the server its
+    # SYN/ACK (tcp_synack_retries 5 forgets the SYN after about 63 s).
+    "lessons/handshake.yaml": 10,
+    # Before the watch that waits for the retransmission of a dropped segment.
+    "lessons/reliability.yaml": 9,
+}
+
+
+@pytest.mark.timeout(420)
+def test_a_student_may_pause_two_minutes_before_the_most_fragile_step() -> None:
+    """``check --pause-before N:120s`` pauses before that step, as a student who stops to ask;
+    each lesson keeps alive what it needs (its lab's sysctls make its clients patient, its
+    waits wait for the SYN, not for a time) and passes. Side by side, to keep the test short."""
+    runs = {path: subprocess.Popen(
+        [sys.executable, "-m", "syscall_lab", "check", "--lang", "en", "--pause-before",
+         f"{step}:120s", "--pause-before", f"{step + 1}:1s", path], cwd=ROOT,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        for path, step in FRAGILE_STEPS.items()}
+    for path, run in runs.items():
+        out, _ = run.communicate(timeout=400)
+        assert run.returncode == 0, out
+        took = re.search(rf"^PASS {re.escape(path)}  \S+: \d+ steps, \d+ checks.* \((\d+\.\d) s\)$",
+                         out, re.M)
+        assert took and float(took.group(1)) >= 121, out  # the pauses were made
+
+
+def test_pause_before_takes_step_and_duration() -> None:
+    r = run_cli("check", "--pause-before", "twelve", "lessons/files.yaml")
+    assert r.returncode == 2 and "is not STEP:DURATION: write it like 12:120s" in r.stderr
 
 
 def test_a_false_expectation_fails_check_with_its_line_and_the_kernels_answer(

@@ -69,8 +69,8 @@ async def _verdict(pilot: Pilot[int]) -> None:
 
 
 async def _long_call(pilot: Pilot[int]) -> None:
-    """Step 13: client5's connect() blocks; its call as strace prints it takes lines."""
-    await press_steps(pilot, pilot.app, 13)  # type: ignore[arg-type]
+    """Step 14: client5's connect() blocks; its call as strace prints it takes lines."""
+    await press_steps(pilot, pilot.app, 14)  # type: ignore[arg-type]
 
 
 PANE_MOMENTS = {"pending_question": _pending_question, "open_hint": _open_hint,
@@ -103,7 +103,7 @@ def test_ladder_during_a_held_handshake(snap_compare: Any, tmp_path: Path, lang:
     app = app_for(tmp_path, lang=lang, lesson="handshake")
 
     async def run_before(pilot: Pilot[int]) -> None:
-        await press_steps(pilot, app, 6)
+        await press_steps(pilot, app, 8)  # connect(), after the two sysctl steps
 
     assert snap_compare(app, terminal_size=WIDE, run_before=run_before)
 
@@ -128,7 +128,7 @@ def test_state_diagram_after_the_handshake(snap_compare: Any, tmp_path: Path, la
     app = app_for(tmp_path, lang=lang, lesson="handshake")
 
     async def run_before(pilot: Pilot[int]) -> None:
-        await press_steps(pilot, app, 10)
+        await press_steps(pilot, app, 12)
         await pilot.press("v", "v", "v")  # ladder -> syscalls -> packets -> TCP states
         await settled(pilot, app)
 

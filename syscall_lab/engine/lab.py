@@ -311,6 +311,17 @@ class Lab:
         """Remove every rule (held packets stay held)."""
         return self._action("wire.clear", self.request("wire", action="clear"), "cleared")
 
+    def watch_sysctls(self, names: list[str]) -> None:
+        """Have every snapshot from now on carry these sysctls of the lab's namespaces."""
+        if names:
+            self.request("sysctl", action="watch", names=names)
+
+    def set_sysctl(self, name: str, value: int, host: str | None = None) -> ActionOutcome:
+        """Set a network sysctl in the lab's namespaces (or one host's); never the host
+        machine's. Raises :class:`CallError` with the reason the kernel gave."""
+        return self._action("sysctl", self.request("sysctl", action="set", name=name,
+                                                   value=value, host=host), "sysctl")
+
     def pause(self, seconds: float) -> ActionOutcome:
         """Let ``seconds`` pass with the lab running: kernel timers fire, packets cross."""
         return self._action("pause", self.request("pause", timeout=seconds + 30,

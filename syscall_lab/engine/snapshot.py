@@ -212,6 +212,9 @@ class Snapshot:
     """Every TCP/UDP socket in the lab's network namespace (sock_diag)."""
     cost_ms: float = 0.0
     """How long the kernel took to answer (observation cost, for benchmarks)."""
+    sysctls: dict[str, dict[str, int | None]] = field(default_factory=dict)
+    """The lab's sysctls the lesson reads, by host (``lab`` on loopback): None where this
+    kernel has no such knob."""
 
     def process(self, actor: str) -> ProcessState | None:
         return next((p for p in self.processes if p.actor == actor), None)
@@ -235,16 +238,29 @@ class Snapshot:
                 lines.append(f"  (no fd) {s.proto} {s.state} {s.local} -> {s.remote}")
         return "\n".join(lines)
 
+    def sysctl(self, name: str, host: str | None = None) -> int | None:
+        """``name``'s value in ``host``'s namespace, or in every namespace of the lab when they
+        agree (None where they differ, or the lab does not read it)."""
+        values = {h: v.get(name) for h, v in self.sysctls.items()
+                  if host is None or h == host}
+        got = set(values.values())
+        return got.pop() if len(got) == 1 else None
+
     def to_json(self) -> dict[str, Any]:
-        return {"t": round(self.t, 6), "cost_ms": round(self.cost_ms, 3),
-                "processes": [p.to_json() for p in self.processes],
-                "sockets": [s.to_json() for s in self.sockets]}
+        out = {"t": round(self.t, 6), "cost_ms": round(self.cost_ms, 3),
+               "processes": [p.to_json() for p in self.processes],
+               "sockets": [s.to_json() for s in self.sockets]}
+        if self.sysctls:
+            out["sysctls"] = self.sysctls
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Snapshot:
         return cls(t=d["t"], cost_ms=d.get("cost_ms", 0.0),
                    processes=tuple(ProcessState.from_json(p) for p in d["processes"]),
-                   sockets=tuple(KernelSocket.from_json(s) for s in d["sockets"]))
+                   sockets=tuple(KernelSocket.from_json(s) for s in d["sockets"]),
+                   sysctls={str(h): {str(n): v for n, v in vs.items()}
+                            for h, vs in (d.get("sysctls") or {}).items()})
 
 
 # ---------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 from ..i18n import Msg
-from ..net.hosts import Host, NetworkError, enter_netns, make_wire_hosts
+from ..net import sysctls
+from ..net.hosts import Host, NetworkError, enter_netns, inside, make_wire_hosts
 from ..net.namespaces import SandboxError, enter_sandbox
 from ..net.packetsock import PacketSocket
 from ..net.rules import Rule, RuleError
@@ -144,6 +145,8 @@ class Supervisor:
         self._late: dict[str, tuple[Pending, dict[str, Any]]] = {}
         """Calls that returned after their step reported them blocked, by actor."""
         self.stdin_open = True
+        self.sysctl_names: set[str] = set()
+        """The lab's sysctls the lesson reads: every snapshot carries their values."""
         self._packets_noted = 0.0
         self.arch = machine_arch()
         os.set_blocking(0, False)
@@ -452,6 +455,8 @@ class Supervisor:
         self._settle_wire()
         self._settle_idle()
         out: dict[str, Any] = {"snapshot": self.observer.snapshot(self.views()).to_json()}
+        if self.sysctl_names:
+            out["snapshot"]["sysctls"] = self._sysctls(sorted(self.sysctl_names))
         if self.wire is not None:
             self.pump(0)  # the packets the snapshot's own moment produced
             out["wire"] = self.wire.report()
@@ -497,6 +502,8 @@ class Supervisor:
                 self.op_wire(req)
             elif op == "pause":
                 self.op_pause(req)
+            elif op == "sysctl":
+                self.op_sysctl(req)
             elif op == "ping":
                 self.reply(req)
             elif op == "shutdown":
@@ -715,6 +722,50 @@ class Supervisor:
                                        "drop or status)", action=repr(action)))
             return
         self.reply(req, action=action, **done, **self.observe())
+
+    def _in_hosts(self, host: str | None, do: Any) -> dict[str, Any]:
+        """``do()`` in each of the lab's network namespaces (or ``host``'s), by host name; a
+        loopback lab has one, named ``lab``."""
+        if not self.hosts:
+            return {"lab": do()}
+        out = {}
+        for name, h in self.hosts.items():
+            if host is None or name == host:
+                with inside(h.netns):
+                    out[name] = do()
+        return out
+
+    def _sysctls(self, names: list[str]) -> dict[str, dict[str, int | None]]:
+        return self._in_hosts(None, lambda: {n: sysctls.read(n) for n in names})
+
+    def op_sysctl(self, req: dict[str, Any]) -> None:
+        """``watch``: have every snapshot carry these sysctls; ``set``: write one in the lab's
+        namespaces (or one host's), replying with the values it had."""
+        names = req.get("names") or ([req["name"]] if req.get("name") else [])
+        if not all(isinstance(n, str) and n in sysctls.PER_NETNS for n in names):
+            self.fail(req, "sysctl", Msg("not a network sysctl of the lab's own namespace: "
+                                         "{names}", names=repr(names)))
+            return
+        host = req.get("host")
+        if host is not None and host not in (list(self.hosts) or ["lab"]):
+            self.fail(req, "sysctl", Msg("this lab has no host {host}", host=repr(host)))
+            return
+        self.sysctl_names.update(names)
+        if req.get("action") == "set":
+            value = req.get("value")
+            if isinstance(value, bool) or not isinstance(value, int):
+                self.fail(req, "sysctl", Msg("a sysctl is set to a whole number, not {value}",
+                                             value=repr(value)))
+                return
+            try:
+                was = self._in_hosts(host, lambda: sysctls.write(names[0], value))
+            except sysctls.SysctlError as exc:
+                self.fail(req, "sysctl", exc.message)
+                return
+            self.reply(req, sysctl={"name": names[0], "value": value, "was": was},
+                       **self.observe())
+            return
+        self.reply(req, **self.observe())
 
     def op_pause(self, req: dict[str, Any]) -> None:
         """Let time pass with the lab running: timers fire, packets cross, calls may return."""

@@ -152,4 +152,16 @@ KO: dict[str, str] = {
         "지연에는 길이가 필요합니다: ms(밀리초)를 추가하세요. 예: ms: 200",
     "ms only applies to action delay, not {action}":
         "ms는 action이 delay일 때만 쓸 수 있습니다 (지금 action: {action})",
+    "not a network sysctl of the lab's own namespace: {names}":
+        "실습 네임스페이스의 네트워크 sysctl이 아닙니다: {names}",
+    "this lab has no host {host}": "이 실습에는 {host} 호스트가 없습니다",
+    "a sysctl is set to a whole number, not {value}":
+        "sysctl에는 정수를 설정합니다. {value}는 안 됩니다",
+    "'{name}' is not a network sysctl of the lab's own namespace":
+        "'{name}'는 실습 네임스페이스의 네트워크 sysctl이 아닙니다",
+    "this kernel ({release}) has no {name}": "이 커널({release})에는 {name}가 없습니다",
+    "{name} cannot be set from inside the lab's namespace on this kernel":
+        "이 커널에서는 실습 네임스페이스 안에서 {name}를 바꿀 수 없습니다",
+    "the kernel refused {value} for {name} (EINVAL: out of its range)":
+        "커널이 {name}에 {value}를 거부했습니다 (EINVAL: 허용 범위 밖)",
 }

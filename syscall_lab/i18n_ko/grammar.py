@@ -169,4 +169,7 @@ KO: dict[str, str] = {
     "lesson id '{id}' is also used by {other}:{line}; ids must be unique: rename one of them":
         "레슨 id '{id}': {other}:{line}에서도 같은 id를 씁니다. id는 겹칠 수 없으니 둘 중 "
         "하나의 이름을 바꾸세요",
+    "say which sysctl: sysctl net.ipv4.tcp_syn_retries = 8{found}":
+        "어떤 sysctl인지 쓰세요: sysctl net.ipv4.tcp_syn_retries = 8{found}",
+    "set it with '=': sysctl {name} = 8{found}": "'='로 설정하세요: sysctl {name} = 8{found}",
 }

@@ -151,9 +151,10 @@ KO: dict[str, str] = {
         "count에는 TCP 상태 하나를 씁니다: count(SYN_RECV)",
     "packets takes key=value: from=, proto=, flags=, data=, fate=, mark=":
         "packets에는 key=value 형태로 씁니다: from=, proto=, flags=, data=, fate=, mark=",
-    "no check '{name}()'{hint} (count(STATE), packets(...), interrupts(LINE), softirqs(NAME))":
+    "no check '{name}()'{hint} (count(STATE), packets(...), interrupts(LINE), softirqs(NAME), "
+    "sysctl(NAME))":
         "그런 검사가 없습니다: '{name}()'{hint} (count(STATE), packets(...), interrupts(LINE), "
-        "softirqs(NAME))",
+        "softirqs(NAME), sysctl(NAME))",
     "softirqs takes one of {names} or all{hint}":
         "softirqs에는 {names}, all 중 하나를 씁니다{hint}",
     "interrupts takes one line of /proc/interrupts: its label (LOC, 1), its device (i8042, "
@@ -233,4 +234,36 @@ KO: dict[str, str] = {
     "file descriptor": "파일 디스크립터",
     "value": "값",
     "process": "프로세스",
+    "'{name}' is not a network sysctl of the lab's own namespace{hint} (see docs/authoring.md "
+    "for the list)":
+        "'{name}'는 실습 네임스페이스의 네트워크 sysctl이 아닙니다{hint} (목록은 "
+        "docs/authoring.md에 있습니다)",
+    "a sysctl is set in every namespace of the lab, or in one host's of a wire lab (client, "
+    "server), not '{host}'":
+        "sysctl은 실습의 모든 네임스페이스에, 또는 wire 실습의 한 호스트(client, server)에 "
+        "설정합니다. '{host}'는 호스트가 아닙니다",
+    "a question and its choices are shown before the step and quote nothing; quote the kernel "
+    "in say, hint or explain":
+        "질문과 선택지는 단계를 실행하기 전에 보이므로 커널 값을 인용할 수 없습니다. say, hint, "
+        "explain에서 인용하세요",
+    "a sysctl is set to a whole number: sysctl {name} = 8":
+        "sysctl에는 정수를 설정합니다: sysctl {name} = 8",
+    "{{{{ EXPR }}}} quotes one value; to choose a sentence by a check, write "
+    "{{{{ if CHECK }}}}...{{{{ end }}}}":
+        "{{{{ EXPR }}}}는 값 하나를 인용합니다. 검사 결과로 문장을 고르려면 "
+        "{{{{ if CHECK }}}}...{{{{ end }}}}로 쓰세요",
+    "sysctl takes a name, and in a wire lab a host first: sysctl(net.ipv4.tcp_syn_retries), "
+    "sysctl(client, net.ipv4.tcp_syn_retries)":
+        "sysctl에는 이름을 씁니다. wire 실습에서는 호스트를 먼저 쓸 수 있습니다: "
+        "sysctl(net.ipv4.tcp_syn_retries), sysctl(client, net.ipv4.tcp_syn_retries)",
+    "this {{{{ if ... }}}} has no {{{{ end }}}}":
+        "이 {{{{ if ... }}}}에 짝이 되는 {{{{ end }}}}가 없습니다",
+    "a '{{{{' or '}}}}' that is not a tag: quote the kernel as {{{{ EXPR }}}}":
+        "태그가 아닌 '{{{{' 또는 '}}}}'가 있습니다. 커널 값은 {{{{ EXPR }}}}로 인용하세요",
+    "an empty {{{{ }}}}: write what to quote, e.g. {{{{ sysctl(net.ipv4.tcp_syn_retries) }}}}":
+        "빈 {{{{ }}}}입니다. 인용할 것을 쓰세요. 예: {{{{ sysctl(net.ipv4.tcp_syn_retries) }}}}",
+    "say what to test: {{{{ if count(SYN_SENT) >= 1 }}}}":
+        "무엇을 검사할지 쓰세요: {{{{ if count(SYN_SENT) >= 1 }}}}",
+    "{{{{ {word} }}}} without an {{{{ if ... }}}} before it":
+        "앞에 {{{{ if ... }}}} 없이 {{{{ {word} }}}}가 있습니다",
 }

@@ -7,6 +7,8 @@
     wire.hold(from=server, flags=SYN+ACK) a wire action (hold, drop, delay, ..., deliver, clear)
     wait client 10s                       wait for client's blocked call to return
     watch 1.5s                            let time pass, then look again
+    sysctl net.ipv4.tcp_syn_retries = 8   set a sysctl in the lab's namespaces (or one host's:
+                                          sysctl client net.ipv4.tcp_syn_retries = 8)
 
 ``expect``::
 
@@ -19,6 +21,7 @@
     wire.held == 1                        packets the wire is holding
     client.output contains "hello"        what an actor wrote during the step
     softirqs(NET_RX) >= 1                 an interrupt counter that moved during the step
+    sysctl(net.ipv4.tcp_syn_retries) == 6 a sysctl of the lab's namespaces
     cores >= 1.5 if p.cpus >= 2           checked only where the condition holds
     cores >= 1.05 if p.cpus >= 2 and others_busy <= 0.25   (every condition)
     conn.remote == sock.local             two readings of the kernel compared
@@ -46,6 +49,7 @@ __all__ = [
     "Literal",
     "Name",
     "Symbol",
+    "SysctlSet",
     "parse_do",
     "parse_expect",
 ]
@@ -175,6 +179,16 @@ class Keyword:
     word: str
     actor: Name | None
     seconds: Literal | None
+    start: int
+
+
+@dataclass(frozen=True)
+class SysctlSet:
+    """``sysctl [HOST] NAME = VALUE``."""
+
+    host: Name | None
+    name: Symbol
+    value: Value
     start: int
 
 
@@ -333,6 +347,9 @@ class _Parser:
                 self.next()
                 neg = "!"
             parts.append(neg + self.take("name", Msg("a name")).text)
+            while self.at(".") and self.toks[self.i + 1].kind == "name" and not neg:
+                self.next()  # a dotted name: net.ipv4.tcp_syn_retries
+                parts.append("." + self.next().text)
             if not (self.at("|") or self.at("+")):
                 break
             parts.append(self.next().text)
@@ -365,10 +382,29 @@ def _unquote(t: Tok) -> str:
     return "".join(out)
 
 
-def parse_do(text: str) -> Expr | Keyword:
+def parse_do(text: str) -> Expr | Keyword | SysctlSet:
     """A ``do:`` line: a call expression (``server.listen(lsock, 2)``), or a keyword step."""
     p = _Parser(text)
     t = p.tok
+    if t.kind == "name" and t.text == "sysctl" and p.toks[1].text not in (".", "("):
+        p.next()
+        host = None
+        if p.tok.kind == "name" and p.toks[p.i + 1].kind == "name":
+            host = Name(p.tok.text, p.tok.start)
+            p.next()
+        if p.tok.kind != "name":
+            raise GrammarError(p.tok.start, Msg("say which sysctl: sysctl "
+                                                "net.ipv4.tcp_syn_retries = 8{found}",
+                                                found=p._found()))
+        name = p.symbol()
+        assert isinstance(name, Symbol)
+        if not p.at("="):
+            raise GrammarError(p.tok.start, Msg("set it with '=': sysctl {name} = 8{found}",
+                                                name=name.text, found=p._found()))
+        p.next()
+        value = p.value()
+        p.end(Msg("the value"))
+        return SysctlSet(host, name, value, t.start)
     if t.kind == "name" and t.text in ("wait", "watch") and p.toks[1].text not in (".", "("):
         p.next()
         actor = None
@@ -440,6 +476,8 @@ def _comparison(p: _Parser) -> Comparison:
         return Comparison(lhs, "==", None, op.start, end=op.start)
     if op.kind == "op" or (op.kind == "name" and op.text == "contains"):
         p.next()
+    elif op.text == "=":
+        raise GrammarError(op.start, Msg("compare with '==' (one '=' names a wire rule's key)"))
     else:
         raise GrammarError(op.start, Msg("expected a comparison (==, !=, >=, <=, >, <, "
                                          "contains){found}", found=p._found()))

@@ -41,11 +41,13 @@ from ..net.packets import FATES, MARKS
 from ..net.rules import ACTIONS as RULE_ACTIONS
 from ..net.rules import KEYS as RULE_KEYS
 from ..net.rules import PROTOS, Rule, RuleError, parse_flags
+from ..net.sysctls import PER_NETNS
 from ..observe.interrupts import SOFTIRQS
 from ..observe.procfs import STATE_NAMES
 from ..observe.sockdiag import TCP_STATES
 from ..shown import describe_char, quote, unsafe
 from . import grammar as g
+from . import quoting
 from .model import (
     FD_FIELDS,
     PROCESS_FIELDS,
@@ -64,6 +66,9 @@ __all__ = ["LAB_FILES", "LessonLoadError", "compile_step", "load_file", "load_le
            "load_text", "sandbox_lesson"]
 
 MAX_SECONDS = 120.0
+MAX_WAIT = 300.0
+"""A wait ends when the call returns; this only bounds one that never does. A SYN's timer
+grows to 120 s (TCP_RTO_MAX), so a wait for a retried connect() may need all of that."""
 MAX_PROBLEMS = 50
 DEFAULT_WAIT = 10.0
 LOOPBACK_ADDRS = ("127.0.0.1", "::1")
@@ -77,7 +82,7 @@ LAB_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/host
 student's own files (the lab's prompt may; a lesson file from elsewhere may not)."""
 RESERVED = frozenset({"ret", "errno", "blocked", "data", "count", "packets", "wire", "wait",
                       "watch", "true", "false", "none", "all", "contains", "interrupts",
-                      "softirqs"})
+                      "softirqs", "sysctl"})
 TCP_STATE_NAMES = tuple(TCP_STATES.values())
 RFC_STATES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1", "FIN_WAIT_2": "FIN_WAIT2",
               "CLOSED": "CLOSE", "SYN-RECEIVED": "SYN_RECV", "TIMED_WAIT": "TIME_WAIT"}
@@ -241,6 +246,8 @@ class _Loader:
     actors: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, _NameInfo] = field(default_factory=dict)
     later_names: dict[str, int] = field(default_factory=dict)
+    sysctls: dict[str, None] = field(default_factory=dict)
+    """The sysctls the lesson uses, in the order it first names them."""
 
     def add(self, path: Path, message: str, key: bool = False, offset: int | None = None
             ) -> None:
@@ -288,7 +295,8 @@ class _Loader:
             steps=tuple(s for s in steps if s is not None), mode=self.mode,
             level=data.get("level", "beginner"),
             hosts=tuple((a, h) for a, h in self.actors.items() if h),
-            languages=self.languages, path=self.src.path, source=self.src.text or None)
+            languages=self.languages, path=self.src.path, source=self.src.text or None,
+            sysctls=tuple(self.sysctls))
 
     # -- pass 2: the shape ------------------------------------------------------------------
     def _shape(self, data: dict[str, Any]) -> bool:
@@ -449,9 +457,27 @@ class _Loader:
             if check is not None:
                 checks.append(check)
         say = raw.get("say")
+        quotes = [*self._quotes((*base, "say"), say, kw), *self._quotes((*base, "hint"),
+                                                                        raw.get("hint"), kw)]
+        if isinstance(raw.get("ask"), dict):
+            quotes += self._quotes((*base, "ask", "explain"), raw["ask"].get("explain"), kw)
+            for where in ("question", "choices"):
+                self._no_quotes((*base, "ask", where), raw["ask"].get(where))
         return Step(say=say if say is not None else "", expect=tuple(checks), names=names,
                     ask=ask, hint=raw.get("hint"), do=do if isinstance(do, str) else None,
-                    line=self.src.where(base).line, **kw)
+                    line=self.src.where(base).line,
+                    quotes=tuple({q[0]: q for q in quotes}.values()), **kw)
+
+    def _no_quotes(self, path: Path, value: Any) -> None:
+        """A question and its choices are read before the step: they quote nothing."""
+        items = value if isinstance(value, list) else [value]
+        for j, item in enumerate(items):
+            texts = [item] if isinstance(item, str) else \
+                list(item.values()) if isinstance(item, dict) else []
+            if any(isinstance(x, str) and "{{" in x for x in texts):
+                self.add((*path, j) if isinstance(value, list) else path,
+                         Msg("a question and its choices are shown before the step and quote "
+                             "nothing; quote the kernel in say, hint or explain"))
 
     def _ask(self, path: Path, raw: Any) -> Ask | None:
         if not isinstance(raw, dict):
@@ -490,6 +516,8 @@ class _Loader:
             return {}
         if isinstance(node, g.Keyword):
             return self._keyword(path, node)
+        if isinstance(node, g.SysctlSet):
+            return self._sysctl_set(path, node)
         if not (isinstance(node, g.Call) and isinstance(node.base, g.Access)
                 and isinstance(node.base.base, g.Name) and node.base.field):
             self.add(path, Msg("write a call like server.listen(lsock, 2), a wire action like "
@@ -521,9 +549,10 @@ class _Loader:
 
     def _keyword(self, path: Path, node: g.Keyword) -> dict[str, Any]:
         seconds = node.seconds.value if node.seconds else DEFAULT_WAIT
-        if not 0 < seconds <= MAX_SECONDS:
+        most = MAX_WAIT if node.word == "wait" else MAX_SECONDS
+        if not 0 < seconds <= most:
             self.add(path, Msg("{word} for more than 0 and at most {most} seconds",
-                               word=node.word, most=round(MAX_SECONDS)),
+                               word=node.word, most=round(most)),
                      offset=node.seconds.start if node.seconds else None)
         if node.word == "watch":
             return {"watch": float(seconds)}
@@ -531,6 +560,40 @@ class _Loader:
         if not self._actor_ref(path, node.actor):
             return {}
         return {"actor": node.actor.text, "wait": float(seconds)}
+
+    def _sysctl_name(self, v: g.Value, offset: int | None) -> str:
+        name = v.text if isinstance(v, g.Symbol) else None
+        if name not in PER_NETNS:
+            hint = _suggest(str(name), tuple(PER_NETNS)) if name else ""
+            raise _Bad(_start(v) if offset is None else offset,
+                       Msg("'{name}' is not a network sysctl of the lab's own namespace{hint} "
+                           "(see docs/authoring.md for the list)", name=quote(str(name or "")),
+                           hint=hint))
+        self.sysctls.setdefault(name, None)
+        return name
+
+    def _sysctl_host(self, host: g.Name | None) -> str | None:
+        if host is None:
+            return None
+        hosts = ("client", "server") if self.mode == "wire" else ()
+        if host.text not in hosts:
+            raise _Bad(host.start, Msg("a sysctl is set in every namespace of the lab, or in "
+                                       "one host's of a wire lab (client, server), not "
+                                       "'{host}'", host=quote(host.text)))
+        return host.text
+
+    def _sysctl_set(self, path: Path, node: g.SysctlSet) -> dict[str, Any]:
+        try:
+            host = self._sysctl_host(node.host)
+            name = self._sysctl_name(node.name, None)
+            v = node.value
+            if not (isinstance(v, g.Literal) and v.kind == "number" and isinstance(v.value, int)):
+                raise _Bad(_start(v), Msg("a sysctl is set to a whole number: sysctl {name} = 8",
+                                          name=name))
+        except _Bad as bad:
+            self.add(path, bad.message, offset=bad.offset)
+            return {}
+        return {"sysctl": (name, v.value, host)}
 
     def _actor_ref(self, path: Path, who: g.Name) -> bool:
         if who.text in self.actors:
@@ -768,13 +831,62 @@ class _Loader:
             self.names[n] = _NameInfo(kind, actor, step)
 
     # -- expect -----------------------------------------------------------------------------
-    def _expect(self, path: Path, text: str, kw: Mapping[str, Any]) -> Expect | None:
+    def _quotes(self, path: Path, value: Any, kw: Mapping[str, Any]
+                ) -> list[tuple[str, str, Expect]]:
+        """The kernel readings a text quotes (``{{ EXPR }}``, ``{{ if CHECK }}``), compiled
+        with the step's names; each problem said where it is in the text."""
+        texts = [((), value)] if isinstance(value, str) else \
+            [((k,), v) for k, v in value.items()] if isinstance(value, dict) else []
+        out: list[tuple[str, str, Expect]] = []
+        for sub, text in texts:
+            if not isinstance(text, str) or ("{{" not in text and "}}" not in text):
+                continue
+            where = (*path, *sub)
+            try:
+                tags = quoting.parts(text)
+            except quoting.QuoteError as exc:
+                self.add(where, exc.message, offset=exc.offset)
+                continue
+            for tag in tags:
+                if tag.kind == "if":
+                    check = self._expect(where, tag.source, kw, base=tag.offset)
+                    if check is not None:
+                        out.append((tag.source, "if", check))
+                elif tag.kind == "value":
+                    reading = self._reading(where, tag.source, kw, tag.offset)
+                    if reading is not None:
+                        out.append((tag.source, "value", reading))
+        return out
+
+    def _reading(self, path: Path, text: str, kw: Mapping[str, Any], base: int
+                 ) -> Expect | None:
+        """``{{ EXPR }}``: one reading of the kernel, as the left side of a check."""
+        try:
+            cmp = g.parse_expect(text)
+            if cmp.rhs is not None or cmp.guard is not None:
+                raise g.GrammarError(cmp.op_start, Msg("{{{{ EXPR }}}} quotes one value; to "
+                                                       "choose a sentence by a check, write "
+                                                       "{{{{ if CHECK }}}}...{{{{ end }}}}"))
+        except g.GrammarError as exc:
+            self.add(path, exc.message, offset=base + exc.offset)
+            return None
+        try:
+            subject = self._subject(cmp.lhs, kw)
+        except _Bad as bad:
+            if bad.message:
+                self.add(path, bad.message, offset=None if bad.offset is None
+                         else base + bad.offset)
+            return None
+        return Expect(**subject, value=None, source=text)
+
+    def _expect(self, path: Path, text: str, kw: Mapping[str, Any], base: int = 0
+                ) -> Expect | None:
         if self._has_control(path, text):
             return None
         try:
             cmp = g.parse_expect(text)
         except g.GrammarError as exc:
-            self.add(path, exc.message, offset=exc.offset)
+            self.add(path, exc.message, offset=base + exc.offset)
             return None
         at = self.src.where(path)
         try:
@@ -796,7 +908,8 @@ class _Loader:
                           col=at.col, guard=guard)
         except _Bad as bad:
             if bad.message:
-                self.add(path, bad.message, offset=bad.offset)
+                self.add(path, bad.message,
+                         offset=None if bad.offset is None else base + bad.offset)
             return None
 
     def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
@@ -913,10 +1026,22 @@ class _Loader:
                     "match": tuple(self._packet_key(k, v, o) for k, v, o in lhs.kwargs)}
         if fn in ("interrupts", "softirqs"):
             return {"subject": "irq", "field": fn, "where": self._irq_line(fn, lhs)}
-        known = ("count", "packets", "interrupts", "softirqs")
+        if fn == "sysctl":
+            if lhs.kwargs or not 1 <= len(lhs.args) <= 2:
+                raise _Bad(lhs.start, Msg("sysctl takes a name, and in a wire lab a host "
+                                          "first: sysctl(net.ipv4.tcp_syn_retries), "
+                                          "sysctl(client, net.ipv4.tcp_syn_retries)"))
+            host = None
+            if len(lhs.args) == 2:
+                h = lhs.args[0]
+                word = h.word if isinstance(h, g.Symbol) else None
+                host = self._sysctl_host(g.Name(word or "?", _start(h) or 0))
+            return {"subject": "sysctl", "field": "value", "actor": host,
+                    "where": self._sysctl_name(lhs.args[-1], None)}
+        known = ("count", "packets", "interrupts", "softirqs", "sysctl")
         raise _Bad(lhs.base.start, Msg("no check '{name}()'{hint} (count(STATE), packets(...), "
-                                       "interrupts(LINE), softirqs(NAME))", name=fn,
-                                       hint=_suggest(fn, known)))
+                                       "interrupts(LINE), softirqs(NAME), sysctl(NAME))",
+                                       name=fn, hint=_suggest(fn, known)))
 
     def _irq_line(self, fn: str, lhs: g.Call) -> str:
         arg = lhs.args[0] if len(lhs.args) == 1 and not lhs.kwargs else None
@@ -965,7 +1090,7 @@ class _Loader:
     def _rhs(self, cmp: g.Comparison, subject: Mapping[str, Any], text: str) -> Any:
         f = subject["field"]
         kind = subject["subject"]
-        if kind in ("count", "packets", "held", "irq"):
+        if kind in ("count", "packets", "held", "irq", "sysctl"):
             f = "count"
         v = cmp.rhs
         if v is None:
@@ -985,6 +1110,9 @@ class _Loader:
             if not (isinstance(v, g.Literal) and v.kind == "bool"):
                 raise _Bad(at, Msg("{field} is true or false", field=f))
             return v.value
+        if kind == "sysctl" and isinstance(v, g.Literal) and v.kind == "none" and \
+                cmp.op in ("==", "!="):
+            return None  # this kernel has no such knob (or the hosts' values differ)
         if f in NUMBER_FIELDS:
             if isinstance(v, g.Literal) and v.kind == "number" and isinstance(v.value, int):
                 return v.value
@@ -1044,7 +1172,7 @@ class _Loader:
         of value (addresses with addresses, numbers with numbers)."""
         other = self._subject(v, {})
         g_f = other["field"]
-        if other["subject"] in ("count", "packets", "held", "irq"):
+        if other["subject"] in ("count", "packets", "held", "irq", "sysctl"):
             g_f = "count"
         kinds = (BOOL_FIELDS, NUMBER_FIELDS, ADDRESS_FIELDS, TEXT_FIELDS)
         same = any(f in k and g_f in k for k in kinds) or f == g_f

@@ -158,7 +158,7 @@ RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", *WORK_FIE
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
-    "irq": ("interrupts", "softirqs"),
+    "irq": ("interrupts", "softirqs"), "sysctl": ("value",),
 }
 PACKET_KEYS = ("from", "proto", "flags", "data", "fate", "mark")
 
@@ -208,7 +208,8 @@ class Expect:
     fd: int | Ref | None = None
     where: str | None = None
     """For ``count``: the TCP state whose sockets are counted; for ``irq``: the counter's line
-    (``NET_RX``, ``LOC``, ``i8042``, ``all``)."""
+    (``NET_RX``, ``LOC``, ``i8042``, ``all``); for ``sysctl``: its name (``actor``, if any,
+    the host whose namespace it is read in)."""
     match: tuple[tuple[str, Any], ...] = ()
     """For ``packets``: which packets count, e.g. ``(("from", "server"), ("flags", "SYN+ACK"))``;
     keys: from, proto, flags, data, fate (passed, held...), mark (retransmission, dup_ack...)."""
@@ -257,6 +258,9 @@ class Expect:
             return f"{self.actor} output {self.op} {self.value!r}"
         if self.subject == "irq":
             return f"{self.field}({self.where}) {self.op} {self.value}"
+        if self.subject == "sysctl":
+            host = f"{self.actor}, " if self.actor else ""
+            return f"sysctl({host}{self.where}) {self.op} {self.value}"
         return f"sockets in {self.where} {self.op} {self.value}"
 
     def actual(self, outcome: StepOutcome | None, snap: Snapshot,
@@ -295,6 +299,8 @@ class Expect:
             return outcome.ret if self.field == "ret" else outcome.errno
         if self.subject == "value":
             return env.value(Ref(self.name or ""))
+        if self.subject == "sysctl":
+            return snap.sysctl(self.where or "", self.actor)
         if self.subject == "count":
             return sum(1 for s in snap.sockets if s.socket.state == self.where)
         if self.subject == "held":
@@ -437,6 +443,9 @@ class Step:
     wire: tuple[str, Any] | None = None
     """A wire action instead of a call: ``("rule", {...})``, ``("deliver", "all")``,
     ``("drop", [4])`` or ``("clear", None)``."""
+    sysctl: tuple[str, int, str | None] | None = None
+    """Set a sysctl of the lab's namespaces instead: (name, value, the host or None for
+    every namespace of the lab)."""
     expect: tuple[Expect, ...] = ()
     names: tuple[str, ...] = ()
     """``as``: the names given to what the call returns (two for pipe())."""
@@ -446,6 +455,10 @@ class Step:
     """The ``do:`` line as the lesson file wrote it."""
     line: int | None = None
     """Where the step starts in its lesson file."""
+    quotes: tuple[tuple[str, str, Expect], ...] = ()
+    """What its say, hint and explain texts quote: (the text inside the tag, ``value`` or
+    ``if``, what to read): a reading of the kernel (``{{ EXPR }}``), or a check whose verdict
+    picks a sentence (``{{ if CHECK }}``)."""
 
     @property
     def action(self) -> str:
@@ -462,6 +475,9 @@ class Step:
             return f"wire.{what}({'' if arg is None else arg})"
         if self.watch is not None:
             return f"watch {self.watch}s"
+        if self.sysctl is not None:
+            name, value, host = self.sysctl
+            return f"sysctl {host + ' ' if host else ''}{name} = {value}"
         return ""
 
 
@@ -483,6 +499,8 @@ class Lesson:
     """For ``mode="wire"``: each actor's host, ``(("server", "server"), ("client", "client"))``."""
     languages: tuple[str, ...] = ("en",)
     """The languages every text of the lesson is written in."""
+    sysctls: tuple[str, ...] = ()
+    """The lab's sysctls the lesson sets, checks or quotes: every snapshot carries them."""
     path: str | None = None
     """The file it was loaded from."""
     source: str | None = field(default=None, compare=False, repr=False)

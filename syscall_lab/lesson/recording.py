@@ -828,12 +828,12 @@ _CHANGE_FIELD: dict[str, Any] = {
     "accept_queue": (int, _OPT), "backlog": (int, _OPT), "retransmits": (int, _OPT),
     "recv_mem": (int, _OPT), "send_mem": (int, _OPT)}
 _OWNER: dict[str, Any] = {"actor": str, "fd": int}
-_DETAIL: dict[str, Any] = {"seconds": (*_NUM, _OPT), "rule": (dict, _OPT),
+_DETAIL: dict[str, Any] = {"seconds": (*_NUM, _OPT), "rule": (dict, _OPT), "sysctl": (dict, _OPT),
                            "cleared": (int, _OPT), "delivered": (list, _OPT),
                            "dropped": (list, _OPT)}
 _OPTIONS: dict[str, Any] = {"MSS": int, "SACK_PERM": bool, "WS": int, "TSval": int,
                             "TSecr": int, "SACK": list}
-ACTIONS = ("pause", "wire.rule", "wire.deliver", "wire.drop", "wire.clear")
+ACTIONS = ("pause", "wire.rule", "wire.deliver", "wire.drop", "wire.clear", "sysctl")
 EVENTS = ("result", "output", "exited", "ready", "fatal")
 CHANGES = ("fd_opened", "fd_closed", "fd_changed", "process_started", "process_exited",
            "process_changed", "socket_appeared", "socket_gone", "socket_changed")

@@ -44,6 +44,9 @@ class StepRecord:
     came after), not one of the lesson's."""
     irqs: IrqDelta = field(default_factory=IrqDelta)
     """The interrupt and softirq counters that moved during the step (the whole machine's)."""
+    quoted: dict[str, Any] = field(default_factory=dict)
+    """What the texts of this step (say, explain) and the next step's hint quote, read right
+    after this step: each tag's text to the value read or the check's verdict."""
     altered: tuple[str, ...] = ()
     """Read back from a recording: the checks whose verdict in the file the kernel state in
     the file contradicts (their verdicts here are made again from that state). A live record
@@ -110,6 +113,23 @@ class Judge:
                events: tuple[dict[str, Any], ...], irqs: IrqDelta) -> tuple[CheckResult, ...]:
         return tuple(e.check(outcome, snap, wire, self.env, events, irqs) for e in step.expect)
 
+    def quoted(self, steps: tuple[Step | None, ...], outcome: StepOutcome | None,
+               snap: Snapshot, wire: WireView, events: tuple[dict[str, Any], ...],
+               irqs: IrqDelta) -> dict[str, Any]:
+        """What ``steps``' texts quote, read now (see :mod:`.quoting`)."""
+        out: dict[str, Any] = {}
+        for step in steps:
+            for source, kind, e in step.quotes if step else ():
+                if kind == "if":
+                    c = e.check(outcome, snap, wire, self.env, events, irqs)
+                    out[source] = c.ok and c.skipped is None
+                    continue
+                try:
+                    out[source] = e.actual(outcome, snap, wire, self.env, events, irqs)
+                except Unbound:
+                    out[source] = None
+        return out
+
     def again(self, r: StepRecord) -> StepRecord:
         """``r`` (read back from a recording, in its lab's order) with its checks made again
         from what it recorded of the kernel: the call's result, the snapshot, the packets,
@@ -129,7 +149,10 @@ class Judge:
                                                                           c.skipped is None)))
         if len(r.checks) != len(made):
             altered += (Msg("(the number of checks)"),)
-        return replace(r, checks=made, altered=altered)
+        # Its own texts' quotes made again too; the next hint's stand as recorded.
+        quoted = {**r.quoted, **self.quoted((r.step,), r.outcome, r.snapshot, r.wire, r.events,
+                                            r.irqs)}
+        return replace(r, checks=made, altered=altered, quoted=quoted)
 
 
 class LessonRun:
@@ -142,6 +165,7 @@ class LessonRun:
     def __init__(self, lesson: Lesson, lab: Lab) -> None:
         self.lesson = lesson
         self.lab = lab
+        lab.watch_sysctls(list(lesson.sysctls))
         for actor in lesson.actors:
             lab.spawn(actor, lesson.host_of(actor))
         self.initial: Snapshot = lab.snapshot()
@@ -198,6 +222,8 @@ class LessonRun:
                 action = _wire_action(lab, *step.wire)
             elif step.watch:
                 action = lab.pause(step.watch)
+            elif step.sysctl is not None:
+                action = lab.set_sysctl(*step.sysctl)
         except (CallError, Unbound) as exc:
             error = exc.message  # a Msg, said in the student's language by the front ends
         done = outcome or action
@@ -213,9 +239,12 @@ class LessonRun:
         judge.happened(events)
         irqs = moved(counters, read_counters())
         checks = judge.checks(step, outcome, snap, wire, events, irqs)
+        steps = self.lesson.steps
+        upcoming = steps[self.done] if not typed and self.done < len(steps) else None
+        quoted = judge.quoted((step, upcoming), outcome, snap, wire, events, irqs)
         record = StepRecord(self.done, len(self.lesson.steps), step, outcome, snap,
                             tuple(diff(self._prev, snap)), checks, events, error, wire, action,
-                            typed, irqs)
+                            typed, irqs, quoted)
         self._prev = snap
         return record
 

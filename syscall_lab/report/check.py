@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TextIO
 
 from ..engine.lab import Lab, LabEnvironmentError, LabError
 from ..i18n import say, t
 from ..lesson.catalog import discover, lesson_dirs
 from ..lesson.model import Lesson
-from ..lesson.runner import run_lesson
+from ..lesson.runner import LessonRun, StepRecord
 from ..shown import shown
 from .transcript import skip_why
 
@@ -38,10 +38,12 @@ class _Shown:
 
 
 def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
-                  out: TextIO | None = None, pace: float = 0.0) -> int:
+                  out: TextIO | None = None, pace: float = 0.0,
+                  pauses: Mapping[int, float] | None = None) -> int:
     """``pace``: seconds to wait after each step, as a student reading the text would. The
     kernel's timers (retransmissions, above all) go on meanwhile, so a lesson whose checks
-    hold only when its steps follow each other at once fails here."""
+    hold only when its steps follow each other at once fails here. ``pauses``: seconds to
+    wait before a step (by its number), as a student who stops to think or to ask."""
     report = _Shown(out or sys.stdout)
     cat = discover(paths)
     for w in cat.warnings:
@@ -63,7 +65,7 @@ def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
             passed += 1
             continue
         try:
-            ok = _run_one(lesson, lang, report, pace)
+            ok = _run_one(lesson, lang, report, pace, pauses or {})
         except LabEnvironmentError as exc:
             fix = f"; {t('fix', lang, fix=exc.fix)}" if exc.fix else ""
             sys.stderr.write("syscall-lab: " + t("cannot_run", lang, reason=exc.message) + fix
@@ -83,16 +85,27 @@ def check_lessons(paths: Sequence[str], lang: str, run: bool = True,
     return EXIT_CHECK_FAILED if failed else EXIT_OK
 
 
-def _run_one(lesson: Lesson, lang: str, out: _Shown, pace: float = 0.0) -> bool:
+def _steps(lesson: Lesson, lab: Lab, pace: float,
+           pauses: Mapping[int, float]) -> Iterator[StepRecord]:
+    run = LessonRun(lesson, lab)
+    while not run.finished:
+        if run.done and pace:
+            time.sleep(pace)
+        time.sleep(pauses.get(run.done + 1, 0.0))
+        record = run.next_step()
+        assert record is not None
+        yield record
+
+
+def _run_one(lesson: Lesson, lang: str, out: _Shown, pace: float = 0.0,
+             pauses: Mapping[int, float] | None = None) -> bool:
     """Run ``lesson`` on a fresh lab; report each failed check where the file wrote it."""
     start = time.monotonic()
     lines: list[str] = []
     total = bad = skipped = 0
     lab = Lab(network=lesson.mode)
     try:
-        for r in run_lesson(lesson, lab):
-            if pace and r.index < len(lesson.steps):
-                time.sleep(pace)
+        for r in _steps(lesson, lab, pace, pauses or {}):
             n, f = r.tally
             total, bad, skipped = total + n, bad + f, skipped + r.skipped
             if r.error:

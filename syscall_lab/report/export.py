@@ -13,11 +13,13 @@ own Markdown is escaped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from ..engine.snapshot import FdEntry, ProcessState, Snapshot
 from ..i18n import Text, packet_word, pick, t
 from ..lesson.model import Ask
+from ..lesson.quoting import said
 from ..lesson.recording import Recording, typed_text
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
@@ -171,7 +173,7 @@ _SENTENCE = re.compile(r"(.+?[.!?。])(?=\s|$)")
 def _title(say: Text, action: str, lang: str) -> str:
     """The first sentence (or line) of a step's text without its markup, shortened; the
     step's action when it says nothing. Markdown, for a heading."""
-    first = " ".join(pick(say, lang).strip().split("\n\n", 1)[0].split())
+    first = " ".join(said(say, lang, {}).strip().split("\n\n", 1)[0].split())
     if not first:
         return _code(action) or "?"
     m = _SENTENCE.match(first)
@@ -246,9 +248,9 @@ def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
     else:
         title = _title(step.say, step.action, lang)
         blocks = [f"## {t('report_step', lang, n=r.index, title=title)}",
-                  _no_html(pick(step.say, lang).strip())]
+                  _no_html(said(step.say, lang, r.quoted).strip())]
         if step.ask is not None:
-            blocks += _ask(step.ask, chosen, lang)
+            blocks += _ask(step.ask, chosen, lang, r.quoted)
     notes: list[str] = []
     if r.outcome is not None:
         o = r.outcome
@@ -283,7 +285,7 @@ def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
     return blocks
 
 
-def _ask(ask: Ask, chosen: int | None, lang: str) -> list[str]:
+def _ask(ask: Ask, chosen: int | None, lang: str, quoted: Mapping[str, Any]) -> list[str]:
     choices = "\n".join(f"{n}. {_para(pick(c, lang))}" for n, c in enumerate(ask.choices, 1))
     if chosen is None or not 1 <= chosen <= len(ask.choices):
         mine = t("report_no_prediction", lang)
@@ -292,7 +294,7 @@ def _ask(ask: Ask, chosen: int | None, lang: str) -> list[str]:
         mark = "✓" if chosen == ask.answer else "✗"
         mine = f"{mark} {t(key, lang, n=chosen, choice=pick(ask.choices[chosen - 1], lang))}"
     answer = t("answer", lang, n=ask.answer, choice=pick(ask.choices[ask.answer - 1], lang))
-    lines = [mine, answer] + ([pick(ask.explain, lang)] if ask.explain else [])
+    lines = [mine, answer] + ([said(ask.explain, lang, quoted)] if ask.explain else [])
     return [f"### {t('ask', lang)}", _para(pick(ask.question, lang)), choices,
             _list(map(_esc, lines))]
 

@@ -6,6 +6,7 @@ state and queue depth printed here came from the snapshot the supervisor took.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -19,6 +20,7 @@ from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
 from ..i18n import field_label, packet_word, pick, say, t
 from ..lesson.model import Ask, CheckResult, Lesson
+from ..lesson.quoting import said
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta
@@ -120,6 +122,13 @@ def action_text(r: StepRecord, lang: str) -> str:
     assert a is not None
     if a.action == "pause":
         return t("watched", lang, seconds=a.detail.get("seconds"))
+    if a.action == "sysctl":
+        done = a.detail.get("sysctl") or {}
+        was = done.get("was") or {}
+        before = ", ".join(f"{h} {v}" for h, v in was.items()) if len(set(was.values())) > 1 \
+            else next(iter(was.values()), None)
+        return t("sysctl_set", lang, name=done.get("name"), value=done.get("value"),
+                 where=", ".join(was) if was else "lab", was=before)
     if a.action == "wire.rule":
         rule = a.detail.get("rule") or {}
         return t("wire_rule", lang, id=rule.get("id"), rule=r.step.action.split(".", 1)[-1])
@@ -161,9 +170,9 @@ class Transcript:
         who = f" · {escape(r.step.actor)}" if r.step.actor else ""
         c.rule(f"{title}{who}", align="left", style="cyan")
         if r.step.say:
-            self.console.print(Markdown(pick(r.step.say, lang)))
+            self.console.print(Markdown(said(r.step.say, lang, r.quoted)))
         if r.step.ask is not None:
-            self._ask(r.step.ask)
+            self._ask(r.step.ask, r.quoted)
         if r.outcome is not None:
             o = r.outcome
             line = Text()
@@ -204,7 +213,7 @@ class Transcript:
         self.failed += failed
         self.skipped += r.skipped
 
-    def _ask(self, ask: Ask) -> None:
+    def _ask(self, ask: Ask, quoted: Mapping[str, Any]) -> None:
         """Headless, nobody answers: the question, its choices and the answer, as a quiz
         sheet with its key; the explanation a paragraph of its own. Their Markdown is
         rendered, never printed as markup."""
@@ -220,7 +229,7 @@ class Transcript:
         answer.append_text(inline_markdown(pick(ask.choices[ask.answer - 1], lang), "bold"))
         self._put(answer, 4)
         if ask.explain:
-            self.console.print(Padding(Markdown(pick(ask.explain, lang)), (0, 0, 0, 4)))
+            self.console.print(Padding(Markdown(said(ask.explain, lang, quoted)), (0, 0, 0, 4)))
 
     def _wire(self, w: WireView) -> None:
         lang = self.lang

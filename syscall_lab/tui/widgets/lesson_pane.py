@@ -14,8 +14,9 @@ Two parts, so that what a student must see is never below the fold:
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from rich.cells import cell_len
 from rich.console import Group, RenderableType
@@ -28,6 +29,7 @@ from textual.widgets import Static
 from ...engine.vocabulary import CALLS, WORK_CALLS, machine_arch
 from ...i18n import pick, say, t
 from ...lesson.model import Ask, Step
+from ...lesson.quoting import said
 from ...lesson.runner import StepRecord
 from ...report.markup import inline_markdown
 from ...report.transcript import action_text, call_details, check_line, irq_line
@@ -176,12 +178,12 @@ def _story(s: Shown) -> list[RenderableType]:
         parts.append(Text(t("typed_step", lang, do=record.step.do or record.step.action),
                           style="magenta"))
     else:
-        parts.append(_markdown(pick(record.step.say, lang)))
+        parts.append(_markdown(said(record.step.say, lang, record.quoted)))
         if record.step.ask is not None:
             parts += _answered(record, record.step.ask, answers.get(record.index), lang)
     if s.hint:
         parts.append(_hint(lesson.steps[state.done] if state.done < len(lesson.steps) else None,
-                           state.done + 1, lang))
+                           state.done + 1, lang, record.quoted if record else {}))
     return parts
 
 
@@ -207,7 +209,7 @@ def _answered(r: StepRecord, ask: Ask, chosen: int | None, lang: str) -> list[Re
                     style="green" if not failed else "bold red")
     out: list[RenderableType] = [text]
     if ask.explain:
-        out.append(_markdown(pick(ask.explain, lang)))
+        out.append(_markdown(said(ask.explain, lang, r.quoted)))
     return out
 
 
@@ -220,13 +222,13 @@ def _filled(template: str, value: Text, style: str) -> Text:
     return out
 
 
-def _hint(upcoming: Step | None, n: int, lang: str) -> Text:
+def _hint(upcoming: Step | None, n: int, lang: str, quoted: Mapping[str, Any]) -> Text:
     text = Text("\n")
     if upcoming is None:
         text.append(t("no_hint", lang), style="yellow")
         return text
     text.append(t("hint_for", lang, n=n) + " ", style="bold yellow")
-    text.append_text(inline_markdown(pick(upcoming.hint, lang)) if upcoming.hint
+    text.append_text(inline_markdown(said(upcoming.hint, lang, quoted)) if upcoming.hint
                      else Text(t("no_hint", lang)))
     return text
 

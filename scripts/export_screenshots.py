@@ -35,11 +35,11 @@ TUI_SIZE = (120, 36)
 # with the question of that step): backlog after client1's connect() (a connection waits in
 # the accept queue) and with the queue full, two clients in SYN_SENT; handshake asking about
 # the held SYN/ACK.
-DEMO_SHOTS = {"backlog": ["05", "13"], "handshake": ["06-ask"]}
+DEMO_SHOTS = {"backlog": ["05", "14"], "handshake": ["08-ask"]}
 WIDTH = 100
 # The steps worth a picture. backlog: the queue full with two clients blocked, and the first
 # accept(). handshake: connect() with the SYN/ACK held on the wire, and its delivery.
-PICK = {"backlog": {13, 14, 15}, "handshake": {6, 8}}
+PICK = {"backlog": {14, 15, 16}, "handshake": {8, 10}}
 
 
 def export(lesson: Lesson, lang: str) -> Path:

@@ -29,14 +29,14 @@ def test_run_builtin_lesson_transcript_exits_0() -> None:
     assert r.returncode == 0, r.stderr
     assert "listen(3, 2) = 0" in r.stdout
     assert "client4 is blocked in connect()" in r.stdout
-    assert "All 58 checks passed." in r.stdout
+    assert "All 59 checks passed." in r.stdout
     assert r.stderr == ""
 
 
 def test_run_in_korean() -> None:
     r = run_cli("run", "backlog", "--lang", "ko")
     assert r.returncode == 0, r.stderr
-    assert "21단계 중 1단계" in r.stdout and "검사 58개 모두 통과했습니다." in r.stdout
+    assert "22단계 중 1단계" in r.stdout and "검사 59개 모두 통과했습니다." in r.stdout
     assert "client4: connect()에서 블록됨" in r.stdout and "상태 CLOSE -> LISTEN" in r.stdout
     assert "blocked in" not in r.stdout and "returned from" not in r.stdout
 
@@ -45,7 +45,7 @@ def test_json_lines_follow_the_contract() -> None:
     r = run_cli("run", "backlog", "--json")
     assert r.returncode == 0, r.stderr
     steps = [json.loads(line) for line in r.stdout.splitlines()]
-    assert [s["step"] for s in steps] == list(range(1, 22))
+    assert [s["step"] for s in steps] == list(range(1, 23))
     for s in steps:
         assert CONTRACT_STEP <= set(s)
         assert all(c["ok"] for c in s["checks"]) and all({"expect", "ok"} <= set(c)
@@ -162,7 +162,7 @@ def test_runs_as_a_real_unprivileged_user(unprivileged: tuple[list[str], dict[st
                        capture_output=True, text=True, cwd="/", timeout=60, env=env)
     assert r.returncode == 0, r.stderr
     steps = [json.loads(line) for line in r.stdout.splitlines()]
-    assert len(steps) == 21 and all(c["ok"] for s in steps for c in s["checks"])
+    assert len(steps) == 22 and all(c["ok"] for s in steps for c in s["checks"])
     if os.geteuid() == 0:
         pids = {p["host_pid"] for s in steps for p in s["processes"]}
         assert wait_until(lambda: not any(alive(p) for p in pids)), "lab processes outlived the run"
@@ -184,7 +184,7 @@ def test_an_author_checks_lessons_as_a_real_unprivileged_user(
                            capture_output=True, text=True, cwd="/", timeout=120,
                            env={**env, "SYSCALL_LAB_LESSONS": str(own)})
         assert r.returncode == 1, r.stdout + r.stderr  # mine expects fd 4: the kernel gives 3
-        assert "backlog: 21 steps, 58 checks" in r.stdout and "handshake: 10 steps" in r.stdout
+        assert "backlog: 22 steps, 59 checks" in r.stdout and "handshake: 12 steps" in r.stdout
         assert f"{mine}:" in r.stdout and "check 'lsock == 4' failed: the kernel shows 3" \
             in r.stdout
         n = len(discover([str(bundled_dir())], search=False).lessons)  # the course, and mine

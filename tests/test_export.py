@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from syscall_lab.cli import main
+from syscall_lab.lesson.quoting import said
 from syscall_lab.i18n import pick, t
 from syscall_lab.lesson.loader import load_file
 from syscall_lab.lesson.recording import Recorder, Recording, read_recording
@@ -207,7 +208,7 @@ def test_the_report_tells_each_step_its_call_checks_fds_and_packets(handshake: R
                                                          range(1, len(lesson.steps) + 1)]
     assert headings[3] == "Step 3: listen(lsock, 5): the socket is now LISTEN and its accept " \
                           "queue is empty."
-    at = [md.index(one_line(pick(s.say, "en"))) for s in lesson.steps]
+    at = [md.index(one_line(said(r.step.say, "en", r.quoted))) for r in records]
     assert at == sorted(at)
     # each call exactly as the kernel's C text, each check as the transcript writes it
     assert [c for info, c in parsed.fences if info == "c"] == \
@@ -251,12 +252,12 @@ def test_the_korean_report_is_korean(handshake: Recording) -> None:
     assert parsed.headings[0] == (1, pick(lesson.title, "ko"))
     headings = step_headings(parsed)
     assert headings[0] == "요약"
-    assert [h.split(":")[0] for h in headings[1:]] == [f"{n}단계" for n in range(1, 11)]
+    assert [h.split(":")[0] for h in headings[1:]] == [f"{n}단계" for n in range(1, 13)]
     assert headings[2] == "2단계: 서버가 소켓을 10.0.0.2:8080에 bind()합니다."
     assert (3, "검사") in parsed.headings and (3, "커널에서 바뀐 것") in parsed.headings
-    assert "진행한 단계: 10단계 중 10단계" in parsed.items
+    assert "진행한 단계: 12단계 중 12단계" in parsed.items
     assert not {"Summary", "Checks", "What the kernel changed"} & {h for _, h in parsed.headings}
-    assert one_line(pick(lesson.steps[5].say, "ko")) in md
+    assert one_line(pick(lesson.steps[7].say, "ko")) in md
     assert markdown(handshake) == markdown(handshake, handshake.lang) == markdown(handshake, "en")
 
 

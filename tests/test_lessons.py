@@ -94,7 +94,7 @@ ERRORS = [
     ("bad constant", "socket(AF_INET, SOCK_STREAM)", "socket(AF_INET, SOCK_STRAEM)", 9, 32,
      "unknown socket() : type (socket type) 'SOCK_STRAEM' - did you mean 'SOCK_STREAM'?".replace(" : ", ": ")),
     ("grammar", "lsock.state == LISTEN", "lsock.state = LISTEN", 14, 25,
-     "expected a comparison (==, !=, >=, <=, >, <, contains), found '='"),
+     "compare with '==' (one '=' names a wire rule's key)"),
     ("unknown field", "lsock.state == LISTEN", "lsock.stat == LISTEN", 14, 19,
      "no field 'stat' - did you mean 'state'?"),
     ("linux state name", "lsock.state == LISTEN", "lsock.state == SYN_RECEIVED", 14, 28,

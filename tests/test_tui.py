@@ -91,7 +91,7 @@ async def test_picker_lists_the_lessons_with_progress_and_opens_one(tmp_path: Pa
         assert rows["backlog"][0].startswith("The listen backlog")
         assert "listen" in rows["backlog"][4] and rows["backlog"][2] == "beginner"
         assert rows["backlog"][3] == "en ko" and rows["backlog"][1] == "new"
-        assert rows["handshake"][1] == "step 4/10"
+        assert rows["handshake"][1] == "step 4/12"
         await pilot.press(*["down"] * order.index("backlog"), "enter")
         screen = await settled(pilot, app)
         assert screen.lesson.id == "backlog" and screen.state is not None
@@ -459,7 +459,7 @@ async def test_selecting_a_packet_highlights_its_step_and_opens_its_fields(
         tmp_path: Path) -> None:
     app = app_for(tmp_path, lesson="handshake")
     async with app.run_test(size=WIDE) as pilot:
-        screen = await press_steps(pilot, app, 6)  # connect(): SYN out, SYN/ACK held
+        screen = await press_steps(pilot, app, 8)  # connect(): SYN out, SYN/ACK held
         ladder = screen.query_one(Ladder)
         packets = [r.packet.n for r in ladder.rows if r.packet is not None]
         assert packets[:2] == [1, 2]
@@ -470,10 +470,10 @@ async def test_selecting_a_packet_highlights_its_step_and_opens_its_fields(
         while ladder.cursor != first:
             await pilot.press("down")
         await pilot.pause()
-        assert screen.focus_step == 6  # the SYN was sent by step 6, client's connect()
+        assert screen.focus_step == 8  # the SYN was sent by step 8, client's connect()
         log = screen.query_one(SyscallLog)
         assert log.highlighted is not None
-        assert (log.get_option_at_index(log.highlighted).id or "").startswith("6.")
+        assert (log.get_option_at_index(log.highlighted).id or "").startswith("8.")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, PacketScreen))
         text = " ".join(_text(s) for s in app.screen.query(Static))
@@ -484,7 +484,7 @@ async def test_the_ladder_shows_a_held_syn_ack_in_flight_and_states_beside_it(
         tmp_path: Path) -> None:
     app = app_for(tmp_path, lesson="handshake", mask=False)
     async with app.run_test(size=WIDE) as pilot:
-        screen = await press_steps(pilot, app, 6)
+        screen = await press_steps(pilot, app, 8)
         rows = screen.query_one(Ladder).rows
         synack = next(r for r in rows if r.packet and r.packet.flags == ("SYN", "ACK"))
         assert synack.packet is not None and synack.packet.fate == "held"

@@ -92,7 +92,7 @@ def test_a_student_opens_a_lesson_from_the_picker_and_quits(terminal: Terminal, 
         if ask is not None:  # predict, then run: the question comes first
             terminal.wait_for(r"Press 1-\d to answer")
             terminal.keys(str(ask.answer))
-        terminal.wait_for(rf"Step {n} of 21")
+        terminal.wait_for(rf"Step {n} of 22")
     screen = terminal.wait_for(r"1/3 in the accept queue")
     assert re.search(r"\b3\s+socket\s+tcp 127\.0\.0\.1:8080\s+LISTEN\s+1/3", screen), screen
     assert re.search(r"client\d\s+pid \d+ \(host \d+\)", screen), screen
@@ -139,13 +139,13 @@ def test_a_demo_plays_the_handshake_by_itself_and_exits_0(tmp_path: Path) -> Non
     finally:
         term.close()
     names = sorted(p.name for p in shots.iterdir())
-    assert names == sorted([*(f"handshake-{n:02d}.en.svg" for n in range(11)),
-                            "handshake-06-ask.en.svg", "handshake-08-ask.en.svg"])
-    assert "Think first" in (shots / "handshake-06-ask.en.svg").read_text(encoding="utf-8") \
+    assert names == sorted([*(f"handshake-{n:02d}.en.svg" for n in range(13)),
+                            "handshake-08-ask.en.svg", "handshake-10-ask.en.svg"])
+    assert "Think first" in (shots / "handshake-08-ask.en.svg").read_text(encoding="utf-8") \
         .replace("&#160;", " ")
     recording = read_recording(rec)
     last = recording.frames[-1].state
-    assert recording.made == "demo" and last.done == 10 and all(r.ok for r in last.records)
+    assert recording.made == "demo" and last.done == 12 and all(r.ok for r in last.records)
     lesson = recording.lesson
     assert recording.frames[-1].answers == {n: s.ask.answer for n, s in
                                             enumerate(lesson.steps, 1) if s.ask is not None}
@@ -159,9 +159,9 @@ def test_space_pauses_a_demo_and_the_arrow_steps_it(tmp_path: Path) -> None:
         term.keys("Space")
         term.wait_for(r"paused · Space: play")
         term.keys("Right")
-        term.wait_for(r"Step 1 of 10 · socket\(AF_INET, SOCK_STREAM")
+        term.wait_for(r"Step 1 of 12 · socket\(AF_INET, SOCK_STREAM")
         term.keys("Right")
-        term.wait_for(r"Step 2 of 10 · bind\(3")
+        term.wait_for(r"Step 2 of 12 · bind\(3")
         term.keys("q")
         assert wait_until(lambda: not term.running(), timeout=10)
     finally:

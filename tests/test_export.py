@@ -225,13 +225,13 @@ def test_the_report_tells_each_step_its_call_checks_fds_and_packets(handshake: R
     assert "server: fd 3 state CLOSE -> LISTEN, recv_q 0 -> -, send_q 0 -> -, backlog - -> 5" \
         in step3
     assert not [i for i in step3 if i.startswith("kernel socket")]
-    step6 = section(md, "Step 6:").items
-    assert [i for i in step6 if i.startswith("kernel socket")] == \
-        [i for i in step6 if re.fullmatch(r"kernel socket tcp 10\.0\.0\.2:8080 10\.0\.0\.1:\d+: "
+    step8 = section(md, "Step 8:").items  # connect(), with the SYN/ACK held
+    assert [i for i in step8 if i.startswith("kernel socket")] == \
+        [i for i in step8 if re.fullmatch(r"kernel socket tcp 10\.0\.0\.2:8080 10\.0\.0\.1:\d+: "
                                           r"SYN_RECV, no fd holds it yet", i)] != []
-    assert "client is blocked in connect() - the kernel put it to sleep" in step6
-    held = records[5].wire.held  # the SYN/ACK the lesson holds
-    assert held and "held on the wire: " + ", ".join(f"#{n}" for n in held) in step6
+    assert "client is blocked in connect() - the kernel put it to sleep" in step8
+    held = records[7].wire.held  # the SYN/ACK the lesson holds
+    assert held and "held on the wire: " + ", ".join(f"#{n}" for n in held) in step8
     # the handshake's packets with Wireshark's summary
     packets = [p for r in records for p in r.wire.packets]
     syn = next(p for p in packets if p.flags == ("SYN",))

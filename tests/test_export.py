@@ -23,9 +23,9 @@ from rich.console import Console
 from rich.markdown import Markdown
 
 from syscall_lab.cli import main
-from syscall_lab.lesson.quoting import said
 from syscall_lab.i18n import pick, t
 from syscall_lab.lesson.loader import load_file
+from syscall_lab.lesson.quoting import said
 from syscall_lab.lesson.recording import Recorder, Recording, read_recording
 from syscall_lab.lesson.session import LessonSession
 from syscall_lab.report.export import markdown

@@ -150,7 +150,9 @@ def _parser() -> _Parser:
                      help="pause this long before that step, as a student who stops to think "
                           "(12:120s); may be given more than once")
     chk.add_argument("--lang", choices=LANGS, default=None)
-    sub.add_parser("schema", help="print the JSON Schema of lesson files (for editors)")
+    schema = sub.add_parser("schema", help="print the JSON Schema of lesson files (for editors)")
+    schema.add_argument("--course", action="store_true",
+                        help="of course files (*.course.yaml) instead")
     box = sub.add_parser("sandbox", help="an empty lab with a server and a client: type steps "
                                          "in the lesson grammar and watch the kernel")
     box.add_argument("--network", choices=("wire", "loopback"), default="wire",
@@ -411,7 +413,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from .lesson.schema import json_schema
 
-    sys.stdout.write(json_schema())
+    sys.stdout.write(json_schema(course=args.course))
     return EXIT_OK
 
 

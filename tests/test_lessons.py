@@ -235,7 +235,8 @@ def test_names_for_fork_children_and_pipes() -> None:
     assert lesson.steps[2].actor == "child" and lesson.steps[3].names == ("r", "w")
     first, second = problems(text.replace("as: [r, w]", "as: r"))
     assert "pipe() returns two fds: as: [read_end, write_end]" in first.message
-    assert second.message == "no actor or name 'w'"  # r is still known: no second complaint
+    assert second.message.startswith("no actor or name 'w': name what a call returns with "
+                                     "'as: w'")  # r is still known: no second complaint
 
 
 def test_random_and_mutated_files_only_ever_give_a_lesson_or_located_problems() -> None:
@@ -302,6 +303,26 @@ def test_the_json_schema_is_current_and_validates_the_bundled_lessons() -> None:
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"schema": 1, "id": "x", "title": "t", "summary": "s",
                              "actors": ["a"], "steps": [{"sai": "typo"}]}, schema)
+
+
+def test_the_course_schema_is_current_and_validates_the_course_not_a_lesson() -> None:
+    r = run_cli("schema", "--course")
+    assert r.returncode == 0
+    schema = json.loads(r.stdout)
+    assert (ROOT / "lessons" / "course.schema.json").read_text() == r.stdout, \
+        "lessons/course.schema.json is stale: syscall-lab schema --course > " \
+        "lessons/course.schema.json"
+    courses = sorted((ROOT / "lessons").glob("*" + COURSE_SUFFIX))
+    assert courses
+    for f in courses:
+        assert f.read_text().startswith("# yaml-language-server: $schema=./course.schema.json")
+        jsonschema.validate(yaml.safe_load(f.read_text()), schema)
+    with pytest.raises(jsonschema.ValidationError):  # a lesson is not a course
+        jsonschema.validate(yaml.safe_load((ROOT / "lessons" / "sockets.yaml").read_text()),
+                            schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"schema": 1, "id": "c", "title": "t",
+                             "units": [{"topic": "x", "notes": "n", "lesson": ["a"]}]}, schema)
 
 
 def _write(d: Path, name: str, lesson_id: str) -> Path:

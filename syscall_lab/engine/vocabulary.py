@@ -131,7 +131,8 @@ OPTNAMES: dict[str, tuple[int, int]] = {
     "TCP_NODELAY": (socket.IPPROTO_TCP, socket.TCP_NODELAY),
 }
 SHUT_HOW = {"SHUT_RD": socket.SHUT_RD, "SHUT_WR": socket.SHUT_WR, "SHUT_RDWR": socket.SHUT_RDWR}
-MSG_FLAGS = _consts(socket, ["MSG_DONTWAIT", "MSG_PEEK", "MSG_WAITALL", "MSG_NOSIGNAL", "MSG_OOB"])
+MSG_FLAGS = _consts(socket, ["MSG_DONTWAIT", "MSG_PEEK", "MSG_WAITALL", "MSG_NOSIGNAL", "MSG_OOB",
+                                "MSG_MORE"])
 OPEN_FLAGS = _consts(os, ["O_RDONLY", "O_WRONLY", "O_RDWR", "O_NONBLOCK", "O_CLOEXEC"])
 WAIT_OPTIONS = _consts(os, ["WNOHANG"])
 

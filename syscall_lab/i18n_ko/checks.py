@@ -18,4 +18,5 @@ KO: dict[str, str] = {
     "{actual} vs {other}: {wanted}": "{actual} 대 {other}: {wanted}",
     # syscall_lab/lesson/runner.py: a recording whose checks are not the lesson's
     "(the number of checks)": "(검사 개수)",
+    "the kernel was not read when this step began": "이 단계가 시작될 때 커널을 읽지 않았습니다",
 }

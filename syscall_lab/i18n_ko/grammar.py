@@ -172,4 +172,14 @@ KO: dict[str, str] = {
     "say which sysctl: sysctl net.ipv4.tcp_syn_retries = 8{found}":
         "어떤 sysctl인지 쓰세요: sysctl net.ipv4.tcp_syn_retries = 8{found}",
     "set it with '=': sysctl {name} = 8{found}": "'='로 설정하세요: sysctl {name} = 8{found}",
+    "say what to watch for: watch 130s until packets(from=server, flags=FIN) >= 1":
+        "무엇을 기다리며 지켜볼지 쓰세요: watch 130s until packets(from=server, flags=FIN) >= 1",
+    "'-' does not join words here: write {joined}":
+        "여기서는 '-'로 낱말을 이을 수 없습니다: {joined}로 쓰세요",
+    'a number after \'*\' ("x" * 1000)': "'*' 뒤에는 수를 쓰세요 (\"x\" * 1000)",
+    "no 'in': for a range write two checks, one a line: packets(from=server) >= 1, then "
+    "packets(from=server) <= 2":
+        "'in'은 없습니다. 범위는 검사 두 개로, 한 줄에 하나씩 쓰세요: packets(from=server) >= 1, "
+        "그리고 packets(from=server) <= 2",
+    "a repeated text is at most {most} characters": "반복한 텍스트는 {most}자까지입니다",
 }

@@ -199,12 +199,12 @@ KO: dict[str, str] = {
     "{name}: input should be a valid list": "{name}: 목록이어야 합니다",
     "{name}: input should be greater than or equal to {limit}": "{name}: {limit} 이상이어야 합니다",
     "{name}: input should be less than or equal to {limit}": "{name}: {limit} 이하여야 합니다",
-    "{name}: list should have at least 1 item after validation, not {actual}":
-        "{name}: 항목이 1개 이상 있어야 합니다 (지금 {actual}개)",
-    "{name}: list should have at least {limit} items after validation, not {actual}":
-        "{name}: 항목이 {limit}개 이상 있어야 합니다 (지금 {actual}개)",
-    "{name}: list should have at most {limit} items after validation, not {actual}":
-        "{name}: 항목은 {limit}개까지만 쓸 수 있습니다 (지금 {actual}개)",
+    "a question has 2 to 8 choices; this one has {n}":
+        "질문의 선택지는 2개에서 8개까지입니다. 이 질문에는 {n}개가 있습니다",
+    "{name}: at least {limit}, not {actual}":
+        "{name}: {limit}개 이상이어야 합니다 (지금 {actual}개)",
+    "{name}: at most {limit}, not {actual}":
+        "{name}: {limit}개까지만 쓸 수 있습니다 (지금 {actual}개)",
     "{name}: the {lang} text must be a string": "{name}: {lang} 텍스트는 문자열이어야 합니다",
     "{name}: write text, or one text per language: {{en: ..., ko: ...}}":
         "{name}: 텍스트 하나를 쓰거나, 언어마다 텍스트를 하나씩 쓰세요: {{en: ..., ko: ...}}",
@@ -266,4 +266,23 @@ KO: dict[str, str] = {
         "무엇을 검사할지 쓰세요: {{{{ if count(SYN_SENT) >= 1 }}}}",
     "{{{{ {word} }}}} without an {{{{ if ... }}}} before it":
         "앞에 {{{{ if ... }}}} 없이 {{{{ {word} }}}}가 있습니다",
+    "no actor or name '{name}': name what a call returns with 'as: {name}' on the step that "
+    "makes it (later uses of '{name}' are not reported)":
+        "'{name}'라는 액터나 이름이 없습니다. 그것을 만드는 단계에 'as: {name}'을 써서 호출이 "
+        "반환한 것에 이름을 붙이세요 ('{name}'의 이후 사용은 따로 알리지 않습니다)",
+    "say what to read as it was when the step began: before.count(TIME_WAIT), "
+    "before.sock.state":
+        "단계가 시작될 때의 무엇을 읽을지 쓰세요: before.count(TIME_WAIT), before.sock.state",
+    "before. reads the kernel as it was when the step began: sockets (before.count(STATE), "
+    "before.sock.state), processes and sysctls; not what the step itself did":
+        "before.는 단계가 시작될 때의 커널을 읽습니다: 소켓(before.count(STATE), "
+        "before.sock.state), 프로세스, sysctl입니다. 단계 자체가 한 일은 읽지 않습니다",
+    "an fd": "fd",
+    "a child process": "자식 프로세스",
+    "write none, in lowercase, for no value; for a socket that is gone, check "
+    "sock.exists == false":
+        "값이 없음은 소문자로 none이라고 씁니다. 사라진 소켓은 sock.exists == false로 검사하세요",
+    "'{name}' already names {what} (step {n}); {call}() returns {now}: give it another name":
+        "'{name}'은(는) 이미 {what}의 이름입니다(단계 {n}). {call}()은(는) {now}을(를) 반환하니 "
+        "다른 이름을 붙이세요",
 }

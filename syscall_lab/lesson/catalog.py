@@ -278,17 +278,20 @@ def discover(paths: Sequence[str] = (), search: bool | None = None) -> Catalog:
             cat.problems += result
             cat.invalid[shown] = result
             continue
-        cat.loaded.append(result)
         line = _id_line(raw)
         if result.id in first:
+            # The later file is refused (not run, counted invalid); the first still runs, but
+            # neither is found by its id.
             other, other_line = first[result.id]
             cat.clashes.setdefault(result.id, [other]).append(shown)
-            cat.problems.append(Problem(
-                line, 1, Msg("lesson id '{id}' is also used by {other}:{line}; ids must be "
-                             "unique: rename one of them", id=result.id, other=other,
-                             line=other_line), shown))
+            problem = Problem(line, 1, Msg("lesson id '{id}' is also used by {other}:{line}; "
+                                           "ids must be unique: rename one of them",
+                                           id=result.id, other=other, line=other_line), shown)
+            cat.problems.append(problem)
+            cat.invalid[shown] = [problem]
             cat.lessons.pop(result.id, None)
             continue
+        cat.loaded.append(result)
         first[result.id] = (shown, line)
         cat.lessons[result.id] = result
     for course in cat.courses:

@@ -55,6 +55,9 @@ __all__ = [
 ]
 
 MAX_LENGTH = 500
+"""The longest ``do:`` line or check (a longer text: ``"x" * 16384``)."""
+MAX_REPEATED = 1 << 16
+"""The longest text a ``"..." * N`` makes (a send carries at most 16 KiB of it)."""
 
 
 class GrammarError(ValueError):
@@ -76,7 +79,7 @@ _TOKEN = re.compile(r"""
   | (?P<string>"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<op>==|!=|>=|<=|>|<)
-  | (?P<punct>[()\[\],.=|+!-])
+  | (?P<punct>[()\[\],.=|+!*-])
 """, re.VERBOSE)
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "0": "\0", "\\": "\\", '"': '"', "'": "'"}
@@ -180,6 +183,9 @@ class Keyword:
     actor: Name | None
     seconds: Literal | None
     start: int
+    until: int | None = None
+    """``watch 130s until CHECK``: where CHECK begins in the text (the loader parses it as
+    a check)."""
 
 
 @dataclass(frozen=True)
@@ -251,7 +257,15 @@ class _Parser:
         return Msg(", found '{token}'", token=self.tok.text)
 
     def end(self, what: str) -> None:
-        if self.tok.kind != "end":
+        t = self.tok
+        before = self.toks[self.i - 1] if self.i else None
+        after = self.toks[min(self.i + 1, len(self.toks) - 1)]
+        if (t.text == "-" and before is not None and before.kind == "name"
+                and after.kind == "name" and before.start + len(before.text) == t.start
+                and t.start + 1 == after.start):
+            raise GrammarError(t.start, Msg("'-' does not join words here: write "
+                                            "{joined}", joined=f"{before.text}_{after.text}"))
+        if t.kind != "end":
             raise GrammarError(self.tok.start, Msg("unexpected '{token}' after {what}",
                                                    token=self.tok.text, what=what))
 
@@ -316,7 +330,16 @@ class _Parser:
             return Literal(t.text, t.start, "addr")
         if t.kind == "string":
             self.next()
-            return Literal(_unquote(t), t.start, "string")
+            text = _unquote(t)
+            if self.at("*"):  # "x" * 16384: a long text in a short line
+                self.next()
+                count = self.take("number", Msg("a number after '*' (\"x\" * 1000)"))
+                times = _number(count.text)
+                if not isinstance(times, int) or len(text) * times > MAX_REPEATED:
+                    raise GrammarError(count.start, Msg("a repeated text is at most {most} "
+                                                        "characters", most=MAX_REPEATED))
+                text *= times
+            return Literal(text, t.start, "string")
         if self.at("-"):
             self.next()
             return Literal(-_number(self.take("number", Msg("a number after '-'")).text),
@@ -423,6 +446,13 @@ def parse_do(text: str) -> Expr | Keyword | SysctlSet:
         elif t.text == "watch":
             raise GrammarError(p.tok.start, Msg("say how long to watch: watch 1.5s{found}",
                                                 found=p._found()))
+        if t.text == "watch" and p.tok.kind == "name" and p.tok.text == "until":
+            after = p.tok.start + len(p.tok.text)
+            p.next()
+            if p.tok.kind == "end":
+                raise GrammarError(after, Msg("say what to watch for: watch 130s until "
+                                              "packets(from=server, flags=FIN) >= 1"))
+            return Keyword(t.text, actor, seconds, t.start, until=after)
         p.end(f"'{t.text}'")
         return Keyword(t.text, actor, seconds, t.start)
     if t.kind == "end":
@@ -478,6 +508,10 @@ def _comparison(p: _Parser) -> Comparison:
         p.next()
     elif op.text == "=":
         raise GrammarError(op.start, Msg("compare with '==' (one '=' names a wire rule's key)"))
+    elif op.kind == "name" and op.text == "in":
+        raise GrammarError(op.start, Msg("no 'in': for a range write two checks, one a line: "
+                                         "packets(from=server) >= 1, then "
+                                         "packets(from=server) <= 2"))
     else:
         raise GrammarError(op.start, Msg("expected a comparison (==, !=, >=, <=, >, <, "
                                          "contains){found}", found=p._found()))

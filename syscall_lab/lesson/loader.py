@@ -14,6 +14,7 @@ one of the vocabulary, every address is one of the lab's, every file one the lab
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import errno as errno_module
 import functools
@@ -49,6 +50,7 @@ from ..shown import describe_char, quote, unsafe
 from . import grammar as g
 from . import quoting
 from .model import (
+    BEFORE_SUBJECTS,
     FD_FIELDS,
     PROCESS_FIELDS,
     RESULT_FIELDS,
@@ -82,7 +84,7 @@ LAB_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/host
 student's own files (the lab's prompt may; a lesson file from elsewhere may not)."""
 RESERVED = frozenset({"ret", "errno", "blocked", "data", "count", "packets", "wire", "wait",
                       "watch", "true", "false", "none", "all", "contains", "interrupts",
-                      "softirqs", "sysctl"})
+                      "softirqs", "sysctl", "before"})
 TCP_STATE_NAMES = tuple(TCP_STATES.values())
 RFC_STATES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1", "FIN_WAIT_2": "FIN_WAIT2",
               "CLOSED": "CLOSE", "SYN-RECEIVED": "SYN_RECV", "TIMED_WAIT": "TIME_WAIT"}
@@ -91,8 +93,8 @@ WIRE_STEPS = ("deliver", "discard", "clear")
 BOOL_FIELDS = ("blocked", "exists", "gil")
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
                  "count", "value", "cpu", "cpus", "threads", "wall_time", "cpu_time", "cores",
-                 "switches", "cpus_used", "elapsed", "others_busy")
-DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed", "others_busy")
+                 "switches", "cpus_used", "elapsed", "others_busy", "rto", "rtt")
+DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed", "others_busy", "rto", "rtt")
 """Number fields a decimal may be compared with (seconds, and their ratio)."""
 TEXT_FIELDS = ("data", "text", "target", "wchan")
 ADDRESS_FIELDS = ("local", "remote", "addr")
@@ -248,6 +250,10 @@ class _Loader:
     later_names: dict[str, int] = field(default_factory=dict)
     sysctls: dict[str, None] = field(default_factory=dict)
     """The sysctls the lesson uses, in the order it first names them."""
+    unknown_said: set[str] = field(default_factory=set)
+    """Unknown names already reported (each once, where first used)."""
+    do_refused: bool = False
+    """The current step's ``do`` was refused (its checks of ``ret`` are not news)."""
 
     def add(self, path: Path, message: str, key: bool = False, offset: int | None = None
             ) -> None:
@@ -441,8 +447,10 @@ class _Loader:
         ask = self._ask((*base, "ask"), raw.get("ask"))
         kw: dict[str, Any] = {}
         do = raw.get("do")
+        self.do_refused = False
         if isinstance(do, str):
             kw = self._do((*base, "do"), do)
+            self.do_refused = not kw
         names = _as_names(raw.get("as"))
         if names:
             self._as(base, kw, names, i)
@@ -515,7 +523,7 @@ class _Loader:
             self.add(path, exc.message, offset=exc.offset)
             return {}
         if isinstance(node, g.Keyword):
-            return self._keyword(path, node)
+            return self._keyword(path, node, text)
         if isinstance(node, g.SysctlSet):
             return self._sysctl_set(path, node)
         if not (isinstance(node, g.Call) and isinstance(node.base, g.Access)
@@ -547,15 +555,19 @@ class _Loader:
         self._check_args(path, what, args, node)
         return {"actor": who.text, "call": what, "args": tuple(args)}
 
-    def _keyword(self, path: Path, node: g.Keyword) -> dict[str, Any]:
+    def _keyword(self, path: Path, node: g.Keyword, text: str) -> dict[str, Any]:
         seconds = node.seconds.value if node.seconds else DEFAULT_WAIT
-        most = MAX_WAIT if node.word == "wait" else MAX_SECONDS
+        # A watch that ends at its event may wait as long as a wait; a plain one is a pause.
+        most = MAX_WAIT if node.word == "wait" or node.until is not None else MAX_SECONDS
         if not 0 < seconds <= most:
             self.add(path, Msg("{word} for more than 0 and at most {most} seconds",
                                word=node.word, most=round(most)),
                      offset=node.seconds.start if node.seconds else None)
         if node.word == "watch":
-            return {"watch": float(seconds)}
+            if node.until is None:
+                return {"watch": float(seconds)}
+            until = self._expect(path, text[node.until:], {}, base=node.until)
+            return {"watch": float(seconds), "until": until} if until else {}
         assert node.actor is not None
         if not self._actor_ref(path, node.actor):
             return {}
@@ -631,17 +643,27 @@ class _Loader:
         if word in self.later_names:
             return Msg("'{name}' is used before any step names it (step {n} does, with as: "
                        "{name})", name=word, n=self.later_names[word] + 1)
+        if word in self.unknown_said:
+            return ""  # said once, where it was first used: its other uses are not news
+        self.unknown_said.add(word)
         known = [*self.actors, *self.names]
         if in_check:
             known += [*RESULT_FIELDS, "count", "packets", "wire", "interrupts", "softirqs"]
-            return Msg("no actor or name '{name}'{hint}", name=word, hint=_suggest(word, known))
+        hint = _suggest(word, known)
+        if not hint and _NAME.fullmatch(word) and word not in RESERVED:
+            # Most often the step that made the fd did not name it.
+            return Msg("no actor or name '{name}': name what a call returns with 'as: {name}' "
+                       "on the step that makes it (later uses of '{name}' are not reported)",
+                       name=word)
+        if in_check:
+            return Msg("no actor or name '{name}'{hint}", name=word, hint=hint)
         names = ", ".join(list(self.names)[-10:])
         actors = ", ".join(list(self.actors)[:10])
         if names:
             return Msg("no actor or name '{name}'{hint} (actors: {actors}; names: {names})",
-                       name=word, hint=_suggest(word, known), actors=actors, names=names)
+                       name=word, hint=hint, actors=actors, names=names)
         return Msg("no actor or name '{name}'{hint} (actors: {actors})", name=word,
-                   hint=_suggest(word, known), actors=actors)
+                   hint=hint, actors=actors)
 
     def _arg(self, path: Path, v: g.Value, call: str, k: int, actor: str) -> Any:
         if isinstance(v, list):
@@ -824,6 +846,15 @@ class _Loader:
             return
         actor = kw["actor"]
         kind = "fd" if returns in ("fd", "fds") else "actor" if call == "fork" else "value"
+        for n in usable:
+            was = self.names.get(n)
+            if was is not None and was.kind not in (kind, "any"):
+                # Said here, where the name changes meaning, not at each later use.
+                self.add(path, Msg("'{name}' already names {what} (step {n}); {call}() returns "
+                                   "{now}: give it another name", name=n,
+                                   what=_KIND_WORDS[was.kind], n=was.step + 1, call=call,
+                                   now=_KIND_WORDS[kind]))
+                kind = "any"  # its later uses are not news
         self._define(usable, kind, actor, i)
 
     def _define(self, names: Iterable[str], kind: str, actor: str | None, step: int) -> None:
@@ -913,10 +944,26 @@ class _Loader:
             return None
 
     def _subject(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
+        at, now = _without_before(lhs)
+        if at is None:
+            return self._subject_now(lhs, kw)
+        if now is None:
+            raise _Bad(at, Msg("say what to read as it was when the step began: "
+                               "before.count(TIME_WAIT), before.sock.state"))
+        subject = self._subject_now(now, kw)
+        if subject["subject"] not in BEFORE_SUBJECTS:
+            raise _Bad(at, Msg("before. reads the kernel as it was when the step began: "
+                               "sockets (before.count(STATE), before.sock.state), processes and "
+                               "sysctls; not what the step itself did"))
+        return {**subject, "at": "before"}
+
+    def _subject_now(self, lhs: g.Expr, kw: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(lhs, g.Name):
             w = lhs.text
             if w in RESULT_FIELDS:
                 if "call" not in kw and "wait" not in kw:
+                    if self.do_refused:
+                        raise _Bad(lhs.start, "")  # the step's 'do' was refused, and said so
                     raise _Bad(lhs.start, Msg("'{name}' is what a call returned; this step makes "
                                               "no call (check the kernel instead, e.g. "
                                               "lsock.state == LISTEN)", name=w))
@@ -1200,9 +1247,35 @@ class _BadArg:
 _BAD: Any = _BadArg()
 
 
+_KIND_WORDS = {"fd": Msg("an fd"), "actor": Msg("a child process"), "value": Msg("a value")}
+
+
+def _without_before(e: g.Expr) -> tuple[int | None, g.Expr | None]:
+    """``before.X`` as (where ``before`` stands, X); (None, e) when ``e`` does not start with
+    it; (offset, None) for a lone ``before``."""
+    if isinstance(e, g.Name):
+        return (e.start, None) if e.text == "before" else (None, e)
+    if isinstance(e, g.Access):
+        if isinstance(e.base, g.Name) and e.base.text == "before":
+            if e.field is None:
+                return e.base.start, None
+            return e.base.start, g.Name(e.field, e.start)
+        at, base = _without_before(e.base)
+        return (at, None if base is None else dataclasses.replace(e, base=base)) \
+            if at is not None else (None, e)
+    if isinstance(e, g.Call):
+        at, base = _without_before(e.base)
+        return (at, None if base is None else dataclasses.replace(e, base=base)) \
+            if at is not None else (None, e)
+    return None, e
+
+
 def _tcp_state(word: str, at: int | None) -> str:
     if word in TCP_STATE_NAMES:
         return word
+    if word.lower() in ("none", "null", "nil"):
+        raise _Bad(at, Msg("write none, in lowercase, for no value; for a socket that is "
+                           "gone, check sock.exists == false"))
     if word.upper() in TCP_STATE_NAMES:
         raise _Bad(at, Msg("TCP states are written in capitals: {state}", state=word.upper()))
     linux = RFC_STATES.get(word.upper().replace("-", "_")) or RFC_STATES.get(word.upper())
@@ -1247,17 +1320,15 @@ def _pydantic_said(name: str, err: Mapping[str, Any]) -> str:
     elif kind == "less_than_equal":
         said = Msg("{name}: input should be less than or equal to {limit}", name=name,
                    limit=ctx.get("le"))
-    elif kind == "too_short" and ctx.get("min_length") == 1:
-        said = Msg("{name}: list should have at least 1 item after validation, not {actual}",
-                   name=name, actual=ctx.get("actual_length"))
+    elif kind in ("too_short", "too_long") and name.rsplit(".", 1)[-1] == "choices":
+        return Msg("a question has 2 to 8 choices; this one has {n}",
+                   n=ctx.get("actual_length"))
     elif kind == "too_short":
-        said = Msg("{name}: list should have at least {limit} items after validation, not "
-                   "{actual}", name=name, limit=ctx.get("min_length"),
-                   actual=ctx.get("actual_length"))
+        return Msg("{name}: at least {limit}, not {actual}", name=name,
+                   limit=ctx.get("min_length"), actual=ctx.get("actual_length"))
     elif kind == "too_long":
-        said = Msg("{name}: list should have at most {limit} items after validation, not "
-                   "{actual}", name=name, limit=ctx.get("max_length"),
-                   actual=ctx.get("actual_length"))
+        return Msg("{name}: at most {limit}, not {actual}", name=name,
+                   limit=ctx.get("max_length"), actual=ctx.get("actual_length"))
     elif kind == "text" and "lang" in ctx:
         said = Msg("{name}: the {lang} text must be a string", name=name, lang=ctx["lang"])
     elif kind == "text":

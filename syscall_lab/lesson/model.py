@@ -65,6 +65,9 @@ class Bindings:
     def __init__(self) -> None:
         self._names: dict[str, _Binding] = {}
         self._pending: dict[tuple[str, int], tuple[Step, str]] = {}
+        self.before: Snapshot | None = None
+        """What the kernel held when the current step began (after any pause): what
+        ``before.`` checks read."""
 
     def _get(self, name: str) -> _Binding:
         b = self._names.get(name)
@@ -145,7 +148,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 FD_FIELDS = ("kind", "target", "state", "local", "remote", "accept_queue", "backlog", "recv_q",
-             "send_q", "retransmits", "proto", "exists")
+             "send_q", "retransmits", "rto", "rtt", "proto", "exists")
 PROCESS_FIELDS = ("state", "blocked_in", "syscall", "wchan", "ppid", "exists", "cpu", "cpus",
                   "threads")
 WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil", "others_busy")
@@ -155,6 +158,9 @@ involuntary context switches, how many distinct CPUs its workers ran on, (py_thr
 whether this Python has its global interpreter lock, and the largest share of the wall time
 that other programs kept one of its CPUs busy (``/proc/stat`` less its own workers' time)."""
 RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", *WORK_FIELDS)
+BEFORE_SUBJECTS = ("count", "fd", "process", "sysctl")
+"""What ``before.`` may read: the kernel's state, not what the step did."""
+
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
@@ -224,6 +230,9 @@ class Expect:
     """A condition on this machine (``p.cpus >= 2``): when it does not hold, the check is
     skipped and the student is shown why, instead of failing on a machine that cannot show it.
     Conditions joined with ``and`` are a chain: this one's own ``guard`` is the next."""
+    at: str | None = None
+    """``before``: read the kernel as it was when the step began (after any pause the
+    student took), not after the step; None: after."""
 
     def __post_init__(self) -> None:
         if self.op not in _OPS:
@@ -231,6 +240,8 @@ class Expect:
         allowed = SUBJECT_FIELDS.get(self.subject)
         if allowed is None or self.field not in allowed:
             raise ValueError(f"cannot check {self.subject} {self.field}")
+        if self.at not in (None, "before") or (self.at and self.subject not in BEFORE_SUBJECTS):
+            raise ValueError(f"cannot read {self.subject} {self.at}")
         for key, value in self.match:
             if key not in PACKET_KEYS:
                 raise ValueError(f"cannot match packets by '{key}' ({', '.join(PACKET_KEYS)})")
@@ -269,6 +280,10 @@ class Expect:
         """What the kernel shows for this check. Raises :class:`Unbound` for a name that has
         no value now."""
         env = env or Bindings()
+        if self.at == "before":
+            if env.before is None:
+                raise Unbound(Msg("the kernel was not read when this step began"))
+            snap = env.before
         if self.subject == "irq":
             if irqs is None:
                 return None
@@ -440,6 +455,9 @@ class Step:
     watch: float | None = None
     """No call: let the kernel run for this many seconds (timers fire, packets cross), then
     look."""
+    until: Expect | None = None
+    """With ``watch``: end the watch as soon as this check holds (``watch`` is then the most
+    it lasts)."""
     wire: tuple[str, Any] | None = None
     """A wire action instead of a call: ``("rule", {...})``, ``("deliver", "all")``,
     ``("drop", [4])`` or ``("clear", None)``."""
@@ -461,6 +479,14 @@ class Step:
     picks a sentence (``{{ if CHECK }}``)."""
 
     @property
+    def reads_before(self) -> bool:
+        """Whether a check or a text of this step reads the kernel as it was when the step
+        began (``before.``): then the runner reads it then."""
+        def chain(e: Expect | None) -> bool:
+            return e is not None and (e.at == "before" or chain(e.guard))
+        return any(chain(e) for e in (*self.expect, *(q[2] for q in self.quotes), self.until))
+
+    @property
     def action(self) -> str:
         if self.do:
             return self.do
@@ -474,7 +500,7 @@ class Step:
                 return "wire." + Rule.from_json(arg).describe()
             return f"wire.{what}({'' if arg is None else arg})"
         if self.watch is not None:
-            return f"watch {self.watch}s"
+            return f"watch {self.watch}s" + (f" until {self.until.text}" if self.until else "")
         if self.sysctl is not None:
             name, value, host = self.sysctl
             return f"sysctl {host + ' ' if host else ''}{name} = {value}"

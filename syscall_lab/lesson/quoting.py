@@ -16,6 +16,7 @@ module only splits texts and fills them in; it never evaluates anything.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -97,8 +98,21 @@ def shown_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return f"{value:.3f}".rstrip("0").rstrip(".")
+        # three decimals, or two significant digits of a smaller number (an rtt of 0.000035 s)
+        small = 0 < abs(value) < 0.01
+        places = 1 - math.floor(math.log10(abs(value))) if small else 3
+        return f"{value:.{places}f}".rstrip("0").rstrip(".")
     return shown(str(value))  # a recording's value is outside text
+
+
+def written(value: Any) -> str:
+    """A value the kernel showed, in the lesson grammar's words (``none``, ``true``, a string
+    in quotes): how a failed check says what it found, never Python's ``None``."""
+    if value is None:
+        return "none"
+    if isinstance(value, str):
+        return shown(repr(value))
+    return shown_value(value)
 
 
 def fill(text: str, quoted: Mapping[str, Any]) -> str:

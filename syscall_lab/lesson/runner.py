@@ -6,6 +6,7 @@ runner itself prints nothing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -47,6 +48,9 @@ class StepRecord:
     quoted: dict[str, Any] = field(default_factory=dict)
     """What the texts of this step (say, explain) and the next step's hint quote, read right
     after this step: each tag's text to the value read or the check's verdict."""
+    before: Snapshot | None = None
+    """What the kernel held when the step began, after any pause (read only for a step whose
+    checks or texts say ``before.``)."""
     altered: tuple[str, ...] = ()
     """Read back from a recording: the checks whose verdict in the file the kernel state in
     the file contradicts (their verdicts here are made again from that state). A live record
@@ -110,13 +114,16 @@ class Judge:
                 self.env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
 
     def checks(self, step: Step, outcome: StepOutcome | None, snap: Snapshot, wire: WireView,
-               events: tuple[dict[str, Any], ...], irqs: IrqDelta) -> tuple[CheckResult, ...]:
+               events: tuple[dict[str, Any], ...], irqs: IrqDelta,
+               before: Snapshot | None = None) -> tuple[CheckResult, ...]:
+        self.env.before = before
         return tuple(e.check(outcome, snap, wire, self.env, events, irqs) for e in step.expect)
 
     def quoted(self, steps: tuple[Step | None, ...], outcome: StepOutcome | None,
                snap: Snapshot, wire: WireView, events: tuple[dict[str, Any], ...],
-               irqs: IrqDelta) -> dict[str, Any]:
+               irqs: IrqDelta, before: Snapshot | None = None) -> dict[str, Any]:
         """What ``steps``' texts quote, read now (see :mod:`.quoting`)."""
+        self.env.before = before
         out: dict[str, Any] = {}
         for step in steps:
             for source, kind, e in step.quotes if step else ():
@@ -142,7 +149,7 @@ class Judge:
         if r.outcome is not None and who is not None and not r.error:
             self.returned(r.step, r.outcome, who)
         self.happened(r.events)
-        made = self.checks(r.step, r.outcome, r.snapshot, r.wire, r.events, r.irqs)
+        made = self.checks(r.step, r.outcome, r.snapshot, r.wire, r.events, r.irqs, r.before)
         claimed = {c.expect: c for c in r.checks}
         altered = tuple(c.expect for c in made if (c.expect not in claimed) or (
             (claimed[c.expect].ok, claimed[c.expect].skipped is None) != (c.ok,
@@ -151,7 +158,7 @@ class Judge:
             altered += (Msg("(the number of checks)"),)
         # Its own texts' quotes made again too; the next hint's stand as recorded.
         quoted = {**r.quoted, **self.quoted((r.step,), r.outcome, r.snapshot, r.wire, r.events,
-                                            r.irqs)}
+                                            r.irqs, r.before)}
         return replace(r, checks=made, altered=altered, quoted=quoted)
 
 
@@ -206,6 +213,7 @@ class LessonRun:
 
     def _perform(self, step: Step, typed: bool) -> StepRecord:
         lab, judge = self.lab, self._judge
+        before = self.look() if step.reads_before else None
         counters = read_counters()
         outcome: StepOutcome | None = None
         action: ActionOutcome | None = None
@@ -221,7 +229,7 @@ class LessonRun:
             elif step.wire is not None:
                 action = _wire_action(lab, *step.wire)
             elif step.watch:
-                action = lab.pause(step.watch)
+                action = self._watch(step, before) if step.until else lab.pause(step.watch)
             elif step.sysctl is not None:
                 action = lab.set_sysctl(*step.sysctl)
         except (CallError, Unbound) as exc:
@@ -238,15 +246,49 @@ class LessonRun:
         events = tuple(_without_consumed(lab.events(), outcome, step))
         judge.happened(events)
         irqs = moved(counters, read_counters())
-        checks = judge.checks(step, outcome, snap, wire, events, irqs)
+        checks = judge.checks(step, outcome, snap, wire, events, irqs, before)
         steps = self.lesson.steps
         upcoming = steps[self.done] if not typed and self.done < len(steps) else None
-        quoted = judge.quoted((step, upcoming), outcome, snap, wire, events, irqs)
+        quoted = judge.quoted((step, upcoming), outcome, snap, wire, events, irqs, before)
         record = StepRecord(self.done, len(self.lesson.steps), step, outcome, snap,
                             tuple(diff(self._prev, snap)), checks, events, error, wire, action,
-                            typed, irqs, quoted)
+                            typed, irqs, quoted, before=before)
         self._prev = snap
         return record
+
+
+    def _watch(self, step: Step, before: Snapshot | None) -> ActionOutcome:
+        """``watch N until CHECK``: watch in slices of :data:`WATCH_SLICE_S`, looking at the
+        step's packets and the kernel after each, until CHECK holds (and one slice more, so
+        what answers the packet that ended it is seen too) or N seconds have passed."""
+        assert step.watch is not None and step.until is not None
+        end = time.monotonic() + step.watch
+        parts: list[ActionOutcome] = []
+        self._judge.env.before = before
+        while (left := end - time.monotonic()) > 0:
+            parts.append(self.lab.pause(min(WATCH_SLICE_S, left)))
+            got = _joined(parts)
+            held = step.until.check(None, got.snapshot, got.wire, self._judge.env)
+            if held.ok and held.skipped is None:
+                parts.append(self.lab.pause(WATCH_SLICE_S))
+                break
+        return _joined(parts) if parts else self.lab.pause(0)
+
+
+WATCH_SLICE_S = 0.1
+"""How often ``watch ... until`` looks."""
+
+
+def _joined(parts: list[ActionOutcome]) -> ActionOutcome:
+    """Several pauses as one: their packets (each once, as last seen), the last state."""
+    last = parts[-1]
+    packets: dict[int, PacketRecord] = {}
+    for part in parts:
+        packets.update((p.n, p) for p in part.wire.packets)
+    wire = replace(last.wire, packets=tuple(packets[n] for n in sorted(packets)),
+                   omitted=sum(p.wire.omitted for p in parts))
+    seconds = sum(float(p.detail.get("seconds") or 0) for p in parts)
+    return replace(last, detail={"seconds": round(seconds, 3)}, wire=wire)
 
 
 def run_lesson(lesson: Lesson, lab: Lab) -> Iterator[StepRecord]:

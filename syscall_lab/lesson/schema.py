@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-__all__ = ["SCHEMA_VERSION", "LessonFile", "StepFile", "json_schema", "keys_of"]
+__all__ = ["SCHEMA_VERSION", "CourseFile", "LessonFile", "StepFile", "json_schema", "keys_of"]
 
 SCHEMA_VERSION = 1
 LANG_NAMES = {"en": "English", "ko": "Korean"}
@@ -151,7 +151,25 @@ def keys_of(loc: tuple[str | int, ...]) -> tuple[str, ...]:
     return tuple(f.alias or name for name, f in model.model_fields.items())
 
 
-def json_schema() -> str:
-    schema = LessonFile.model_json_schema(by_alias=True)
+class UnitFile(_Strict):
+    """One topic of a course and the lessons that teach it, in order."""
+
+    topic: Text
+    notes: str = Field(min_length=1, description="The course notes' heading this unit teaches.")
+    lessons: list[str] = Field(min_length=1, description="Lesson ids, in teaching order.")
+
+
+class CourseFile(_Strict):
+    """A syscall-lab course (``*.course.yaml``): lessons in the order they are taught."""
+
+    schema_: Literal[1] = Field(alias="schema", description="The course format's version.")
+    id: str = Field(min_length=1)
+    title: Text
+    units: list[UnitFile] = Field(min_length=1)
+
+
+def json_schema(course: bool = False) -> str:
+    """The JSON Schema of lesson files (``course``: of course files), for editors."""
+    schema = (CourseFile if course else LessonFile).model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"

@@ -17,6 +17,7 @@ from ..engine.lab import Lab, LabEnvironmentError, LabError
 from ..i18n import say, t
 from ..lesson.catalog import discover, lesson_dirs
 from ..lesson.model import Lesson
+from ..lesson.quoting import written
 from ..lesson.runner import LessonRun, StepRecord
 from ..shown import shown
 from .transcript import skip_why
@@ -117,7 +118,7 @@ def _run_one(lesson: Lesson, lang: str, out: _Shown, pace: float = 0.0,
                                  + t("check_skipped_line", lang, n=r.index, expect=c.expect,
                                      cond=c.skipped.expect, why=skip_why(c, lang)))
                 elif not c.ok:
-                    actual = say(c.note, lang) if c.note else repr(c.actual)
+                    actual = say(c.note, lang) if c.note else written(c.actual)
                     lines.append(f"{lesson.path}:{e.line or r.step.line or 1}:{e.col or 1}: "
                                  + t("check_failed_line", lang, n=r.index, expect=c.expect,
                                      actual=actual))

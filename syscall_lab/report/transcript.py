@@ -20,7 +20,7 @@ from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
 from ..i18n import field_label, packet_word, pick, say, t
 from ..lesson.model import Ask, CheckResult, Lesson
-from ..lesson.quoting import said
+from ..lesson.quoting import said, written
 from ..lesson.runner import StepRecord
 from ..net.packets import PacketRecord
 from ..observe.interrupts import IrqDelta
@@ -297,7 +297,7 @@ def skip_why(c: CheckResult, lang: str) -> str:
     assert c.skipped is not None
     if c.skipped.note:
         return say(c.skipped.note, lang)
-    return t("actual", lang, actual=c.skipped.actual)
+    return t("actual", lang, actual=written(c.skipped.actual))
 
 
 def check_line(c: CheckResult, lang: str) -> Text:
@@ -315,8 +315,8 @@ def check_line(c: CheckResult, lang: str) -> Text:
     else:
         line.append("✗ ", style="bold red")
         line.append(c.expect, style="bold")
-        line.append(f"  ({say(c.note, lang) if c.note else t('actual', lang, actual=c.actual)})",
-                    style="red")
+        shows = say(c.note, lang) if c.note else t("actual", lang, actual=written(c.actual))
+        line.append(f"  ({shows})", style="red")
     return line
 
 

@@ -54,6 +54,8 @@ def _socket_from_diag(r: DiagRecord, inode: int, host: str | None) -> SocketStat
         send_q=r.wqueue if tcp and not listen else None,
         accept_queue=r.rqueue if listen else None, backlog=r.wqueue if listen else None,
         retransmits=r.retransmits,
+        rto=None if r.rto_us is None or not tcp else r.rto_us / 1e6,
+        rtt=None if r.rtt_us is None or not tcp else r.rtt_us / 1e6,
         recv_mem=None if tcp else r.rqueue, send_mem=None if tcp else r.wqueue,
         host=host, source="netlink sock_diag",
     )

@@ -44,6 +44,11 @@ class SocketState:
     """LISTEN only: the accept queue's limit, as listen() set it (capped by somaxconn)."""
     retransmits: int | None = None
     """TCP: segments retransmitted so far (tcp_info)."""
+    rto: float | None = None
+    """TCP: its retransmission timeout now, in seconds (tcp_info's ``tcpi_rto``; ``ss -ti``
+    shows it in ms)."""
+    rtt: float | None = None
+    """TCP: its smoothed round-trip time, in seconds (``tcpi_rtt``)."""
     recv_mem: int | None = None
     """UDP: memory the datagrams waiting to be read take (sk_rmem_alloc, what ss shows as
     Recv-Q for UDP): more than their bytes, for the kernel's bookkeeping."""

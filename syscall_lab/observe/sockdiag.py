@@ -42,8 +42,11 @@ _SOCKID_LEN = 48  # inet_diag_sockid: sport, dport, src[4], dst[4], if, cookie[2
 _MSG = struct.Struct("=BBBB2s2s16s16sI8sIIIII")  # inet_diag_msg
 _RTA = struct.Struct("=HH")
 # struct tcp_info (include/uapi/linux/tcp.h): 8 one-byte fields, then __u32s; tcpi_total_retrans
-# is the 24th __u32, at byte 100.
+# is the 24th __u32, at byte 100; tcpi_rto (microseconds) the 1st, at 8; tcpi_rtt (smoothed,
+# microseconds) the 16th, at 68.
 _TCPI_TOTAL_RETRANS = 100
+_TCPI_RTO = 8
+_TCPI_RTT = 68
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,10 @@ class DiagRecord:
     """Segments this socket has retransmitted (``tcpi_total_retrans``); None for UDP."""
     timer: int
     """The running timer: 0 none, 1 retransmit, 2 keepalive, 3 TIME_WAIT, 4 zero window probe."""
+    rto_us: int | None = None
+    """Its retransmission timeout now (``tcpi_rto``, what ``ss -ti`` shows as ``rto:``)."""
+    rtt_us: int | None = None
+    """Its smoothed round-trip time (``tcpi_rtt``, ``ss -ti``'s ``rtt:``)."""
 
 
 def _endpoint(family: int, raw_addr: bytes, raw_port: bytes) -> str:
@@ -95,7 +102,7 @@ def parse_dump(data: bytes, proto: str) -> tuple[list[DiagRecord], bool]:
         if mtype == SOCK_DIAG_BY_FAMILY:
             (family, state, timer, _, sport, dport, src, dst, _, _, _, rq, wq, _,
              inode) = _MSG.unpack_from(data, body)
-            retrans = None
+            retrans = rto = rtt = None
             a = body + _MSG.size
             end = offset + length
             while a + _RTA.size <= end:
@@ -103,13 +110,17 @@ def parse_dump(data: bytes, proto: str) -> tuple[list[DiagRecord], bool]:
                 if alen < _RTA.size:
                     break
                 if atype == INET_DIAG_INFO and alen - _RTA.size >= _TCPI_TOTAL_RETRANS + 4:
-                    retrans = struct.unpack_from("=I", data, a + _RTA.size + _TCPI_TOTAL_RETRANS)[0]
+                    info = a + _RTA.size
+                    retrans = struct.unpack_from("=I", data, info + _TCPI_TOTAL_RETRANS)[0]
+                    rto = struct.unpack_from("=I", data, info + _TCPI_RTO)[0]
+                    rtt = struct.unpack_from("=I", data, info + _TCPI_RTT)[0]
                 a += (alen + 3) & ~3
             out.append(DiagRecord(
                 proto=proto, family="AF_INET6" if family == socket.AF_INET6 else "AF_INET",
                 state=TCP_STATES.get(state, str(state)),
                 local=_endpoint(family, src, sport), remote=_endpoint(family, dst, dport),
-                inode=inode, rqueue=rq, wqueue=wq, retransmits=retrans, timer=timer))
+                inode=inode, rqueue=rq, wqueue=wq, retransmits=retrans, timer=timer,
+                rto_us=rto, rtt_us=rtt))
         offset += (length + 3) & ~3
     return out, False
 

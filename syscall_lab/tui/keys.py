@@ -28,16 +28,16 @@ class Key:
     show: bool = True
     """In the key bar (when there is room for it)."""
     display: str | None = None
-    """How the key bar and the help write the key (``space``, ``1-9``)."""
+    """How the key bar and the help write the key (``space``, ``1-8``)."""
     priority: bool = False
     rank: int = 50
     """How much the key bar needs it: lower first; the bar leaves out the highest when short."""
     help: bool = True
-    """Listed in the help screen (``2``...``9`` are one line there, ``1-9``)."""
+    """Listed in the help screen (``2``...``8`` are one line there, ``1-8``)."""
 
     @property
     def shown_keys(self) -> str:
-        """The keys as a person reads them: ``space / enter / n``, ``?``, ``:``, ``1-9``."""
+        """The keys as a person reads them: ``space / enter / n``, ``?``, ``:``, ``1-8``."""
         if self.display and ("-" in self.display or len(self.display) == 1):
             return self.display
         names = {"question_mark": "?", "colon": ":", "escape": "esc"}

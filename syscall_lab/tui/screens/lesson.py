@@ -39,8 +39,8 @@ __all__ = ["LESSON_KEYS", "LOOK_INTERVAL", "LessonScreen", "is_wide"]
 
 LESSON_KEYS = (
     Key("space,enter,n", "next", "key_next", display="space", rank=1),
-    Key("1", "answer(1)", "key_answer", display="1-9", rank=2),
-    *(Key(str(n), f"answer({n})", "key_answer", show=False, help=False) for n in range(2, 10)),
+    Key("1", "answer(1)", "key_answer", display="1-8", rank=2),
+    *(Key(str(n), f"answer({n})", "key_answer", show=False, help=False) for n in range(2, 9)),
     Key("colon", "sandbox", "key_sandbox", display=":", rank=6),
     Key("v", "next_view", "key_view", rank=5),
     Key("h", "hint", "key_hint", rank=4),

@@ -237,6 +237,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "lab_starting": {"en": "starting the lab...", "ko": "실습 환경 시작 중..."},
     "lab_ready": {"en": "lab ready", "ko": "실습 환경 준비됨"},
     "lab_busy": {"en": "the kernel is working...", "ko": "커널이 처리 중..."},
+    "lab_running": {"en": "running: {action}...", "ko": "실행 중: {action}..."},
     "lab_replayed": {"en": "replayed steps 1-{n} on a fresh lab", "ko": "새 실습 환경에서 1-{n}단계를 다시 실행함"},
     "lab_stopped": {"en": "lab stopped", "ko": "실습 환경 멈춤"},
     "step_intro": {"en": "Before step 1", "ko": "1단계 전"},

@@ -428,6 +428,26 @@ async def test_lines_typed_while_the_kernel_works_run_in_order_not_refused(
         assert _fd_rows(screen, "server")["3"][4] == "LISTEN"
 
 
+async def test_a_step_that_takes_long_is_shown_running_then_its_result(tmp_path: Path) -> None:
+    """A watch until an event that comes late (here never: its limit, 2 s) changes the screen
+    while it runs, so the key that started it visibly did something."""
+    from syscall_lab.tui.widgets import TitleBar
+
+    app = app_for(tmp_path, lesson=sandbox_lesson())
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await settled(pilot, app)
+        title = screen.query_one(TitleBar)
+        assert "running" not in _text(title)
+        assert screen.perform_typed("watch 2s until count(LISTEN) == 1")
+        await until(pilot, lambda: "running: watch 2s until count(LISTEN) == 1" in _text(title),
+                    what="the title bar to say the step runs")
+        await until(pilot, lambda: not screen.busy and len(screen.state.records) == 1,
+                    what="the watch to end")
+        await pilot.pause(0.05)
+        assert "running" not in _text(title)
+        assert "watch 2s until count(LISTEN) == 1" in _lesson(screen)
+
+
 async def test_a_wrong_typed_step_shows_where_inline_and_changes_nothing(tmp_path: Path) -> None:
     app = app_for(tmp_path, lesson=sandbox_lesson())
     async with app.run_test(size=WIDE) as pilot:

@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from ...files import open_output
 from ...i18n import t
-from ...lesson.model import Lesson
+from ...lesson.model import Lesson, Step
 from ...lesson.requests import Request, Requests
 from ...lesson.session import LessonSession, SessionState
 from ...shown import shown
@@ -53,6 +53,8 @@ LESSON_KEYS = (
 )
 LOOK_INTERVAL = 0.1
 """At most this often (seconds) the screen looks at the kernel on its own: ~10 redraws/s."""
+RUNNING_AFTER = 0.15
+"""A step still running after this long (a wait, a watch) is shown as running."""
 
 
 class LessonScreen(SessionScreen):
@@ -74,6 +76,8 @@ class LessonScreen(SessionScreen):
         self._last_look = 0.0
         self._look_timer: Any = None
         self._error = False
+        self.running: Step | None = None
+        """The step the kernel is still running, once that has taken :data:`RUNNING_AFTER`."""
 
     @property
     def busy(self) -> bool:
@@ -107,6 +111,8 @@ class LessonScreen(SessionScreen):
         self.draw()
 
     def status(self, state: SessionState, lang: str) -> str:
+        if self.busy and self.running is not None:
+            return t("lab_running", lang, action=shown(self.running.action))
         return (t("lab_busy", lang) if self.busy
                 else t("lab_replayed", lang, n=state.replayed)
                 if state.replayed and state.done == state.replayed
@@ -116,8 +122,25 @@ class LessonScreen(SessionScreen):
     def _send(self, request: Request) -> None:
         self._request(self.requests.send(request))
 
-    @work(thread=True, exit_on_error=False, group="lab", description="Talking to the lab")
     def _request(self, request: Request) -> None:
+        """Send ``request`` to the lab (in a thread); a step still running after
+        :data:`RUNNING_AFTER` seconds is shown as running (a key always changes the screen)."""
+        if request.cause in ("step", "typed") and self.state is not None:
+            steps, done = self.lesson.steps, self.state.done
+            step = request.step if request.cause == "typed" else (
+                steps[done] if done < len(steps) else None)
+            drawn = self.drawn
+            self.set_timer(RUNNING_AFTER, lambda: self._show_running(step, drawn))
+        self._run_request(request)
+
+    def _show_running(self, step: Step | None, drawn: int) -> None:
+        if step is None or not self.busy or self.drawn != drawn:
+            return  # done already, or drawn since
+        self.running = step
+        self.draw()
+
+    @work(thread=True, exit_on_error=False, group="lab", description="Talking to the lab")
+    def _run_request(self, request: Request) -> None:
         session = self.session
         assert session is not None
         cause = request.cause
@@ -166,6 +189,7 @@ class LessonScreen(SessionScreen):
         if self.state is not None and message.state.generation < self.state.generation:
             return
         cause = message.cause
+        self.running = None
         self.set_state(message.state)
         state = self.state
         assert state is not None

@@ -163,3 +163,16 @@ def test_bench_work(tmp_path: Path) -> None:
         numbers(name, row, "cores_median", "cores_min", "cores_max", "wall_median_s",
                 "switches_median")
         assert len(row["rounds"]) == got["rounds"] == 1, row
+
+
+@pytest.mark.kernel
+@pytest.mark.timeout(BENCH_TIMEOUT + 60)
+def test_bench_pace(tmp_path: Path) -> None:
+    run_bench("bench_pace", tmp_path)
+    got = results(tmp_path, "pace.json")
+    for kind in ("plain", "until"):
+        numbers(f"watch {kind}", got["watch"][kind], "wall_s", "runner_cpu_pct", "lab_cpu_pct")
+    numbers("watch", got["watch"], "until_minus_plain_cpu_pct")
+    numbers("event", got["event"], "rounds", "event_to_end_ms_median", "event_to_end_ms_max",
+            "before_reading_ms_median", "plain_step_ms_median", "before_over_step")
+

@@ -46,3 +46,29 @@ def test_the_tui_starts_without_scapy() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                        check=True)
     assert r.stdout.strip() == "False", r.stdout
+
+
+def test_dependencies_are_bounded_and_pinned_within_their_ranges() -> None:
+    """Every dependency has an upper bound (a new major release is tried deliberately), and
+    constraints.txt, which CI and the README install from, pins a version inside each range."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [Requirement(r) for r in
+              [*project["dependencies"], *project["optional-dependencies"]["test"]]]
+    pins = {}
+    for line in (ROOT / "constraints.txt").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _, version = line.partition("==")
+            pins[canonicalize_name(name)] = version.strip()
+    for req in wanted:
+        if not req.name.startswith("types-"):  # stub packages follow their library
+            assert any(s.operator in ("<", "<=", "~=", "==") for s in req.specifier), \
+                f"{req}: give it an upper bound"
+        pin = pins.get(canonicalize_name(req.name))
+        assert pin is not None, f"{req.name} is not pinned in constraints.txt (make constraints)"
+        assert req.specifier.contains(pin, prereleases=True), f"{req.name}=={pin} is outside {req}"
+    assert "version" in project.get("dynamic", []), "one source for the version"

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -103,6 +104,29 @@ def lab_inits() -> set[int]:
             if mark in environ:
                 out.add(int(entry))
     return out
+
+
+STARTS = Path(tempfile.gettempdir()) / f"syscall-lab-starts-{TEST_RUN}"
+os.environ["SYSCALL_LAB_STARTS"] = str(STARTS)  # each lab this run starts adds a line
+"""See :data:`syscall_lab.engine.lab.STARTS_LOG`."""
+
+
+def _starts() -> int:
+    try:
+        return STARTS.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+@pytest.fixture(autouse=True)
+def only_kernel_tests_start_labs(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that starts a lab, in-process or through the CLI, carries the ``kernel`` marker
+    (so ``-m "not kernel"`` runs without a lab)."""
+    before = _starts()
+    yield
+    if _starts() > before and request.node.get_closest_marker("kernel") is None:
+        pytest.fail(f"{request.node.nodeid} starts a lab but is not marked kernel "
+                    "(pytestmark = pytest.mark.kernel)")
 
 
 @pytest.fixture(autouse=True)

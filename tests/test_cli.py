@@ -24,6 +24,7 @@ CONTRACT_PROCESS = {"actor", "pid", "state", "fds"}
 CONTRACT_SOCKET_FD = {"fd", "kind", "proto", "local", "remote", "state", "accept_queue", "backlog"}
 
 
+@pytest.mark.kernel
 def test_run_builtin_lesson_transcript_exits_0() -> None:
     r = run_cli("run", "backlog", "--lang", "en")
     assert r.returncode == 0, r.stderr
@@ -33,6 +34,7 @@ def test_run_builtin_lesson_transcript_exits_0() -> None:
     assert r.stderr == ""
 
 
+@pytest.mark.kernel
 def test_run_in_korean() -> None:
     r = run_cli("run", "backlog", "--lang", "ko")
     assert r.returncode == 0, r.stderr
@@ -41,6 +43,7 @@ def test_run_in_korean() -> None:
     assert "blocked in" not in r.stdout and "returned from" not in r.stdout
 
 
+@pytest.mark.kernel
 def test_json_lines_follow_the_contract() -> None:
     r = run_cli("run", "backlog", "--json")
     assert r.returncode == 0, r.stderr
@@ -91,6 +94,7 @@ def test_list() -> None:
     assert r.returncode == 0 and r.stdout.startswith("files") and "백로그" in r.stdout  # the course order
 
 
+@pytest.mark.kernel
 def test_doctor_on_this_machine() -> None:
     r = run_cli("doctor")
     assert r.returncode == 0, r.stdout + r.stderr
@@ -100,6 +104,7 @@ def test_doctor_on_this_machine() -> None:
     assert "[ok  ] wire between two hosts" in r.stdout
 
 
+@pytest.mark.kernel
 def test_doctor_as_a_real_unprivileged_user(
         unprivileged: tuple[list[str], dict[str, str]]) -> None:
     """/dev/net/tun is 0600 here: not a failure, the doctor says the wire uses veth and how to
@@ -155,6 +160,7 @@ def unprivileged() -> Iterator[tuple[list[str], dict[str, str]]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
+@pytest.mark.kernel
 def test_runs_as_a_real_unprivileged_user(unprivileged: tuple[list[str], dict[str, str]]) -> None:
     """As a student would: not root, no capabilities, /dev/net/tun not needed."""
     prefix, env = unprivileged
@@ -168,6 +174,7 @@ def test_runs_as_a_real_unprivileged_user(unprivileged: tuple[list[str], dict[st
         assert wait_until(lambda: not any(alive(p) for p in pids)), "lab processes outlived the run"
 
 
+@pytest.mark.kernel
 def test_an_author_checks_lessons_as_a_real_unprivileged_user(
         unprivileged: tuple[list[str], dict[str, str]]) -> None:
     """`check` as a student or instructor runs it: the installed lessons (one on loopback, one
@@ -193,6 +200,7 @@ def test_an_author_checks_lessons_as_a_real_unprivileged_user(
         shutil.rmtree(own, ignore_errors=True)
 
 
+@pytest.mark.kernel
 def test_wire_lesson_runs_as_a_real_unprivileged_user(
         unprivileged: tuple[list[str], dict[str, str]], tmp_path: Path) -> None:
     """The wire without root: /dev/net/tun is 0600 here, so the lab falls back to veth ports."""
@@ -220,6 +228,7 @@ def test_wire_lesson_runs_as_a_real_unprivileged_user(
         shutil.rmtree(out_dir, ignore_errors=True)
 
 
+@pytest.mark.kernel
 def test_refused_user_namespaces_give_one_line_and_the_fix(
         unprivileged: tuple[list[str], dict[str, str]]) -> None:
     """On a kernel that refuses user namespaces (here, really: max_user_namespaces = 0)."""
@@ -238,6 +247,7 @@ def test_refused_user_namespaces_give_one_line_and_the_fix(
     assert r.stdout == ""
 
 
+@pytest.mark.kernel
 def test_where_no_lab_can_run_a_recording_still_exports_and_none_is_left(
         unprivileged: tuple[list[str], dict[str, str]], tmp_path: Path) -> None:
     """A machine that cannot run a lab: --record leaves no empty file behind, and a recording
@@ -264,6 +274,7 @@ def test_where_no_lab_can_run_a_recording_still_exports_and_none_is_left(
         shutil.rmtree(out, ignore_errors=True)
 
 
+@pytest.mark.kernel
 def test_doctor_exits_2_with_the_fix_where_no_lab_can_run(
         unprivileged: tuple[list[str], dict[str, str]]) -> None:
     if os.geteuid() != 0:

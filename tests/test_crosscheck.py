@@ -6,12 +6,16 @@ import re
 import subprocess
 import time
 
+import pytest
+
 from syscall_lab.engine.lab import Lab
 from syscall_lab.engine.snapshot import ProcessState
 from syscall_lab.engine.vocabulary import SYSCALL_NUMBERS, machine_arch
 from syscall_lab.observe.procfs import cpu_list
 
 from .conftest import need_tool, nsenter_cmd, wait_until
+
+pytestmark = pytest.mark.kernel  # every test here starts a lab
 
 ADDR = "127.0.0.1:8080"
 

@@ -10,6 +10,8 @@ from syscall_lab.engine.vocabulary import CALLS, SYSCALL_NUMBERS, machine_arch
 
 from .conftest import wait_until
 
+pytestmark = pytest.mark.kernel  # every test here starts a lab
+
 ADDR = "127.0.0.1:8080"
 
 

@@ -282,6 +282,7 @@ def test_files_that_are_not_lessons_are_named_for_what_they_are(tmp_path: Path,
             assert f"{path}:1:1: {want}" in r.stdout + r.stderr, r.stdout + r.stderr
 
 
+@pytest.mark.kernel
 def test_a_bad_search_path_is_a_warning_and_the_lesson_still_runs(tmp_path: Path) -> None:
     locked = tmp_path / "locked"
     locked.mkdir()

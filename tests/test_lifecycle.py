@@ -15,6 +15,8 @@ from syscall_lab.engine.lab import Lab
 
 from .conftest import ROOT, alive, assert_nothing_left, lab_pids, netns_users, own_fds, wait_until
 
+pytestmark = pytest.mark.kernel  # every test here starts a lab
+
 
 def test_close_ends_every_process_and_the_namespace() -> None:
     before = own_fds()

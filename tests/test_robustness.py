@@ -16,6 +16,8 @@ from syscall_lab.engine.lab import CallError, Lab
 
 from .conftest import wait_until
 
+pytestmark = pytest.mark.kernel  # every test here starts a lab
+
 
 def test_big_reads_are_real_but_replies_stay_bounded(lab: Lab) -> None:
     lab.spawn("a")

@@ -54,6 +54,10 @@ class CallError(LabError):
         self.kind = kind
 
 
+STARTS_LOG = "SYSCALL_LAB_STARTS"
+"""An environment variable naming a file to which each lab adds a line as it starts: the test
+suite's way to see which tests start labs (they must be marked ``kernel``)."""
+
 _CUES = ("ready", "packets")
 """Events that are cues to the UI, not things a step did (they go to ``on_event`` only)."""
 
@@ -132,6 +136,9 @@ class Lab:
         """``network``: ``loopback`` (one host, capture on lo) or ``wire`` (hosts client and
         server joined by the lab's wire). ``wire_backend``: tun, veth or auto (default: the
         ``SYSCALL_LAB_WIRE`` environment variable, else auto)."""
+        if log := os.environ.get(STARTS_LOG):
+            with open(log, "a", encoding="ascii") as out:  # the test suite's, see STARTS_LOG
+                out.write(f"{os.getpid()}\n")
         self._on_event = on_event
         self.network = network
         self.packets = PacketLog()

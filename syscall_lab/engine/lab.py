@@ -136,11 +136,17 @@ class Lab:
         """``network``: ``loopback`` (one host, capture on lo) or ``wire`` (hosts client and
         server joined by the lab's wire). ``wire_backend``: tun, veth or auto (default: the
         ``SYSCALL_LAB_WIRE`` environment variable, else auto)."""
-        if log := os.environ.get(STARTS_LOG):
-            with open(log, "a", encoding="ascii") as out:  # the test suite's, see STARTS_LOG
-                out.write(f"{os.getpid()}\n")
+        if log := os.environ.get(STARTS_LOG):  # the test suite's, see STARTS_LOG
+            try:
+                with open(log, "a", encoding="ascii") as out:
+                    out.write(f"{os.getpid()}\n")
+            except OSError:
+                pass  # (another user's file: a test that runs the lab as another user)
         self._on_event = on_event
         self.network = network
+        self.net_counters: dict[str, dict[str, int]] = {}
+        """The lab's network counters (``/proc/net/snmp``, ``/proc/net/netstat``) by host, as
+        the last reply that read the kernel carried them."""
         self.packets = PacketLog()
         """Every packet of this lab so far, dissected."""
         warm_up()  # scapy takes a while to import; have it ready for the first packet
@@ -250,6 +256,9 @@ class Lab:
         if not reply.get("ok"):
             english = reply.get("error", Msg("refused"))
             raise CallError(Msg.from_json(reply.get("msg"), english), reply.get("kind", "error"))
+        counters = reply.get("counters")
+        if isinstance(counters, dict):
+            self.net_counters = counters
         return reply
 
     def _died(self) -> LabError:

@@ -42,6 +42,7 @@ from ..net.namespaces import SandboxError, enter_sandbox
 from ..net.packetsock import PacketSocket
 from ..net.rules import Rule, RuleError
 from ..net.wire import Wire, WireError
+from ..observe import netstat
 from .actor import channel_fd_floor, describe_status, drop_capabilities, run_actor, set_comm
 from .observer import ActorView, Observer
 from .vocabulary import (
@@ -457,6 +458,7 @@ class Supervisor:
         out: dict[str, Any] = {"snapshot": self.observer.snapshot(self.views()).to_json()}
         if self.sysctl_names:
             out["snapshot"]["sysctls"] = self._sysctls(sorted(self.sysctl_names))
+        out["counters"] = self._in_hosts(None, netstat.read)  # the runner keeps what moved
         if self.wire is not None:
             self.pump(0)  # the packets the snapshot's own moment produced
             out["wire"] = self.wire.report()

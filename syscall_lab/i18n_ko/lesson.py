@@ -152,9 +152,22 @@ KO: dict[str, str] = {
     "packets takes key=value: from=, proto=, flags=, data=, fate=, mark=":
         "packets에는 key=value 형태로 씁니다: from=, proto=, flags=, data=, fate=, mark=",
     "no check '{name}()'{hint} (count(STATE), packets(...), interrupts(LINE), softirqs(NAME), "
-    "sysctl(NAME))":
+    "sysctl(NAME), counter(NAME))":
         "그런 검사가 없습니다: '{name}()'{hint} (count(STATE), packets(...), interrupts(LINE), "
-        "softirqs(NAME), sysctl(NAME))",
+        "softirqs(NAME), sysctl(NAME), counter(NAME))",
+    "{name} is not a counter of this kernel's /proc/net/snmp or /proc/net/netstat{hint} "
+    "(written Table.Name: TcpExt.ListenOverflows, Tcp.InSegs, Udp.InDatagrams)":
+        "{name}은(는) 이 커널의 /proc/net/snmp나 /proc/net/netstat에 있는 카운터가 "
+        "아닙니다{hint} (Table.Name으로 씁니다: TcpExt.ListenOverflows, Tcp.InSegs, "
+        "Udp.InDatagrams)",
+    "counter takes a counter of the lab's namespace, and in a wire lab a host may come first: "
+    "counter(TcpExt.ListenOverflows), counter(server, Tcp.RetransSegs)":
+        "counter에는 실습 네임스페이스의 카운터를 쓰고, 와이어 실습에서는 앞에 호스트를 쓸 수 "
+        "있습니다: counter(TcpExt.ListenOverflows), counter(server, Tcp.RetransSegs)",
+    "a counter is read in every namespace of the lab, or in one host's of a wire lab (client, "
+    "server), not {host}":
+        "카운터는 실습의 모든 네임스페이스에서, 또는 와이어 실습의 한 호스트(client, server)에서 "
+        "읽습니다. {host}가 아닙니다",
     "softirqs takes one of {names} or all{hint}":
         "softirqs에는 {names}, all 중 하나를 씁니다{hint}",
     "interrupts takes one line of /proc/interrupts: its label (LOC, 1), its device (i8042, "

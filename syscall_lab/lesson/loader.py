@@ -43,6 +43,7 @@ from ..net.rules import ACTIONS as RULE_ACTIONS
 from ..net.rules import KEYS as RULE_KEYS
 from ..net.rules import PROTOS, Rule, RuleError, parse_flags
 from ..net.sysctls import PER_NETNS
+from ..observe import netstat
 from ..observe.interrupts import SOFTIRQS
 from ..observe.procfs import STATE_NAMES
 from ..observe.sockdiag import TCP_STATES
@@ -84,7 +85,7 @@ LAB_FILES = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/host
 student's own files (the lab's prompt may; a lesson file from elsewhere may not)."""
 RESERVED = frozenset({"ret", "errno", "blocked", "data", "count", "packets", "wire", "wait",
                       "watch", "true", "false", "none", "all", "contains", "interrupts",
-                      "softirqs", "sysctl", "before"})
+                      "softirqs", "sysctl", "before", "counter"})
 TCP_STATE_NAMES = tuple(TCP_STATES.values())
 RFC_STATES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1", "FIN_WAIT_2": "FIN_WAIT2",
               "CLOSED": "CLOSE", "SYN-RECEIVED": "SYN_RECV", "TIMED_WAIT": "TIME_WAIT"}
@@ -648,7 +649,8 @@ class _Loader:
         self.unknown_said.add(word)
         known = [*self.actors, *self.names]
         if in_check:
-            known += [*RESULT_FIELDS, "count", "packets", "wire", "interrupts", "softirqs"]
+            known += [*RESULT_FIELDS, "count", "packets", "wire", "interrupts", "softirqs",
+                      "counter"]
         hint = _suggest(word, known)
         if not hint and _NAME.fullmatch(word) and word not in RESERVED:
             # Most often the step that made the fd did not name it.
@@ -1073,6 +1075,22 @@ class _Loader:
                     "match": tuple(self._packet_key(k, v, o) for k, v, o in lhs.kwargs)}
         if fn in ("interrupts", "softirqs"):
             return {"subject": "irq", "field": fn, "where": self._irq_line(fn, lhs)}
+        if fn == "counter":
+            if lhs.kwargs or not 1 <= len(lhs.args) <= 2:
+                raise _Bad(lhs.start, Msg("counter takes a counter of the lab's namespace, and "
+                                          "in a wire lab a host may come first: "
+                                          "counter(TcpExt.ListenOverflows), counter(server, "
+                                          "Tcp.RetransSegs)"))
+            host = None
+            if len(lhs.args) == 2:
+                h = lhs.args[0]
+                host = h.word if isinstance(h, g.Symbol) else None
+                if self.mode != "wire" or host not in ("client", "server"):
+                    raise _Bad(_start(h), Msg("a counter is read in every namespace of the lab, "
+                                              "or in one host's of a wire lab (client, server), "
+                                              "not {host}", host=quote(str(host))))
+            return {"subject": "irq", "field": "counter", "actor": host,
+                    "where": self._counter_name(lhs.args[-1])}
         if fn == "sysctl":
             if lhs.kwargs or not 1 <= len(lhs.args) <= 2:
                 raise _Bad(lhs.start, Msg("sysctl takes a name, and in a wire lab a host "
@@ -1085,10 +1103,22 @@ class _Loader:
                 host = self._sysctl_host(g.Name(word or "?", _start(h) or 0))
             return {"subject": "sysctl", "field": "value", "actor": host,
                     "where": self._sysctl_name(lhs.args[-1], None)}
-        known = ("count", "packets", "interrupts", "softirqs", "sysctl")
+        known = ("count", "packets", "interrupts", "softirqs", "sysctl", "counter")
         raise _Bad(lhs.base.start, Msg("no check '{name}()'{hint} (count(STATE), packets(...), "
-                                       "interrupts(LINE), softirqs(NAME), sysctl(NAME))",
+                                       "interrupts(LINE), softirqs(NAME), sysctl(NAME), "
+                                       "counter(NAME))",
                                        name=fn, hint=_suggest(fn, known)))
+
+    def _counter_name(self, v: g.Value) -> str:
+        name = v.text if isinstance(v, g.Symbol) else None
+        known = _net_counters()
+        if name is None or (known and name not in known):
+            hint = _suggest(str(name), tuple(known)) if name else ""
+            raise _Bad(_start(v), Msg("{name} is not a counter of this kernel's /proc/net/snmp "
+                                      "or /proc/net/netstat{hint} (written Table.Name: "
+                                      "TcpExt.ListenOverflows, Tcp.InSegs, Udp.InDatagrams)",
+                                      name=quote(str(name)), hint=hint))
+        return name
 
     def _irq_line(self, fn: str, lhs: g.Call) -> str:
         arg = lhs.args[0] if len(lhs.args) == 1 and not lhs.kwargs else None
@@ -1245,6 +1275,13 @@ class _BadArg:
 
 
 _BAD: Any = _BadArg()
+
+
+@functools.cache
+def _net_counters() -> frozenset[str]:
+    """The counters this kernel has (read from this process's namespace: the names are the
+    kernel's, the same in every namespace)."""
+    return frozenset(netstat.read("/proc/self/net"))
 
 
 _KIND_WORDS = {"fd": Msg("an fd"), "actor": Msg("a child process"), "value": Msg("a value")}

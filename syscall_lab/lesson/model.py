@@ -164,7 +164,7 @@ BEFORE_SUBJECTS = ("count", "fd", "process", "sysctl")
 SUBJECT_FIELDS: dict[str, tuple[str, ...]] = {
     "result": RESULT_FIELDS, "fd": FD_FIELDS, "process": PROCESS_FIELDS, "count": ("state",),
     "packets": ("count",), "held": ("count",), "value": ("value",), "output": ("text",),
-    "irq": ("interrupts", "softirqs"), "sysctl": ("value",),
+    "irq": ("interrupts", "softirqs", "counter"), "sysctl": ("value",),
 }
 PACKET_KEYS = ("from", "proto", "flags", "data", "fate", "mark")
 
@@ -268,7 +268,8 @@ class Expect:
         if self.subject == "output":
             return f"{self.actor} output {self.op} {self.value!r}"
         if self.subject == "irq":
-            return f"{self.field}({self.where}) {self.op} {self.value}"
+            host = f"{self.actor}, " if self.actor else ""
+            return f"{self.field}({host}{self.where}) {self.op} {self.value}"
         if self.subject == "sysctl":
             host = f"{self.actor}, " if self.actor else ""
             return f"sysctl({host}{self.where}) {self.op} {self.value}"
@@ -287,6 +288,8 @@ class Expect:
         if self.subject == "irq":
             if irqs is None:
                 return None
+            if self.field == "counter":
+                return irqs.net_count(self.where or "", self.actor)
             return irqs.count("hard" if self.field == "interrupts" else "soft",
                               self.where or "all")
         if self.subject == "result":
@@ -376,7 +379,7 @@ class Expect:
         except Unbound as exc:
             return CheckResult(self.text, False, None, exc.message)
         note = None
-        if self.subject == "irq" and actual is None:
+        if self.subject == "irq" and actual is None and self.field != "counter":
             note = (Msg("this machine has no interrupt line '{line}' in /proc/interrupts",
                         line=self.where) if self.field == "interrupts" else
                     Msg("/proc/softirqs could not be read"))

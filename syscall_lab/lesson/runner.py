@@ -15,7 +15,7 @@ from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
 from ..engine.snapshot import Change, Snapshot, diff
 from ..i18n import Msg
 from ..net.packets import PacketRecord
-from ..observe.interrupts import IrqDelta, moved, read_counters
+from ..observe.interrupts import IrqDelta, moved, net_moved, read_counters
 from .model import Bindings, CheckResult, Lesson, Step, Unbound
 
 __all__ = ["Judge", "LessonRun", "StepRecord", "run_lesson"]
@@ -59,7 +59,13 @@ class StepRecord:
     @property
     def checks_irqs(self) -> bool:
         """Whether the step checks interrupt counters (then the counters that moved are shown)."""
-        return any(e.subject == "irq" for e in self.step.expect)
+        return any(e.subject == "irq" and e.field != "counter" for e in self.step.expect)
+
+    @property
+    def checks_counters(self) -> bool:
+        """Whether the step checks the lab's network counters (then those that moved are
+        shown)."""
+        return any(e.subject == "irq" and e.field == "counter" for e in self.step.expect)
 
     @property
     def checks_elapsed(self) -> bool:
@@ -181,6 +187,9 @@ class LessonRun:
         self._prev = self.initial
         self._judge = Judge()
         self._carried: dict[int, PacketRecord] = {}
+        self._net = dict(lab.net_counters)
+        """The lab's network counters when the last step ended (what the next one moved them
+        from: like packets, what moves while the student reads counts for the next step)."""
         self.wire = WireView()
         """What the wire holds and its rules, as of the last step or look."""
         self.done = 0
@@ -245,7 +254,9 @@ class LessonRun:
             self._carried = {}
         events = tuple(_without_consumed(lab.events(), outcome, step))
         judge.happened(events)
-        irqs = moved(counters, read_counters())
+        irqs = replace(moved(counters, read_counters()),
+                       net=net_moved(self._net, self.lab.net_counters))
+        self._net = dict(self.lab.net_counters)
         checks = judge.checks(step, outcome, snap, wire, events, irqs, before)
         steps = self.lesson.steps
         upcoming = steps[self.done] if not typed and self.done < len(steps) else None

@@ -10,10 +10,10 @@ keyboard line (``i8042``) at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["SOFTIRQS", "IrqDelta", "IrqLine", "IrqMove", "moved", "read_counters"]
+__all__ = ["SOFTIRQS", "IrqDelta", "IrqLine", "IrqMove", "moved", "net_moved", "read_counters"]
 
 SOFTIRQS = ("HI", "TIMER", "NET_TX", "NET_RX", "BLOCK", "IRQ_POLL", "TASKLET", "SCHED",
             "HRTIMER", "RCU")
@@ -107,6 +107,15 @@ class IrqDelta:
     """The counters that moved, most first."""
     lines: tuple[IrqLine, ...] = ()
     """Every line, as read after the step."""
+    net: dict[str, dict[str, int]] = field(default_factory=dict)
+    """The lab's own network counters that moved (``/proc/net/snmp``, ``netstat``), by host
+    (``lab`` on loopback): ``{"server": {"TcpExt.ListenOverflows": 2}}``."""
+
+    def net_count(self, name: str, host: str | None = None) -> int:
+        """How far the lab's counter ``name`` moved, in ``host``'s namespace or summed over
+        the lab's."""
+        return sum(moved.get(name, 0) for h, moved in self.net.items()
+                   if host is None or h == host)
 
     def count(self, kind: str, name: str) -> int | None:
         """How far ``interrupts(name)`` (kind ``hard``) or ``softirqs(name)`` (``soft``)
@@ -135,3 +144,17 @@ def moved(before: dict[tuple[str, str], IrqLine],
             out.append(IrqMove(now.kind, now.label, now.device, delta, per_cpu))
     out.sort(key=lambda m: (-m.delta, m.kind, m.label))
     return IrqDelta(tuple(out), tuple(after.values()))
+
+
+def net_moved(before: dict[str, dict[str, int]],
+              after: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
+    """The lab's network counters that grew between two readings, by host (a counter that
+    appeared counts from 0; one that went down, as after a reset, is left out)."""
+    out: dict[str, dict[str, int]] = {}
+    for host, now in after.items():
+        was = before.get(host, {})
+        grew = {name: n - was.get(name, 0) for name, n in now.items() if n > was.get(name, 0)}
+        if grew:
+            out[host] = dict(sorted(grew.items(), key=lambda kv: (-kv[1], kv[0])))
+    return out
+

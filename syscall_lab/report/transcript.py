@@ -206,6 +206,8 @@ class Transcript:
             self._put(t("no_changes", lang), 2, "dim")
         if r.checks_irqs:
             self._put(escape(irq_line(r.irqs, lang)), 2, "dim")
+        if r.checks_counters:
+            self._put(escape(net_line(r.irqs, lang, counters_checked(r))), 2, "dim")
         for chk in r.checks:
             self._put(check_line(chk, lang))
         total, failed = r.tally
@@ -354,6 +356,33 @@ def irq_line(irqs: IrqDelta, lang: str, most: int = 8) -> str:
     return t("irqs_moved", lang, moves=moves)
 
 
+_NET_FIRST = ("TcpExt.", "Tcp.", "Udp.")
+"""Shown before the IP layer's counters, which move with every packet."""
+
+
+def net_line(irqs: IrqDelta, lang: str, checked: tuple[str, ...] = (), most: int = 8) -> str:
+    """The lab's network counters that moved, by host, the step's checked ones first, then
+    TCP's and UDP's: ``server: TcpExt.ListenOverflows +1, Tcp.InSegs +3``."""
+    if not irqs.net:
+        return t("net_still", lang)
+
+    def rank(item: tuple[str, int]) -> tuple[int, int, str]:
+        name, n = item
+        group = 0 if name in checked else 1 if name.startswith(_NET_FIRST) else 2
+        return group, -n, name
+
+    hosts = "; ".join(("" if host == "lab" else f"{host}: ") + ", ".join(
+        f"{name} +{n}" for name, n in sorted(moved.items(), key=rank)[:most])
+        for host, moved in irqs.net.items())
+    return t("net_moved", lang, moves=hosts)
+
+
+def counters_checked(r: StepRecord) -> tuple[str, ...]:
+    """The network counters the step's checks name."""
+    return tuple(e.where for e in r.step.expect
+                 if e.subject == "irq" and e.field == "counter" and e.where)
+
+
 def step_json(r: StepRecord) -> dict[str, Any]:
     """One line of ``syscall-lab run --json`` (the contract in docs/architecture.md)."""
     o = r.outcome
@@ -380,6 +409,7 @@ def step_json(r: StepRecord) -> dict[str, Any]:
         "events": list(r.events),
         "checks": [c.to_json() for c in r.checks],
         "interrupts": r.irqs.to_json(),
+        "counters": r.irqs.net,
         "t": round(r.snapshot.t, 6),
     }
 

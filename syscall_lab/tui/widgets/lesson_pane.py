@@ -32,7 +32,14 @@ from ...lesson.model import Ask, Step
 from ...lesson.quoting import said
 from ...lesson.runner import StepRecord
 from ...report.markup import inline_markdown
-from ...report.transcript import action_text, call_details, check_line, irq_line
+from ...report.transcript import (
+    action_text,
+    call_details,
+    check_line,
+    counters_checked,
+    irq_line,
+    net_line,
+)
 from ..view import View, update
 
 __all__ = ["LessonPane", "Now", "Story"]
@@ -313,6 +320,8 @@ def _ran(r: StepRecord, view: View, leave: frozenset[str], width: int = 76) -> T
         line.append_text(_events(r.events, view))
     if r.checks_irqs:
         line.append("\n" + irq_line(r.irqs, lang), style="dim")
+    if r.checks_counters:
+        line.append("\n" + net_line(r.irqs, lang, counters_checked(r)), style="dim")
     passed = [c for c in r.checks if c.ok and c.skipped is None]
     if "passed" in leave and len(passed) > 1:
         line.append("\n✓ ", style="bold green")

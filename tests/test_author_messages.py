@@ -164,3 +164,25 @@ def test_the_docs_say_what_the_program_does() -> None:
     schema = json.loads((ROOT / "lessons" / "lesson.schema.json").read_text())
     choices = schema["$defs"]["AskFile"]["properties"]["choices"]
     assert (choices["minItems"], choices["maxItems"]) == (2, 8)
+
+
+@pytest.mark.kernel
+def test_a_getsockopt_name_holds_the_option_and_optval_is_checkable(tmp_path: Path) -> None:
+    f = tmp_path / "opt.yaml"
+    f.write_text(HEAD + """\
+  - say: {en: Reuse., ko: 재사용.}
+    do: server.setsockopt(s, SOL_SOCKET, SO_REUSEADDR, 1)
+  - say: {en: "It is {{ optval }}.", ko: "{{ optval }}입니다."}
+    do: server.getsockopt(s, SOL_SOCKET, SO_REUSEADDR)
+    as: reuse
+    expect: [ret == 0, optval == 1, reuse == 1]
+  - say: {en: No delay?, ko: 지연 없음?}
+    do: server.getsockopt(s, IPPROTO_TCP, TCP_NODELAY)
+    as: nodelay
+    expect: [nodelay == 0, optval == 0]
+""")
+    r = run_cli("check", "--lang", "en", str(f))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "3 steps" not in r.stdout and "4 steps, 5 checks" in r.stdout
+    said = problems(step("    do: server.listen(s, 1)\n    expect: [optval == 0]\n"))
+    assert "'optval' is what getsockopt() wrote; this step's call is listen()" in str(said[0])

@@ -298,4 +298,6 @@ KO: dict[str, str] = {
     "'{name}' already names {what} (step {n}); {call}() returns {now}: give it another name":
         "'{name}'은(는) 이미 {what}의 이름입니다(단계 {n}). {call}()은(는) {now}을(를) 반환하니 "
         "다른 이름을 붙이세요",
+    "'optval' is what getsockopt() wrote; this step's call is {call}()":
+        "'optval'은 getsockopt()가 써 준 값입니다. 이 단계의 호출은 {call}()입니다",
 }

@@ -94,7 +94,7 @@ WIRE_STEPS = ("deliver", "discard", "clear")
 BOOL_FIELDS = ("blocked", "exists", "gil")
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
                  "count", "value", "cpu", "cpus", "threads", "wall_time", "cpu_time", "cores",
-                 "switches", "cpus_used", "elapsed", "others_busy", "rto", "rtt")
+                 "switches", "cpus_used", "elapsed", "others_busy", "rto", "rtt", "optval")
 DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed", "others_busy", "rto", "rtt")
 """Number fields a decimal may be compared with (seconds, and their ratio)."""
 TEXT_FIELDS = ("data", "text", "target", "wchan")
@@ -969,6 +969,9 @@ class _Loader:
                     raise _Bad(lhs.start, Msg("'{name}' is what a call returned; this step makes "
                                               "no call (check the kernel instead, e.g. "
                                               "lsock.state == LISTEN)", name=w))
+                if w == "optval" and kw.get("call", "getsockopt") != "getsockopt":
+                    raise _Bad(lhs.start, Msg("'optval' is what getsockopt() wrote; this "
+                                              "step's call is {call}()", call=kw["call"]))
                 if w in WORK_FIELDS and "call" in kw and kw["call"] not in WORK_CALLS:
                     raise _Bad(lhs.start, Msg("'{name}' is what a work call measured ({calls}); "
                                               "this step's call is {call}()", name=w,

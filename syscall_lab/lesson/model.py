@@ -138,6 +138,8 @@ class Bindings:
             self._names[step.names[0]] = _Binding("fd", actor, ret)
         elif call == "fork":
             self._names[step.names[0]] = _Binding("actor", value.get("child_actor"), ret)
+        elif call == "getsockopt":  # what optval points to: the option, not the 0 returned
+            self._names[step.names[0]] = _Binding("value", None, value.get("optval"))
         else:
             self._names[step.names[0]] = _Binding("value", None, ret)
 
@@ -157,7 +159,7 @@ CPU seconds the kernel charged its workers, their ratio (how many CPUs' worth it
 involuntary context switches, how many distinct CPUs its workers ran on, (py_threads)
 whether this Python has its global interpreter lock, and the largest share of the wall time
 that other programs kept one of its CPUs busy (``/proc/stat`` less its own workers' time)."""
-RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", *WORK_FIELDS)
+RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", "optval", *WORK_FIELDS)
 BEFORE_SUBJECTS = ("count", "fd", "process", "sysctl")
 """What ``before.`` may read: the kernel's state, not what the step did."""
 
@@ -306,6 +308,8 @@ class Expect:
                     return None
                 host = f"[{addr[0]}]" if ":" in str(addr[0]) else addr[0]
                 return f"{host}:{addr[1]}"
+            if self.field == "optval":  # what getsockopt() wrote where optval points
+                return value.get("optval") if isinstance(value, dict) else None
             if self.field == "elapsed":  # seconds the call took, as the actor timed it
                 took = (outcome.result or {}).get("elapsed")
                 return None if took is None else round(took, 6)

@@ -180,6 +180,33 @@ def test_syscalls_agree_with_strace(lab: Lab) -> None:
         assert hit[0].endswith(f"= {out.ret}"), (hit[0], out.c)
 
 
+def test_socket_options_print_as_strace_prints_them(lab: Lab) -> None:
+    """Each socket option of the vocabulary, set and read on the real kernel: the line we show
+    is the line strace shows for the same call."""
+    strace = need_tool("strace")
+    lab.spawn("server")
+    pid = lab.snapshot().process("server").host_pid  # type: ignore[union-attr]
+    log = subprocess.Popen([strace, "-qq", "-p", str(pid), "-e",
+                            "trace=setsockopt,getsockopt"], stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(0.5)  # strace attaches
+        lab.call("server", "socket", "AF_INET", "SOCK_STREAM", 0)
+        ours = [lab.call("server", "setsockopt", 3, level, name, value).c for level, name, value in (
+            ("IPPROTO_TCP", "TCP_NODELAY", 1), ("IPPROTO_TCP", "TCP_CORK", 1),
+            ("IPPROTO_TCP", "TCP_QUICKACK", 1), ("IPPROTO_TCP", "TCP_DEFER_ACCEPT", 5),
+            ("IPPROTO_TCP", "TCP_MAXSEG", 1000), ("SOL_SOCKET", "SO_RCVLOWAT", 1),
+            ("SOL_SOCKET", "SO_REUSEADDR", 1), ("SOL_SOCKET", "SO_LINGER", [1, 0]))]
+        ours += [lab.call("server", "getsockopt", 3, level, name).c for level, name in (
+            ("IPPROTO_TCP", "TCP_NODELAY"), ("SOL_SOCKET", "SO_REUSEADDR"),
+            ("IPPROTO_TCP", "TCP_CORK"))]
+        time.sleep(0.2)
+    finally:
+        log.terminate()
+        _, err = log.communicate(timeout=10)
+    theirs = [line.strip() for line in err.splitlines() if "sockopt(" in line]
+    assert ours == theirs
+
+
 def test_cpus_and_threads_agree_with_taskset_and_ps(lab: Lab) -> None:
     """The CPUs a process may use, the CPU it last ran on and its thread count, as taskset and
     ps read them; and work split among threads keeps to the CPUs the process chose."""

@@ -24,7 +24,7 @@ import struct
 import time
 from typing import Any, NoReturn
 
-from .vocabulary import ADDR_BUFFER, CPU_SET_SIZE, WORK_CALLS
+from .vocabulary import ADDR_BUFFER, CPU_SET_SIZE, OPTVAL_BUFFER, WORK_CALLS
 
 __all__ = ["CHANNEL_FD_MIN", "PREVIEW", "channel_fd_floor", "describe_status",
            "drop_capabilities", "run_actor", "set_comm", "signal_name"]
@@ -183,8 +183,8 @@ def _call(name: str, args: list[Any]) -> tuple[int, Any]:
         return L.setsockopt(fd, level, opt, raw, len(raw)), None
     if name == "getsockopt":
         fd, level, opt = args
-        out = ctypes.create_string_buffer(8)
-        olen = ctypes.c_uint32(8)
+        out = ctypes.create_string_buffer(OPTVAL_BUFFER)
+        olen = ctypes.c_uint32(OPTVAL_BUFFER)
         ret = L.getsockopt(fd, level, opt, out, ctypes.byref(olen))
         if ret < 0:
             return ret, None

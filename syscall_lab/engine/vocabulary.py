@@ -128,8 +128,17 @@ OPTNAMES: dict[str, tuple[int, int]] = {
     "SO_LINGER": (socket.SOL_SOCKET, socket.SO_LINGER),
     "SO_ERROR": (socket.SOL_SOCKET, socket.SO_ERROR),
     "SO_TYPE": (socket.SOL_SOCKET, socket.SO_TYPE),
+    "SO_RCVLOWAT": (socket.SOL_SOCKET, socket.SO_RCVLOWAT),
     "TCP_NODELAY": (socket.IPPROTO_TCP, socket.TCP_NODELAY),
+    "TCP_MAXSEG": (socket.IPPROTO_TCP, socket.TCP_MAXSEG),
+    "TCP_CORK": (socket.IPPROTO_TCP, socket.TCP_CORK),
+    "TCP_DEFER_ACCEPT": (socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT),
+    "TCP_QUICKACK": (socket.IPPROTO_TCP, socket.TCP_QUICKACK),
 }
+OPTVAL_BUFFER = 8
+"""The bytes of the buffer a getsockopt() offers the kernel (an int, or SO_LINGER's pair)."""
+LEVEL_AS_STRACE = {socket.SOL_SOCKET: "SOL_SOCKET", socket.IPPROTO_TCP: "SOL_TCP"}
+"""How strace prints an option level (IPPROTO_TCP, as a program writes it, is SOL_TCP)."""
 SHUT_HOW = {"SHUT_RD": socket.SHUT_RD, "SHUT_WR": socket.SHUT_WR, "SHUT_RDWR": socket.SHUT_RDWR}
 MSG_FLAGS = _consts(socket, ["MSG_DONTWAIT", "MSG_PEEK", "MSG_WAITALL", "MSG_NOSIGNAL", "MSG_OOB",
                                 "MSG_MORE"])
@@ -515,8 +524,11 @@ def normalize_args(name: str, args: Sequence[Any]) -> list[Any]:
     if name in ("setsockopt", "getsockopt"):
         level, opt = out[1], out[2]
         known = [n for n, (lv, v) in OPTNAMES.items() if (lv, v) == (level, opt)]
+        named = values[2] if isinstance(values[2], str) and values[2] in OPTNAMES else None
+        if named is not None and named not in known:
+            known = []  # SO_REUSEADDR at IPPROTO_TCP is not TCP_MAXSEG, though both are 2
         if not known:
-            names = [n for n, (lv, v) in OPTNAMES.items() if v == opt]
+            names = [named] if named else [n for n, (lv, v) in OPTNAMES.items() if v == opt]
             raise ArgumentError(Msg("{name}(): {option} is not an option of level {level}",
                                     name=name, option=either(names) or str(opt),
                                     level=str(args[1])))
@@ -625,7 +637,7 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
             parts.append(next((n for n, v in PROTOCOLS.items() if v == a and n != "IPPROTO_IP"),
                               str(a)))
         elif k == "level":
-            parts.append(_names(a, LEVELS))
+            parts.append(LEVEL_AS_STRACE.get(a) or _names(a, LEVELS))
         elif k == "optname":
             level = args[1]
             parts.append(next((n for n, (lv, v) in OPTNAMES.items() if lv == level and v == a),
@@ -674,10 +686,12 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
                          f"[{ADDR_BUFFER}]")
     elif name == "getsockopt":
         got = value.get("optval") if isinstance(value, dict) else None
+        # the actor passes an OPTVAL_BUFFER-byte buffer; strace shows "[8 => 4]" when the
+        # kernel wrote fewer bytes than it was offered
         if isinstance(got, list):
-            parts.append(f"{{l_onoff={got[0]}, l_linger={got[1]}}}, [8]")
+            parts.append(f"{{l_onoff={got[0]}, l_linger={got[1]}}}, [{OPTVAL_BUFFER}]")
         else:
-            parts.append(f"[{'?' if got is None else got}], [4]")
+            parts.append(f"[{'?' if got is None else got}], [{OPTVAL_BUFFER} => 4]")
     elif name == "pipe":
         fds = value.get("fds") if isinstance(value, dict) else None
         parts.append(f"[{fds[0]}, {fds[1]}]" if fds else "...")

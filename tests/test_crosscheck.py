@@ -164,7 +164,8 @@ def test_syscalls_agree_with_strace(lab: Lab) -> None:
                  lab.call("server", "getsockname", 3),
                  lab.call("server", "dup", 3),
                  lab.call("server", "close", 4),
-                 lab.call("server", "sched_setaffinity", 0, [0])]
+                 lab.call("server", "sched_setaffinity", 0, [0]),
+                 lab.call("server", "socketpair", "AF_UNIX", "SOCK_STREAM", 0)]
         time.sleep(0.2)
     finally:
         log.terminate()
@@ -178,6 +179,8 @@ def test_syscalls_agree_with_strace(lab: Lab) -> None:
         hit = [line for line in seen if re.match(rf"\[\s*{nr}\]\s+{name}\(", line)]
         assert hit, f"strace did not see {name} (#{nr}) for {out.c}; it saw {seen}"
         assert hit[0].endswith(f"= {out.ret}"), (hit[0], out.c)
+    pair = steps[-1]  # the whole line, with the fds the kernel gave
+    assert any(line.endswith(pair.c) for line in seen), (pair.c, seen)
 
 
 def test_socket_options_print_as_strace_prints_them(lab: Lab) -> None:

@@ -194,9 +194,9 @@ def _call(name: str, args: list[Any]) -> tuple[int, Any]:
         return ret, {"optval": struct.unpack("=i", raw[:4])[0]}
     if name == "open":
         return L.open(args[0].encode(), args[1]), None
-    if name == "pipe":
+    if name in ("pipe", "socketpair"):
         fds = (ctypes.c_int * 2)()
-        ret = L.pipe(fds)
+        ret = L.pipe(fds) if name == "pipe" else L.socketpair(*args, fds)
         return ret, ({"fds": [fds[0], fds[1]]} if ret == 0 else None)
     if name == "dup":
         return L.dup(args[0]), None
@@ -236,7 +236,7 @@ def _result(seq: int, name: str, ret: int, value: Any, err: int) -> dict[str, An
         out["value"] = value
     if ret >= 0 and name in NEW_FD_CALLS:
         out["new_fds"] = [ret]
-    if name == "pipe" and value:
+    if name in ("pipe", "socketpair") and value:
         out["new_fds"] = value["fds"]
     return out
 

@@ -51,7 +51,7 @@ SYSCALL_NUMBERS: dict[str, dict[str, int]] = {
         "setsockopt": 54, "getsockopt": 55, "clone": 56, "wait4": 61,
         "clock_nanosleep": 230, "exit_group": 231, "openat": 257, "accept4": 288,
         "dup3": 292, "pipe2": 293, "clone3": 435, "futex": 202, "sched_setaffinity": 203,
-        "clock_gettime": 228,
+        "clock_gettime": 228, "socketpair": 53,
     },
     "aarch64": {
         "dup": 23, "dup3": 24, "openat": 56, "close": 57, "pipe2": 59, "read": 63,
@@ -60,6 +60,7 @@ SYSCALL_NUMBERS: dict[str, dict[str, int]] = {
         "getpeername": 205, "sendto": 206, "recvfrom": 207, "setsockopt": 208,
         "getsockopt": 209, "shutdown": 210, "clone": 220, "accept4": 242, "wait4": 260,
         "clone3": 435, "futex": 98, "sched_setaffinity": 122, "clock_gettime": 113,
+        "socketpair": 199,
     },
 }
 
@@ -205,6 +206,11 @@ CALLS: dict[str, Call] = {c.name: c for c in [
     Call("socket", "int socket(int domain, int type, int protocol);",
          (Param("domain", "domain"), Param("type", "socktype"), Param("protocol", "protocol", 0)),
          _same("socket"), "fd", summary=Msg("create an endpoint for communication")),
+    Call("socketpair", "int socketpair(int domain, int type, int protocol, int sv[2]);",
+         (Param("domain", "domain"), Param("type", "socktype"), Param("protocol", "protocol", 0)),
+         _same("socketpair"), "fds",
+         summary=Msg("create a pair of connected sockets (AF_UNIX): what one sends, the other "
+                     "reads")),
     Call("bind", "int bind(int sockfd, const struct sockaddr *addr, socklen_t addrlen);",
          (Param("sockfd", "fd"), Param("addr", "addr")), _same("bind"), "int",
          summary=Msg("give a socket its local address")),
@@ -692,7 +698,7 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
             parts.append(f"{{l_onoff={got[0]}, l_linger={got[1]}}}, [{OPTVAL_BUFFER}]")
         else:
             parts.append(f"[{'?' if got is None else got}], [{OPTVAL_BUFFER} => 4]")
-    elif name == "pipe":
+    elif name in ("pipe", "socketpair"):
         fds = value.get("fds") if isinstance(value, dict) else None
         parts.append(f"[{fds[0]}, {fds[1]}]" if fds else "...")
     elif name == "waitpid":

@@ -62,6 +62,8 @@ KO: dict[str, str] = {
     "open(): flags may be O_RDONLY, O_WRONLY, O_RDWR, O_NONBLOCK and O_CLOEXEC":
         "open(): flags에는 O_RDONLY, O_WRONLY, O_RDWR, O_NONBLOCK, O_CLOEXEC만 쓸 수 있습니다",
     # syscall_lab.engine.vocabulary: what each call does (CALLS[...].summary)
+    "create a pair of connected sockets (AF_UNIX): what one sends, the other reads":
+        "서로 연결된 소켓 한 쌍을 만듭니다(AF_UNIX). 한쪽이 보낸 것을 다른 쪽이 읽습니다",
     "create an endpoint for communication": "통신용 엔드포인트(소켓)를 만듭니다",
     "give a socket its local address": "소켓에 로컬 주소를 붙입니다",
     "mark a socket as passive: it will accept connections":

@@ -117,8 +117,8 @@ KO: dict[str, str] = {
         "'as'는 호출이 반환한 것에 이름을 붙입니다. 이 단계에는 호출이 없습니다 (그 값을 반환하는 "
         "호출이 있는 단계에 쓰세요)",
     "{call}() returns nothing to name": "{call}()에는 이름을 붙일 반환값이 없습니다",
-    "{call}() returns two fds: as: [read_end, write_end]":
-        "{call}()의 반환값은 fd 두 개입니다: as: [read_end, write_end]",
+    "{call}() returns two fds: as: [{first}, {second}]":
+        "{call}()의 반환값은 fd 두 개입니다: as: [{first}, {second}]",
     "{call}() returns one value: give one name":
         "{call}()의 반환값은 하나입니다: 이름을 하나만 주세요",
     "'{name}' is what a call returned; this step makes no call (check the kernel instead, e.g. "

@@ -842,7 +842,9 @@ class _Loader:
         want = 2 if returns == "fds" else 0 if returns == "none" else 1
         if len(names) != want:
             self.add(path, Msg("{call}() returns nothing to name", call=call) if want == 0 else
-                     Msg("{call}() returns two fds: as: [read_end, write_end]", call=call)
+                     Msg("{call}() returns two fds: as: [{first}, {second}]", call=call,
+                         first="read_end" if call == "pipe" else "one",
+                         second="write_end" if call == "pipe" else "other")
                      if want == 2 else Msg("{call}() returns one value: give one name", call=call))
             self._define(usable, "any", None, i)
             return

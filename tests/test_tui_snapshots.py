@@ -69,8 +69,16 @@ async def _verdict(pilot: Pilot[int]) -> None:
 
 
 async def _long_call(pilot: Pilot[int]) -> None:
-    """Step 14: client5's connect() blocks; its call as strace prints it takes lines."""
-    await press_steps(pilot, pilot.app, 14)  # type: ignore[arg-type]
+    """Step 14: client5's connect() blocks; its call as strace prints it takes lines. The
+    blocked clients resend their SYNs every second from step 12 on, and how many have crossed
+    by now depends on the machine's speed: the views below show the syscalls, not the packets
+    (the lesson pane is what this snapshot is about)."""
+    app = pilot.app
+    await press_steps(pilot, app, 14)  # type: ignore[arg-type]
+    screen = await settled(pilot, app)  # type: ignore[arg-type]
+    if screen.size.width >= 120:
+        await pilot.press("v")  # the ladder -> the syscall log
+        await pilot.pause()
 
 
 PANE_MOMENTS = {"pending_question": _pending_question, "open_hint": _open_hint,

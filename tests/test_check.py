@@ -43,7 +43,7 @@ def test_the_authoring_guide_example_passes_check(tmp_path: Path) -> None:
 def test_the_bundled_lessons_pass_check() -> None:
     r = run_cli("check", timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "PASS lessons/backlog.yaml  backlog: 22 steps, 59 checks" in r.stdout
+    assert "PASS lessons/backlog.yaml  backlog: 22 steps, 61 checks" in r.stdout
     assert "PASS lessons/handshake.yaml  handshake: 12 steps, 33 checks" in r.stdout
 
 

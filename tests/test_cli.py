@@ -30,7 +30,7 @@ def test_run_builtin_lesson_transcript_exits_0() -> None:
     assert r.returncode == 0, r.stderr
     assert "listen(3, 2) = 0" in r.stdout
     assert "client4 is blocked in connect()" in r.stdout
-    assert "All 59 checks passed." in r.stdout
+    assert "All 61 checks passed." in r.stdout
     assert r.stderr == ""
 
 
@@ -38,7 +38,7 @@ def test_run_builtin_lesson_transcript_exits_0() -> None:
 def test_run_in_korean() -> None:
     r = run_cli("run", "backlog", "--lang", "ko")
     assert r.returncode == 0, r.stderr
-    assert "22단계 중 1단계" in r.stdout and "검사 59개 모두 통과했습니다." in r.stdout
+    assert "22단계 중 1단계" in r.stdout and "검사 61개 모두 통과했습니다." in r.stdout
     assert "client4: connect()에서 블록됨" in r.stdout and "상태 CLOSE -> LISTEN" in r.stdout
     assert "blocked in" not in r.stdout and "returned from" not in r.stdout
 
@@ -191,7 +191,7 @@ def test_an_author_checks_lessons_as_a_real_unprivileged_user(
                            capture_output=True, text=True, cwd="/", timeout=120,
                            env={**env, "SYSCALL_LAB_LESSONS": str(own)})
         assert r.returncode == 1, r.stdout + r.stderr  # mine expects fd 4: the kernel gives 3
-        assert "backlog: 22 steps, 59 checks" in r.stdout and "handshake: 12 steps" in r.stdout
+        assert "backlog: 22 steps, 61 checks" in r.stdout and "handshake: 12 steps" in r.stdout
         assert f"{mine}:" in r.stdout and "check 'lsock == 4' failed: the kernel shows 3" \
             in r.stdout
         n = len(discover([str(bundled_dir())], search=False).lessons)  # the course, and mine

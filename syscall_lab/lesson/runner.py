@@ -62,10 +62,11 @@ class StepRecord:
         return any(e.subject == "irq" and e.field != "counter" for e in self.step.expect)
 
     @property
-    def checks_counters(self) -> bool:
-        """Whether the step checks the lab's network counters (then those that moved are
-        shown)."""
-        return any(e.subject == "irq" and e.field == "counter" for e in self.step.expect)
+    def counters_checked(self) -> tuple[str, ...]:
+        """The lab's network counters the step's checks name (then those that moved are
+        shown, these first)."""
+        return tuple(e.where for e in self.step.expect
+                     if e.subject == "irq" and e.field == "counter" and e.where)
 
     @property
     def checks_elapsed(self) -> bool:
@@ -187,7 +188,7 @@ class LessonRun:
         self._prev = self.initial
         self._judge = Judge()
         self._carried: dict[int, PacketRecord] = {}
-        self._net = dict(lab.net_counters)
+        self._net = lab.net_counters
         """The lab's network counters when the last step ended (what the next one moved them
         from: like packets, what moves while the student reads counts for the next step)."""
         self.wire = WireView()
@@ -256,7 +257,7 @@ class LessonRun:
         judge.happened(events)
         irqs = replace(moved(counters, read_counters()),
                        net=net_moved(self._net, self.lab.net_counters))
-        self._net = dict(self.lab.net_counters)
+        self._net = self.lab.net_counters  # (each reply brings a new mapping; none is changed)
         checks = judge.checks(step, outcome, snap, wire, events, irqs, before)
         steps = self.lesson.steps
         upcoming = steps[self.done] if not typed and self.done < len(steps) else None
@@ -267,38 +268,35 @@ class LessonRun:
         self._prev = snap
         return record
 
-
     def _watch(self, step: Step, before: Snapshot | None) -> ActionOutcome:
         """``watch N until CHECK``: watch in slices of :data:`WATCH_SLICE_S`, looking at the
         step's packets and the kernel after each, until CHECK holds (and one slice more, so
         what answers the packet that ended it is seen too) or N seconds have passed."""
         assert step.watch is not None and step.until is not None
         end = time.monotonic() + step.watch
-        parts: list[ActionOutcome] = []
+        got: ActionOutcome | None = None
         self._judge.env.before = before
         while (left := end - time.monotonic()) > 0:
-            parts.append(self.lab.pause(min(WATCH_SLICE_S, left)))
-            got = _joined(parts)
+            got = _joined(got, self.lab.pause(min(WATCH_SLICE_S, left)))
             held = step.until.check(None, got.snapshot, got.wire, self._judge.env)
             if held.ok and held.skipped is None:
-                parts.append(self.lab.pause(WATCH_SLICE_S))
-                break
-        return _joined(parts) if parts else self.lab.pause(0)
+                return _joined(got, self.lab.pause(WATCH_SLICE_S))
+        return got or self.lab.pause(0)
 
 
 WATCH_SLICE_S = 0.1
 """How often ``watch ... until`` looks."""
 
 
-def _joined(parts: list[ActionOutcome]) -> ActionOutcome:
-    """Several pauses as one: their packets (each once, as last seen), the last state."""
-    last = parts[-1]
-    packets: dict[int, PacketRecord] = {}
-    for part in parts:
-        packets.update((p.n, p) for p in part.wire.packets)
+def _joined(so_far: ActionOutcome | None, last: ActionOutcome) -> ActionOutcome:
+    """Two pauses as one: their packets (each once, as last seen), the last one's state."""
+    if so_far is None:
+        return last
+    packets = {p.n: p for p in so_far.wire.packets}
+    packets.update((p.n, p) for p in last.wire.packets)
     wire = replace(last.wire, packets=tuple(packets[n] for n in sorted(packets)),
-                   omitted=sum(p.wire.omitted for p in parts))
-    seconds = sum(float(p.detail.get("seconds") or 0) for p in parts)
+                   omitted=so_far.wire.omitted + last.wire.omitted)
+    seconds = float(so_far.detail.get("seconds") or 0) + float(last.detail.get("seconds") or 0)
     return replace(last, detail={"seconds": round(seconds, 3)}, wire=wire)
 
 

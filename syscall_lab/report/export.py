@@ -29,7 +29,6 @@ from .transcript import (
     action_text,
     call_details,
     check_line,
-    counters_checked,
     describe_change,
     irq_line,
     is_socket_noise,
@@ -274,8 +273,8 @@ def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
         notes.append("⚠ " + t("step_altered", lang, checks=", ".join(map(repr, r.altered))))
     if r.checks_irqs:
         notes.append(irq_line(r.irqs, lang))
-    if r.checks_counters:
-        notes.append(net_line(r.irqs, lang, counters_checked(r)))
+    if r.counters_checked:
+        notes.append(net_line(r.irqs, lang, r.counters_checked))
     blocks.append(_list(map(_esc, notes)))
     if r.checks:
         blocks += [f"### {t('checks', lang)}",

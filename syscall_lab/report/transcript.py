@@ -206,8 +206,8 @@ class Transcript:
             self._put(t("no_changes", lang), 2, "dim")
         if r.checks_irqs:
             self._put(escape(irq_line(r.irqs, lang)), 2, "dim")
-        if r.checks_counters:
-            self._put(escape(net_line(r.irqs, lang, counters_checked(r))), 2, "dim")
+        if r.counters_checked:
+            self._put(escape(net_line(r.irqs, lang, r.counters_checked)), 2, "dim")
         for chk in r.checks:
             self._put(check_line(chk, lang))
         total, failed = r.tally
@@ -376,11 +376,6 @@ def net_line(irqs: IrqDelta, lang: str, checked: tuple[str, ...] = (), most: int
         for host, moved in irqs.net.items())
     return t("net_moved", lang, moves=hosts)
 
-
-def counters_checked(r: StepRecord) -> tuple[str, ...]:
-    """The network counters the step's checks name."""
-    return tuple(e.where for e in r.step.expect
-                 if e.subject == "irq" and e.field == "counter" and e.where)
 
 
 def step_json(r: StepRecord) -> dict[str, Any]:

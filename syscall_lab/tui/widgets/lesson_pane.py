@@ -36,7 +36,6 @@ from ...report.transcript import (
     action_text,
     call_details,
     check_line,
-    counters_checked,
     irq_line,
     net_line,
 )
@@ -320,8 +319,8 @@ def _ran(r: StepRecord, view: View, leave: frozenset[str], width: int = 76) -> T
         line.append_text(_events(r.events, view))
     if r.checks_irqs:
         line.append("\n" + irq_line(r.irqs, lang), style="dim")
-    if r.checks_counters:
-        line.append("\n" + net_line(r.irqs, lang, counters_checked(r)), style="dim")
+    if r.counters_checked:
+        line.append("\n" + net_line(r.irqs, lang, r.counters_checked), style="dim")
     passed = [c for c in r.checks if c.ok and c.skipped is None]
     if "passed" in leave and len(passed) > 1:
         line.append("\n✓ ", style="bold green")

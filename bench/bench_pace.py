@@ -17,12 +17,14 @@ Figures are for comparing within one run on one machine, not for pass or fail.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,12 +73,11 @@ def watch_cpu(seconds: float) -> dict[str, Any]:
     for kind, do in (("plain", f"watch {seconds}s"),
                      ("until", f"watch {seconds}s until count(LISTEN) == 1")):
         watch = lesson(f"  - say: watch\n    do: {do}\n")
-        steps = watch.steps
         lab = Lab(network="wire")
         try:
             run = LessonRun(watch, lab)
             me0, lab0, t0 = time.process_time(), _lab_cpu(lab), time.perf_counter()
-            run.perform(steps[0])
+            run.perform(watch.steps[0])
             wall = time.perf_counter() - t0
             me1, lab1 = time.process_time(), _lab_cpu(lab)
         finally:
@@ -113,6 +114,16 @@ EVENT = """\
 """
 
 
+def _times_ms(do: Callable[[], object], n: int) -> list[float]:
+    """How long ``do()`` takes, ``n`` times, in milliseconds."""
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        do()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
 def event_latency(rounds: int) -> dict[str, Any]:
     """From the retransmitted SYN/ACK (the event) to the end of the watch that waits for it;
     and the cost of the ``before.`` reading."""
@@ -128,14 +139,9 @@ def event_latency(rounds: int) -> dict[str, Any]:
             event = min(p.t for p in record.wire.packets
                         if "retransmission" in p.marks and p.source == "server")
             ends.append(record.snapshot.t - event)
-            for _ in range(10):
-                t0 = time.perf_counter()
-                run.look()
-                looks.append((time.perf_counter() - t0) * 1000)
-            for _ in range(10):  # a plain step, for scale
-                t0 = time.perf_counter()
-                run.perform(lesson("  - say: x\n    do: server.getpid()\n").steps[0])
-                steps_ms.append((time.perf_counter() - t0) * 1000)
+            looks += _times_ms(run.look, 10)
+            plain = lesson("  - say: x\n    do: server.getpid()\n").steps[0]
+            steps_ms += _times_ms(functools.partial(run.perform, plain), 10)  # for scale
         finally:
             lab.close()
     look = statistics.median(looks)

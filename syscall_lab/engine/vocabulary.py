@@ -529,12 +529,13 @@ def normalize_args(name: str, args: Sequence[Any]) -> list[Any]:
     out = [_normalize_one(p, v, name) for p, v in zip(params, values, strict=True)]
     if name in ("setsockopt", "getsockopt"):
         level, opt = out[1], out[2]
-        known = [n for n, (lv, v) in OPTNAMES.items() if (lv, v) == (level, opt)]
+        # An option given by name is that option (SO_REUSEADDR at IPPROTO_TCP is not
+        # TCP_MAXSEG, though both are 2); a number is any option it is at that level.
         named = values[2] if isinstance(values[2], str) and values[2] in OPTNAMES else None
-        if named is not None and named not in known:
-            known = []  # SO_REUSEADDR at IPPROTO_TCP is not TCP_MAXSEG, though both are 2
+        candidates = [named] if named else [n for n, (_, v) in OPTNAMES.items() if v == opt]
+        known = [n for n in candidates if OPTNAMES[n][0] == level]
         if not known:
-            names = [named] if named else [n for n, (lv, v) in OPTNAMES.items() if v == opt]
+            names = candidates
             raise ArgumentError(Msg("{name}(): {option} is not an option of level {level}",
                                     name=name, option=either(names) or str(opt),
                                     level=str(args[1])))

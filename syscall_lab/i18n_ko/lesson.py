@@ -165,9 +165,9 @@ KO: dict[str, str] = {
         "counter에는 실습 네임스페이스의 카운터를 쓰고, 와이어 실습에서는 앞에 호스트를 쓸 수 "
         "있습니다: counter(TcpExt.ListenOverflows), counter(server, Tcp.RetransSegs)",
     "a counter is read in every namespace of the lab, or in one host's of a wire lab (client, "
-    "server), not {host}":
+    "server), not '{host}'":
         "카운터는 실습의 모든 네임스페이스에서, 또는 와이어 실습의 한 호스트(client, server)에서 "
-        "읽습니다. {host}가 아닙니다",
+        "읽습니다. '{host}'가 아닙니다",
     "softirqs takes one of {names} or all{hint}":
         "softirqs에는 {names}, all 중 하나를 씁니다{hint}",
     "interrupts takes one line of /proc/interrupts: its label (LOC, 1), its device (i8042, "

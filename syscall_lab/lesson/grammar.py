@@ -258,16 +258,17 @@ class _Parser:
 
     def end(self, what: str) -> None:
         t = self.tok
+        if t.kind == "end":
+            return
         before = self.toks[self.i - 1] if self.i else None
         after = self.toks[min(self.i + 1, len(self.toks) - 1)]
         if (t.text == "-" and before is not None and before.kind == "name"
                 and after.kind == "name" and before.start + len(before.text) == t.start
-                and t.start + 1 == after.start):
+                and t.start + 1 == after.start):  # CLOSE-WAIT
             raise GrammarError(t.start, Msg("'-' does not join words here: write "
                                             "{joined}", joined=f"{before.text}_{after.text}"))
-        if t.kind != "end":
-            raise GrammarError(self.tok.start, Msg("unexpected '{token}' after {what}",
-                                                   token=self.tok.text, what=what))
+        raise GrammarError(t.start, Msg("unexpected '{token}' after {what}", token=t.text,
+                                        what=what))
 
     # expressions: NAME ( .field | [value] | (args) )*
     def expr(self) -> Expr:

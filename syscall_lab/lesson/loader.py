@@ -585,14 +585,18 @@ class _Loader:
         self.sysctls.setdefault(name, None)
         return name
 
-    def _sysctl_host(self, host: g.Name | None) -> str | None:
+    def _sysctl_host(self, host: g.Name | None, what: str = "sysctl") -> str | None:
+        """``host``, one of a wire lab's, for a sysctl (``what``) or a ``counter``."""
         if host is None:
             return None
         hosts = ("client", "server") if self.mode == "wire" else ()
         if host.text not in hosts:
             raise _Bad(host.start, Msg("a sysctl is set in every namespace of the lab, or in "
                                        "one host's of a wire lab (client, server), not "
-                                       "'{host}'", host=quote(host.text)))
+                                       "'{host}'", host=quote(host.text)) if what == "sysctl"
+                       else Msg("a counter is read in every namespace of the lab, or in one "
+                                "host's of a wire lab (client, server), not '{host}'",
+                                host=quote(host.text)))
         return host.text
 
     def _sysctl_set(self, path: Path, node: g.SysctlSet) -> dict[str, Any]:
@@ -1086,33 +1090,30 @@ class _Loader:
                                           "in a wire lab a host may come first: "
                                           "counter(TcpExt.ListenOverflows), counter(server, "
                                           "Tcp.RetransSegs)"))
-            host = None
-            if len(lhs.args) == 2:
-                h = lhs.args[0]
-                host = h.word if isinstance(h, g.Symbol) else None
-                if self.mode != "wire" or host not in ("client", "server"):
-                    raise _Bad(_start(h), Msg("a counter is read in every namespace of the lab, "
-                                              "or in one host's of a wire lab (client, server), "
-                                              "not {host}", host=quote(str(host))))
-            return {"subject": "irq", "field": "counter", "actor": host,
+            return {"subject": "irq", "field": "counter", "actor": self._host_first(lhs, "counter"),
                     "where": self._counter_name(lhs.args[-1])}
         if fn == "sysctl":
             if lhs.kwargs or not 1 <= len(lhs.args) <= 2:
                 raise _Bad(lhs.start, Msg("sysctl takes a name, and in a wire lab a host "
                                           "first: sysctl(net.ipv4.tcp_syn_retries), "
                                           "sysctl(client, net.ipv4.tcp_syn_retries)"))
-            host = None
-            if len(lhs.args) == 2:
-                h = lhs.args[0]
-                word = h.word if isinstance(h, g.Symbol) else None
-                host = self._sysctl_host(g.Name(word or "?", _start(h) or 0))
-            return {"subject": "sysctl", "field": "value", "actor": host,
+            return {"subject": "sysctl", "field": "value", "actor": self._host_first(lhs, "sysctl"),
                     "where": self._sysctl_name(lhs.args[-1], None)}
         known = ("count", "packets", "interrupts", "softirqs", "sysctl", "counter")
         raise _Bad(lhs.base.start, Msg("no check '{name}()'{hint} (count(STATE), packets(...), "
                                        "interrupts(LINE), softirqs(NAME), sysctl(NAME), "
                                        "counter(NAME))",
                                        name=fn, hint=_suggest(fn, known)))
+
+    def _host_first(self, lhs: g.Call, what: str) -> str | None:
+        """The host ``sysctl(HOST, NAME)`` or ``counter(HOST, NAME)`` names first; None when
+        only the name is given (every namespace of the lab)."""
+        if len(lhs.args) != 2:
+            return None
+        h = lhs.args[0]
+        word = h.word if isinstance(h, g.Symbol) else None
+        name = g.Name(word or "?", _start(h) or 0)
+        return self._sysctl_host(name, what)
 
     def _counter_name(self, v: g.Value) -> str:
         name = v.text if isinstance(v, g.Symbol) else None
@@ -1297,18 +1298,12 @@ def _without_before(e: g.Expr) -> tuple[int | None, g.Expr | None]:
     it; (offset, None) for a lone ``before``."""
     if isinstance(e, g.Name):
         return (e.start, None) if e.text == "before" else (None, e)
-    if isinstance(e, g.Access):
-        if isinstance(e.base, g.Name) and e.base.text == "before":
-            if e.field is None:
-                return e.base.start, None
-            return e.base.start, g.Name(e.field, e.start)
+    if isinstance(e, g.Access) and isinstance(e.base, g.Name) and e.base.text == "before":
+        return e.base.start, (None if e.field is None else g.Name(e.field, e.start))
+    if isinstance(e, (g.Access, g.Call)):  # before.sock.state, before.count(LISTEN)
         at, base = _without_before(e.base)
-        return (at, None if base is None else dataclasses.replace(e, base=base)) \
-            if at is not None else (None, e)
-    if isinstance(e, g.Call):
-        at, base = _without_before(e.base)
-        return (at, None if base is None else dataclasses.replace(e, base=base)) \
-            if at is not None else (None, e)
+        if at is not None:
+            return at, None if base is None else dataclasses.replace(e, base=base)
     return None, e
 
 

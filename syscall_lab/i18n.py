@@ -265,6 +265,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "took": {"en": "the call took {ms:.3f} ms", "ko": "호출에 걸린 시간: {ms:.3f}ms"},
     "proc_cpus": {"en": "may run on CPU {cpus}", "ko": "CPU {cpus}에서만 실행 가능"},
     "proc_threads": {"en": "{n} threads", "ko": "스레드 {n}개"},
+    "thread_line": {"en": "thread, tid {tid} · {state}", "ko": "스레드, tid {tid} · {state}"},
     "worker_line": {"en": "{who}: CPU time {cpu:.2f} s, wall {wall:.2f} s, ran on CPU {cpus}, "
                           "preempted {switches} times",
                     "ko": "{who}: CPU 시간 {cpu:.2f}초, 경과 시간 {wall:.2f}초, 실행한 CPU {cpus}, "

@@ -13,6 +13,7 @@ import pytest
 
 from syscall_lab.engine import actor
 from syscall_lab.engine.lab import CallError, Lab
+from syscall_lab.engine.vocabulary.perform import PREVIEW
 
 from .conftest import wait_until
 
@@ -23,9 +24,9 @@ def test_big_reads_are_real_but_replies_stay_bounded(lab: Lab) -> None:
     lab.spawn("a")
     assert lab.call("a", "open", "/usr/bin/env", "O_RDONLY").ret == 3
     out = lab.call("a", "read", 3, 65536)
-    assert out.ret == out.result["value"]["bytes"] > actor.PREVIEW  # type: ignore[index]
+    assert out.ret == out.result["value"]["bytes"] > PREVIEW  # type: ignore[index]
     assert out.result["value"]["truncated"] is True  # type: ignore[index]
-    assert len(out.result["value"]["hex"]) == 2 * actor.PREVIEW  # type: ignore[index]
+    assert len(out.result["value"]["hex"]) == 2 * PREVIEW  # type: ignore[index]
     assert lab.snapshot().process("a").fd(3).pos == out.ret  # type: ignore[union-attr]
     with pytest.raises(CallError, match="longer than 16384 bytes"):
         lab.call("a", "write", 1, "x" * 300000)

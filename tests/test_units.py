@@ -90,7 +90,7 @@ def test_fd_kind_and_flags() -> None:
 def test_normalize_and_format() -> None:
     assert normalize_args("socket", ["AF_INET", "SOCK_STREAM|SOCK_NONBLOCK"]) == [2, 2049, 0]
     assert format_call("socket", [2, 2049, 0], {"ret": 3}) == \
-        "socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK, 0) = 3"
+        "socket(AF_INET, SOCK_STREAM|SOCK_NONBLOCK, IPPROTO_IP) = 3"
     args = normalize_args("connect", [3, "[::1]:80"])
     assert args == [3, ["::1", 80]]
     assert format_call("connect", args, {"ret": -1, "errno": "ECONNREFUSED",
@@ -101,7 +101,9 @@ def test_normalize_and_format() -> None:
     assert format_call("shutdown", normalize_args("shutdown", [4, "SHUT_WR"]), {"ret": 0}) == \
         "shutdown(4, SHUT_WR) = 0"
     assert format_call("open", normalize_args("open", ["/dev/null", "O_WRONLY|O_CLOEXEC"]),
-                       {"ret": 3}) == 'open("/dev/null", O_WRONLY|O_CLOEXEC) = 3'
+                       {"ret": 3}) == 'openat(AT_FDCWD, "/dev/null", O_WRONLY|O_CLOEXEC) = 3'
+    assert format_call("send", [3, "hi", 0], {"ret": 2}) == 'sendto(3, "hi", 2, 0, NULL, 0) = 2'
+    assert format_call("recv", [4, 64, 0]) == "recvfrom(4, ..."  # blocked: nothing filled in
     assert syscall_name_by_number(50, "x86_64") == "listen"
     assert syscall_name_by_number(201, "aarch64") == "listen"
 

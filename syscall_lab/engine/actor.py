@@ -18,29 +18,21 @@ import errno
 import fcntl
 import json
 import os
-import signal
 import socket
 import struct
+import threading
 import time
 from typing import Any, NoReturn
 
-from .vocabulary import ADDR_BUFFER, CPU_SET_SIZE, OPTVAL_BUFFER, WORK_CALLS
+from .vocabulary import CALLS
+from .vocabulary.calls import learn_restorer
+from .vocabulary.perform import describe_status, libc, signal_name
 
-__all__ = ["CHANNEL_FD_MIN", "PREVIEW", "channel_fd_floor", "describe_status",
-           "drop_capabilities", "run_actor", "set_comm", "signal_name"]
+__all__ = ["CHANNEL_FD_MIN", "channel_fd_floor", "describe_status", "drop_capabilities",
+           "run_actor", "set_comm", "signal_name"]
 
 CHANNEL_FD_MIN = 1000
 """Where the lab's own channel fds live, above anything a lesson opens."""
-
-_libc = ctypes.CDLL(None, use_errno=True)
-_ssize = ctypes.c_ssize_t
-_libc.send.restype = _ssize
-_libc.recv.restype = _ssize
-_libc.sendto.restype = _ssize
-_libc.recvfrom.restype = _ssize
-_libc.read.restype = _ssize
-_libc.write.restype = _ssize
-_libc.open.argtypes = [ctypes.c_char_p, ctypes.c_int]
 
 PR_SET_NAME = 15
 
@@ -55,7 +47,7 @@ def channel_fd_floor() -> int:
 
 def set_comm(name: str) -> None:
     """Name this process (``/proc/PID/comm``, what ``ps`` shows); the kernel keeps 15 bytes."""
-    _libc.prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0)
+    libc().prctl(PR_SET_NAME, name.encode()[:15], 0, 0, 0)
 
 
 def drop_capabilities() -> None:
@@ -66,165 +58,11 @@ def drop_capabilities() -> None:
     """
     header = struct.pack("=Ii", 0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = bytes(24)  # two {effective, permitted, inheritable} sets, all empty
-    if _libc.capset(ctypes.c_char_p(header), ctypes.c_char_p(data)) != 0:
+    if libc().capset(ctypes.c_char_p(header), ctypes.c_char_p(data)) != 0:
         raise OSError(ctypes.get_errno(), "capset")
 
 
-# ---------------------------------------------------------------------------------------
-# struct sockaddr packing
-
-def _sockaddr(addr: list[Any]) -> tuple[ctypes.Array[ctypes.c_char], int]:
-    host, port = addr
-    if ":" in host:
-        raw = struct.pack("=H", socket.AF_INET6) + struct.pack("!HI", port, 0)
-        raw += socket.inet_pton(socket.AF_INET6, host) + struct.pack("=I", 0)
-    else:
-        raw = struct.pack("=H", socket.AF_INET) + struct.pack("!H", port)
-        raw += socket.inet_aton(host) + bytes(8)
-    return ctypes.create_string_buffer(raw, len(raw)), len(raw)
-
-
-def _parse_sockaddr(raw: bytes) -> list[Any] | None:
-    if len(raw) < 2:
-        return None
-    family = struct.unpack("=H", raw[:2])[0]
-    if family == socket.AF_INET and len(raw) >= 8:
-        return [socket.inet_ntoa(raw[4:8]), struct.unpack("!H", raw[2:4])[0]]
-    if family == socket.AF_INET6 and len(raw) >= 24:
-        return [socket.inet_ntop(socket.AF_INET6, raw[8:24]), struct.unpack("!H", raw[2:4])[0]]
-    return None
-
-
-def _addr_out() -> tuple[ctypes.Array[ctypes.c_char], ctypes.c_uint32]:
-    return ctypes.create_string_buffer(ADDR_BUFFER), ctypes.c_uint32(ADDR_BUFFER)
-
-
-PREVIEW = 4096
-"""The most bytes of data a reply carries back (the call itself reads all it asked for)."""
-
-
-def _bytes_value(buf: ctypes.Array[ctypes.c_char], n: int) -> dict[str, Any]:
-    raw = buf.raw[:min(n, PREVIEW)]
-    out: dict[str, Any] = {"text": raw.decode("utf-8", "replace"), "hex": raw.hex(), "bytes": n}
-    if n > PREVIEW:
-        out["truncated"] = True
-    return out
-
-
-def signal_name(number: int) -> str:
-    """``SIGPIPE``; realtime signals, which have no name, as ``SIGRTMIN+3``."""
-    try:
-        return signal.Signals(number).name
-    except ValueError:
-        if signal.SIGRTMIN <= number <= signal.SIGRTMAX:
-            return f"SIGRTMIN+{number - signal.SIGRTMIN}"
-        return f"signal {number}"
-
-
-def describe_status(status: int) -> dict[str, Any]:
-    """A wait status as ``exited``/``code`` or ``signal``, and as strace prints it."""
-    if os.WIFEXITED(status):
-        code = os.WEXITSTATUS(status)
-        return {"exited": True, "code": code,
-                "wstatus": f"[{{WIFEXITED(s) && WEXITSTATUS(s) == {code}}}]"}
-    if os.WIFSIGNALED(status):
-        name = signal_name(os.WTERMSIG(status))
-        return {"exited": False, "signal": name,
-                "wstatus": f"[{{WIFSIGNALED(s) && WTERMSIG(s) == {name}}}]"}
-    return {"exited": False, "wstatus": f"[{status:#x}]"}
-
-
-# ---------------------------------------------------------------------------------------
-# The calls. Each returns (ret, value); ret -1 means errno is set.
-
-def _call(name: str, args: list[Any]) -> tuple[int, Any]:
-    L = _libc
-    if name == "socket":
-        return L.socket(*args), None
-    if name in ("bind", "connect"):
-        buf, n = _sockaddr(args[1])
-        return getattr(L, name)(args[0], buf, n), None
-    if name == "listen":
-        return L.listen(args[0], args[1]), None
-    if name in ("accept", "getsockname", "getpeername"):
-        buf, alen = _addr_out()
-        ret = getattr(L, name)(args[0], buf, ctypes.byref(alen))
-        return ret, ({"addr": _parse_sockaddr(buf.raw[:alen.value])} if ret >= 0
-                     else {"buffer": ctypes.addressof(buf)})
-    if name == "send":
-        data = args[1].encode()
-        return L.send(args[0], data, len(data), args[2]), None
-    if name == "sendto":
-        data = args[1].encode()
-        buf, n = _sockaddr(args[3])
-        return L.sendto(args[0], data, len(data), args[2], buf, n), None
-    if name in ("recv", "read"):
-        out = ctypes.create_string_buffer(max(1, args[1]))
-        ret = (L.recv(args[0], out, args[1], args[2]) if name == "recv"
-               else L.read(args[0], out, args[1]))
-        return ret, (_bytes_value(out, ret) if ret >= 0 else None)
-    if name == "recvfrom":
-        out = ctypes.create_string_buffer(max(1, args[1]))
-        buf, alen = _addr_out()
-        ret = L.recvfrom(args[0], out, args[1], args[2], buf, ctypes.byref(alen))
-        if ret < 0:
-            return ret, {"buffer": ctypes.addressof(buf)}
-        return ret, {**_bytes_value(out, ret), "addr": _parse_sockaddr(buf.raw[:alen.value])}
-    if name == "write":
-        data = args[1].encode()
-        return L.write(args[0], data, len(data)), None
-    if name == "shutdown":
-        return L.shutdown(args[0], args[1]), None
-    if name == "close":
-        return L.close(args[0]), None
-    if name == "setsockopt":
-        fd, level, opt, val = args
-        raw = struct.pack("=ii", *val) if isinstance(val, list) else struct.pack("=i", val)
-        return L.setsockopt(fd, level, opt, raw, len(raw)), None
-    if name == "getsockopt":
-        fd, level, opt = args
-        out = ctypes.create_string_buffer(OPTVAL_BUFFER)
-        olen = ctypes.c_uint32(OPTVAL_BUFFER)
-        ret = L.getsockopt(fd, level, opt, out, ctypes.byref(olen))
-        if ret < 0:
-            return ret, None
-        raw = out.raw[:olen.value]
-        if (level, opt) == (socket.SOL_SOCKET, socket.SO_LINGER):
-            return ret, {"optval": list(struct.unpack("=ii", raw))}
-        return ret, {"optval": struct.unpack("=i", raw[:4])[0]}
-    if name == "open":
-        return L.open(args[0].encode(), args[1]), None
-    if name in ("pipe", "socketpair"):
-        fds = (ctypes.c_int * 2)()
-        ret = L.pipe(fds) if name == "pipe" else L.socketpair(*args, fds)
-        return ret, ({"fds": [fds[0], fds[1]]} if ret == 0 else None)
-    if name == "dup":
-        return L.dup(args[0]), None
-    if name == "dup2":
-        return L.dup2(args[0], args[1]), None
-    if name == "waitpid":
-        status = ctypes.c_int(0)
-        ret = L.waitpid(args[0], ctypes.byref(status), args[1])
-        return ret, ({"pid": ret, **describe_status(status.value)} if ret > 0 else None)
-    if name == "getpid":
-        return L.getpid(), None
-    if name == "sleep":
-        return L.sleep(args[0]), None
-    if name == "sched_setaffinity":
-        pid, cpus = args
-        mask = bytearray(CPU_SET_SIZE)
-        for c in cpus:
-            mask[c // 8] |= 1 << (c % 8)
-        cpu_set = ctypes.create_string_buffer(bytes(mask), CPU_SET_SIZE)
-        return L.sched_setaffinity(pid, ctypes.c_size_t(CPU_SET_SIZE), cpu_set), None
-    if name in WORK_CALLS:
-        from . import work  # only the concurrency lesson pays for its import
-
-        return getattr(work, name)(*args)  # type: ignore[no-any-return]
-    raise ValueError(f"no such call {name}")
-
-
-NEW_FD_CALLS = frozenset({"socket", "accept", "open", "dup", "dup2"})
+PR_GET_TID_ADDRESS = 40
 
 
 def _result(seq: int, name: str, ret: int, value: Any, err: int) -> dict[str, Any]:
@@ -232,11 +70,12 @@ def _result(seq: int, name: str, ret: int, value: Any, err: int) -> dict[str, An
     if ret == -1:
         out["errno"] = errno.errorcode.get(err, str(err))
         out["strerror"] = os.strerror(err)
-    elif value is not None:
+    if value is not None:
         out["value"] = value
-    if ret >= 0 and name in NEW_FD_CALLS:
+    returns = CALLS[name].returns
+    if ret >= 0 and returns == "fd":
         out["new_fds"] = [ret]
-    if name in ("pipe", "socketpair") and value:
+    if returns == "fds" and ret == 0 and value:
         out["new_fds"] = value["fds"]
     return out
 
@@ -249,16 +88,62 @@ def _send(chan: socket.socket, msg: dict[str, Any], fds: list[int] | None = None
     chan.sendmsg([data], anc)
 
 
+_CHANNELS: dict[int, socket.socket] = {}
+"""This process's lab channels by fd: its own and its threads' (a fork() child keeps only its
+own; it closes the others through their socket objects, so none is closed twice)."""
+
+
+def _channel_pair() -> tuple[int, int]:
+    """A new channel, both ends above the student's fds so their numbering stays as in C."""
+    floor = channel_fd_floor()
+    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+    with a, b:
+        fa = fcntl.fcntl(a.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
+        try:
+            fb = fcntl.fcntl(b.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
+        except OSError:
+            os.close(fa)
+            raise
+    return fa, fb
+
+
+def _thread(chan: socket.socket, seq: int) -> None:
+    """pthread_create(): a real thread of this process (Python's threading makes it with
+    pthread_create(), which enters clone3) that serves requests on a channel of its own. It
+    shares this process's memory and its one fd table."""
+    try:
+        fa, fb = _channel_pair()
+    except OSError as exc:
+        _send(chan, _result(seq, "pthread_create", -1, None, exc.errno or 0))
+        return
+    started = threading.Event()
+    tid: list[int] = []
+
+    def main() -> None:
+        tid.append(threading.get_native_id())
+        started.set()
+        _serve(socket.socket(fileno=fa), thread=True)
+
+    try:
+        threading.Thread(target=main, daemon=True).start()
+    except RuntimeError:  # the kernel refused the thread (EAGAIN: RLIMIT_NPROC, memory)
+        os.close(fa)
+        os.close(fb)
+        _send(chan, _result(seq, "pthread_create", -1, None, errno.EAGAIN))
+        return
+    started.wait()
+    _send(chan, {"seq": seq, "call": "pthread_create", "ret": 0, "value": {"tid": tid[0]}},
+          [fb])
+    os.close(fb)
+
+
 def _fork(chan: socket.socket, seq: int) -> socket.socket:
     """fork(): the parent returns the child's pid and passes the supervisor its channel."""
-    floor = channel_fd_floor()
     fa = fb = -1
     try:
-        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        with a, b:
-            # Move both ends above the student's fds so fork() leaves their numbering as it is.
-            fa = fcntl.fcntl(a.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
-            fb = fcntl.fcntl(b.fileno(), fcntl.F_DUPFD_CLOEXEC, floor)
+        fa, fb = _channel_pair()
+        tid = ctypes.c_void_p()  # what glibc's fork() passes clone() as child_tidptr
+        libc().prctl(PR_GET_TID_ADDRESS, ctypes.byref(tid), 0, 0, 0)
         pid = os.fork()  # glibc fork() enters clone()
     except OSError as exc:  # EAGAIN (RLIMIT_NPROC), EMFILE, ENOMEM: the kernel's answer
         for fd in (fa, fb):
@@ -266,36 +151,57 @@ def _fork(chan: socket.socket, seq: int) -> socket.socket:
                 os.close(fd)
         _send(chan, _result(seq, "fork", -1, None, exc.errno or 0))
         return chan
-    if pid == 0:
+    if pid == 0:  # the child: one thread, the one that called fork()
         os.close(fb)
         chan.close()
+        for other in list(_CHANNELS.values()):  # its threads did not come along
+            other.close()
+        _CHANNELS.clear()
         child = socket.socket(fileno=fa)
         _send(child, {"seq": seq, "call": "fork", "ret": 0, "forked_child": True,
                       "channel_fd": fa})
         return child
     os.close(fa)
-    _send(chan, {"seq": seq, "call": "fork", "ret": pid, "value": {"child_pid": pid}}, [fb])
+    _send(chan, {"seq": seq, "call": "fork", "ret": pid,
+                 "value": {"child_pid": pid, "child_tidptr": tid.value}}, [fb])
     os.close(fb)
     return chan
 
 
 def run_actor(channel_fd: int) -> NoReturn:
     """Serve requests on ``channel_fd`` until the supervisor hangs up. Never returns."""
-    chan = socket.socket(fileno=channel_fd)
-    _send(chan, {"hello": True, "channel_fd": channel_fd})
+    learn_restorer()
+    _serve(socket.socket(fileno=channel_fd), thread=False)
+    os._exit(0)
+
+
+def _serve(chan: socket.socket, thread: bool) -> None:
+    """One request at a time on ``chan``: the process's main thread, or one of its threads
+    (which ends when its channel closes; the process ends when its main channel does)."""
+    _CHANNELS[chan.fileno()] = chan
+    _send(chan, {"hello": True, "channel_fd": chan.fileno()})
     while True:
         try:
             msg = chan.recv(1 << 21)
         except InterruptedError:
             continue
         except OSError:
-            os._exit(0)
+            msg = b""
         if not msg:
+            if thread:
+                _CHANNELS.pop(chan.fileno(), None)
+                chan.close()
+                return
             os._exit(0)
         req = json.loads(msg)
         seq, name, args = req["seq"], req["call"], req["args"]
         if name == "fork":
+            _CHANNELS.pop(chan.fileno(), None)
             chan = _fork(chan, seq)
+            _CHANNELS[chan.fileno()] = chan
+            continue
+        if name == "pthread_create":
+            _thread(chan, seq)
             continue
         if name == "exit":
             # _exit() does not return: say so first, then let the kernel tear us down.
@@ -304,7 +210,9 @@ def run_actor(channel_fd: int) -> NoReturn:
         try:
             ctypes.set_errno(0)
             start = time.monotonic()
-            ret, value = _call(name, args)
+            perform = CALLS[name].perform
+            assert perform is not None, name  # fork and exit are made above
+            ret, value = perform(args)
             took = time.monotonic() - start
             err = ctypes.get_errno()
         except Exception as exc:  # a bug of ours, not the kernel's answer: report it

@@ -13,11 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..net.hosts import inside
-from ..observe.procfs import ProcFS, ProcRecord, online_cpus
+from ..observe.procfs import ProcFS, ProcRecord, online_cpus, signal_numbers
 from ..observe.sockdiag import TCP_STATES, DiagRecord, SockDiag
 from ..observe.sockopt import ask_socket
-from .snapshot import FdEntry, KernelSocket, Owner, ProcessState, Snapshot, SocketState
-from .vocabulary import CALLS, machine_arch, syscall_for, syscall_name_by_number
+from .snapshot import EpollWatch, FdEntry, KernelSocket, Owner, ProcessState, Snapshot, SocketState
+from .vocabulary import CALLS, epoll_events, machine_arch, syscall_for, syscall_name_by_number
+from .vocabulary.perform import signal_name
 
 __all__ = ["ActorView", "Observer"]
 
@@ -37,6 +38,8 @@ class ActorView:
     """The call the actor was asked to make and has not answered yet."""
     host: str | None = None
     """The wire host it runs on; None on loopback."""
+    thread_of: str | None = None
+    """A thread of this actor's process (pthread_create()); host_pid is its thread id."""
 
 
 def _socket_from_diag(r: DiagRecord, inode: int, host: str | None) -> SocketState:
@@ -59,6 +62,16 @@ def _socket_from_diag(r: DiagRecord, inode: int, host: str | None) -> SocketStat
         recv_mem=None if tcp else r.rqueue, send_mem=None if tcp else r.wqueue,
         host=host, source="netlink sock_diag",
     )
+
+
+def _signals(masks: dict[str, int]) -> dict[str, tuple[str, ...]]:
+    """/proc/PID/status's signal masks as ProcessState's fields, by name."""
+    def names(mask: int) -> tuple[str, ...]:
+        return tuple(sorted(signal_name(n) for n in signal_numbers(mask)))
+    return {"pending": names(masks.get("SigPnd", 0) | masks.get("ShdPnd", 0)),
+            "blocked": names(masks.get("SigBlk", 0)),
+            "ignored": names(masks.get("SigIgn", 0)),
+            "caught": names(masks.get("SigCgt", 0))}
 
 
 class Observer:
@@ -101,7 +114,7 @@ class Observer:
         for a, rec in procs:
             fds = self._fds(a, rec, by_inode, extra)
             for f in fds:
-                if f.socket is not None:
+                if f.socket is not None and a.thread_of is None:  # a thread's are its process's
                     owners.setdefault(f.socket.inode, []).append(Owner(a.name, f.fd))
             processes.append(self._process(a, rec, fds, ns_pid, online))
         sockets = [KernelSocket(_socket_from_diag(r, r.inode, host),
@@ -131,7 +144,9 @@ class Observer:
                     sock = self._ask(rec.pid, f.fd, f.inode, a.host)
                     if sock is not None:
                         extra[f.inode] = sock
-            out.append(FdEntry(f.fd, f.kind, f.target, f.flags, f.pos, sock))
+            out.append(FdEntry(f.fd, f.kind, f.target, f.flags, f.pos, sock,
+                               epoll=tuple(EpollWatch(fd, epoll_events(mask))
+                                           for fd, mask in f.epoll)))
         return tuple(out)
 
     def _ask(self, pid: int, fd: int, inode: int, host: str | None) -> SocketState | None:
@@ -160,12 +175,15 @@ class Observer:
                 want = syscall_for(CALLS[a.pending], self.arch)[0]
                 if want == name:
                     blocked_in = a.pending  # the C function the student called
+        sig = _signals(rec.signals or {})
         return ProcessState(
             actor=a.name, pid=rec.nspid[-1], host_pid=rec.pid,
             ppid=ns_pid.get(rec.ppid, 0), state=rec.state, state_name=rec.state_name,
             syscall=None if idle else name, syscall_nr=None if idle or not sc else sc.nr,
             wchan=None if idle else rec.wchan, blocked_in=blocked_in, idle=idle, host=a.host,
-            cpu=rec.cpu, threads=rec.threads, fds=fds,
+            cpu=rec.cpu, threads=rec.threads, fds=fds, thread_of=a.thread_of,
+            sig_pending=sig["pending"], sig_blocked=sig["blocked"],
+            sig_ignored=sig["ignored"], sig_caught=sig["caught"],
             # Since Linux 6.3 an unrestricted process's list keeps possible CPUs that are
             # offline: only the ones it can run on now count.
             cpus_allowed=tuple(c for c in rec.cpus_allowed if online is None or c in online))

@@ -64,6 +64,18 @@ class SocketState:
 
 
 @dataclass(frozen=True)
+class EpollWatch:
+    """One fd on an epoll instance's interest list, and the events it is watched for."""
+
+    fd: int
+    events: tuple[str, ...]
+    """``EPOLLIN``, ``EPOLLOUT``, ``EPOLLET``... (fdinfo's mask, named)."""
+
+    def __str__(self) -> str:
+        return f"{self.fd} ({'|'.join(self.events) or '0'})"
+
+
+@dataclass(frozen=True)
 class FdEntry:
     """One row of a process's fd table."""
 
@@ -79,6 +91,8 @@ class FdEntry:
     socket: SocketState | None = None
     """For sockets: what the kernel says of the socket."""
     source: str = "/proc/PID/fd, /proc/PID/fdinfo"
+    epoll: tuple[EpollWatch, ...] = ()
+    """For an epoll instance: its interest list (fdinfo's ``tfd:`` lines)."""
 
     @property
     def lab(self) -> bool:
@@ -92,6 +106,8 @@ class FdEntry:
             sock = self.socket.to_json()
             sock["socket_source"] = sock.pop("source")
             out.update(sock)
+        if self.epoll:
+            out["epoll"] = [{"fd": w.fd, "events": list(w.events)} for w in self.epoll]
         return out
 
     @classmethod
@@ -101,8 +117,9 @@ class FdEntry:
             names = {f.name for f in fields(SocketState)} - {"source"}
             kw: dict[str, Any] = {k: d[k] for k in names if k in d}
             sock = SocketState(**kw, source=d.get("socket_source", ""))
+        epoll = tuple(EpollWatch(int(w["fd"]), tuple(w["events"])) for w in d.get("epoll", ()))
         return cls(fd=d["fd"], kind=d["kind"], target=d["target"], flags=tuple(d["flags"]),
-                   pos=d.get("pos"), socket=sock, source=d.get("source", ""))
+                   pos=d.get("pos"), socket=sock, source=d.get("source", ""), epoll=epoll)
 
 
 @dataclass(frozen=True)
@@ -138,6 +155,17 @@ class ProcessState:
     """The CPUs it may run on, its affinity (``taskset -p``)."""
     threads: int = 1
     """How many threads it has (``ps -o nlwp``)."""
+    sig_pending: tuple[str, ...] = ()
+    """Signals sent and not yet delivered (``SigPnd`` and ``ShdPnd`` of /proc/PID/status)."""
+    sig_blocked: tuple[str, ...] = ()
+    """Signals it blocks (``SigBlk``): they stay pending until unblocked."""
+    sig_ignored: tuple[str, ...] = ()
+    """Signals whose disposition is SIG_IGN (``SigIgn``)."""
+    sig_caught: tuple[str, ...] = ()
+    """Signals it has a handler for (``SigCgt``)."""
+    thread_of: str | None = None
+    """Set for a thread pthread_create() made: the actor whose process it is part of. Its
+    ``pid`` is its thread id (gettid()); its ``fds`` are that process's one table."""
     fds: tuple[FdEntry, ...] = ()
     source: str = "/proc/PID/stat, status, syscall, wchan"
 
@@ -162,8 +190,9 @@ class ProcessState:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ProcessState:
         kw = {k: v for k, v in d.items() if k != "fds" and k in {f.name for f in fields(cls)}}
-        if "cpus_allowed" in kw:
-            kw["cpus_allowed"] = tuple(kw["cpus_allowed"])
+        for key in ("cpus_allowed", "sig_pending", "sig_blocked", "sig_ignored", "sig_caught"):
+            if key in kw:
+                kw[key] = tuple(kw[key])
         return cls(**kw, fds=tuple(FdEntry.from_json(f) for f in d.get("fds", [])))
 
 
@@ -304,7 +333,8 @@ def _fd_view(f: FdEntry) -> dict[str, Any]:
 
 def _process_view(p: ProcessState) -> dict[str, Any]:
     return {"state": p.state, "blocked_in": p.blocked_in, "ppid": p.ppid,
-            "cpus": cpu_ranges(p.cpus_allowed), "threads": p.threads}
+            "cpus": cpu_ranges(p.cpus_allowed), "threads": p.threads,
+            "sig_pending": " ".join(p.sig_pending), "sig_ignored": " ".join(p.sig_ignored)}
 
 
 def _changed(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -327,6 +357,8 @@ def diff(old: Snapshot | None, new: Snapshot, include_lab: bool = False) -> list
             if view_p != view_q:
                 before, after = _changed(view_q, view_p)
                 out.append(Change("process_changed", actor, before=before, after=after))
+        if p.thread_of is not None:
+            continue  # its fds are its process's table: said once, for the process
         old_fds = {f.fd: f for f in (q.fds if q else ()) if include_lab or not f.lab}
         new_fds = {f.fd: f for f in p.fds if include_lab or not f.lab}
         for n, f in new_fds.items():

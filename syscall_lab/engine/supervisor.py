@@ -113,6 +113,10 @@ class Actor:
     """The fd numbers of the lab's channel inside the actor: not the student's to use."""
     exiting: bool = False
     gone: bool = False
+    thread_of: str | None = None
+    """For a thread pthread_create() made: the actor whose process it is part of. It shares
+    that process's fd table, so its lab_inodes and channel_fds are the very same sets."""
+    threads_made: int = 0
 
 
 WIRE_QUIET_S = 0.005
@@ -291,6 +295,8 @@ class Supervisor:
         p.result = msg
         if p.call == "fork" and passed:
             self._adopt_child(a, msg, passed[0])
+        if p.call == "pthread_create" and passed:
+            self._adopt_thread(a, msg, passed[0])
         a.pending = None
         if not p.waiter:  # its step already reported it blocked: tell the UI it returned now
             self.emit({"event": "result", "actor": a.name, "call": p.call, "args": p.args,
@@ -437,6 +443,37 @@ class Supervisor:
         self.sel.register(chan, selectors.EVENT_READ, ("chan", child))
         msg.setdefault("value", {})["child_actor"] = name
 
+    def _adopt_thread(self, creator: Actor, msg: dict[str, Any], chan_fd: int) -> None:
+        proc = self.actors[creator.thread_of] if creator.thread_of else creator
+        proc.threads_made += 1
+        name = f"{proc.name}.t{proc.threads_made}"
+        ns_tid = msg.get("value", {}).get("tid")
+        host_tid = self._host_tid_of(proc.host_pid, ns_tid) if isinstance(ns_tid, int) else -1
+        chan = socket.socket(fileno=chan_fd)
+        thread = Actor(name, host_tid, chan, console=proc.console, host=proc.host,
+                       parent=proc.name, thread_of=proc.name, lab_inodes=proc.lab_inodes,
+                       channel_fds=proc.channel_fds)
+        self.actors[name] = thread
+        self.sel.register(chan, selectors.EVENT_READ, ("chan", thread))
+        msg.setdefault("value", {})["child_actor"] = name
+        end = time.monotonic() + 5.0
+        seen = len(proc.lab_inodes)
+        while len(proc.lab_inodes) == seen and thread.chan is not None and \
+                time.monotonic() < end:
+            self.pump(0.01)  # until its hello: its channel is hidden and it takes calls
+
+    def _host_tid_of(self, host_pid: int, ns_tid: int) -> int:
+        """The host's id of the thread that is ``ns_tid`` inside the lab (/proc/PID/task)."""
+        try:
+            tids = [int(t) for t in os.listdir(f"/proc/{host_pid}/task")]
+        except OSError:
+            return -1
+        for tid in tids:
+            rec = self.observer.procfs.process(tid)
+            if rec and rec.nspid[-1] == ns_tid:
+                return tid
+        return -1
+
     def _host_pid_of(self, parent_host_pid: int, ns_pid: int) -> int:
         for _ in range(500):
             for pid in self.observer.procfs.children(parent_host_pid):
@@ -448,7 +485,7 @@ class Supervisor:
 
     def views(self) -> list[ActorView]:
         return [ActorView(a.name, a.host_pid, frozenset(a.lab_inodes),
-                          a.pending.call if a.pending else None, a.host)
+                          a.pending.call if a.pending else None, a.host, a.thread_of)
                 for a in self.actors.values() if not a.gone]
 
     def observe(self) -> dict[str, Any]:

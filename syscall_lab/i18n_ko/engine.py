@@ -65,6 +65,46 @@ KO: dict[str, str] = {
     "create a pair of connected sockets (AF_UNIX): what one sends, the other reads":
         "서로 연결된 소켓 한 쌍을 만듭니다(AF_UNIX). 한쪽이 보낸 것을 다른 쪽이 읽습니다",
     "create an endpoint for communication": "통신용 엔드포인트(소켓)를 만듭니다",
+    "accept(), with the new socket's flags set at once (SOCK_NONBLOCK, SOCK_CLOEXEC)":
+        "accept()와 같되, 새 소켓의 플래그(SOCK_NONBLOCK, SOCK_CLOEXEC)를 한 번에 정합니다",
+    "read or set an fd's flags: F_GETFL/F_SETFL the open file's (O_NONBLOCK), F_GETFD/F_SETFD "
+    "the fd's own (FD_CLOEXEC)":
+        "fd의 플래그를 읽거나 정합니다. F_GETFL/F_SETFL은 열린 파일의 플래그(O_NONBLOCK), "
+        "F_GETFD/F_SETFD는 fd 자체의 플래그(FD_CLOEXEC)입니다",
+    "wait until one of the fds is ready (each asks for the same events, POLLIN when not said); "
+    "the ready ones are the result's ready":
+        "fd 중 하나가 준비될 때까지 기다립니다(모든 fd가 같은 이벤트를 기다리며, 말하지 않으면 "
+        "POLLIN). 준비된 fd들이 결과의 ready입니다",
+    "wait until one of the fds can be read (or written) without blocking; nfds is worked out "
+    "from the lists":
+        "fd 중 하나를 블로킹 없이 읽을(또는 쓸) 수 있을 때까지 기다립니다. nfds는 목록에서 "
+        "계산합니다",
+    "start a thread of this process: it shares the process's memory and its one fd table, and "
+    "makes calls of its own (as: names it)":
+        "이 프로세스의 스레드를 시작합니다. 스레드는 프로세스의 메모리와 하나뿐인 fd 테이블을 "
+        "함께 쓰고, 자기 호출을 따로 합니다(as:로 이름을 붙입니다)",
+    "send a signal to a process (a fork's name stands for its pid)":
+        "프로세스에 시그널을 보냅니다(fork로 만든 자식의 이름은 그 pid를 뜻합니다)",
+    "set what a signal does to this process: SIG_IGN ignores it, SIG_DFL restores the default "
+    "(SIGPIPE and SIGTERM end the process, SIGCHLD is ignored but the child stays a zombie "
+    "until waited for)":
+        "시그널이 이 프로세스에 무엇을 할지 정합니다. SIG_IGN은 무시하고, SIG_DFL은 기본 동작으로 "
+        "되돌립니다(SIGPIPE와 SIGTERM은 프로세스를 끝내고, SIGCHLD는 무시되지만 자식은 기다려 줄 "
+        "때까지 좀비로 남습니다)",
+    "{what} (signal)": "{what} (시그널)",
+    "{what}: {number} is not a signal": "{what}: {number}은(는) 시그널이 아닙니다",
+    "{what} (handler)": "{what} (핸들러)",
+    "make an epoll instance: an fd that holds an interest list":
+        "epoll 인스턴스를 만듭니다. 관심 목록(interest list)을 가진 fd입니다",
+    "add an fd to an epoll instance's interest list (or change or remove it)":
+        "epoll 인스턴스의 관심 목록에 fd를 추가합니다(또는 바꾸거나 뺍니다)",
+    "wait until an fd of the interest list is ready; the ready ones are the result's ready":
+        "관심 목록의 fd가 준비될 때까지 기다립니다. 준비된 fd들이 결과의 ready입니다",
+    "{what} (events)": "{what} (이벤트)",
+    "{what} (milliseconds, -1: no limit)": "{what} (밀리초, -1: 제한 없음)",
+    "{what} (command)": "{what} (명령)",
+    "{what} (operation)": "{what} (동작)",
+    "{what} is a list of fds, like [lsock, conn]": "{what}은(는) [lsock, conn]처럼 fd의 목록입니다",
     "give a socket its local address": "소켓에 로컬 주소를 붙입니다",
     "mark a socket as passive: it will accept connections":
         "소켓을 수동(passive) 소켓으로 표시합니다: 이제 연결을 받아들입니다",

@@ -298,6 +298,18 @@ KO: dict[str, str] = {
     "'{name}' already names {what} (step {n}); {call}() returns {now}: give it another name":
         "'{name}'은(는) 이미 {what}의 이름입니다(단계 {n}). {call}()은(는) {now}을(를) 반환하니 "
         "다른 이름을 붙이세요",
+    "'ready' is the fds {calls} said are ready; this step's call is {call}()":
+        "'ready'는 {calls}가 준비됐다고 알려 준 fd들입니다. 이 단계의 호출은 {call}()입니다",
+    "compare {field} with a list of signals, [SIGCHLD] or [], or look for one with "
+    "'contains SIGCHLD'":
+        "{field}은(는) [SIGCHLD]나 []처럼 시그널 목록과 비교하거나, 'contains SIGCHLD'로 하나를 "
+        "찾으세요",
+    "{field} holds signals by name: SIGCHLD, SIGPIPE, SIGTERM{hint}":
+        "{field}에는 SIGCHLD, SIGPIPE, SIGTERM처럼 이름으로 시그널을 씁니다{hint}",
+    "'contains' takes one signal: {field} contains SIGCHLD":
+        "'contains' 뒤에는 시그널 하나를 씁니다: {field} contains SIGCHLD",
+    "{field} is a list of fds: [conn1, conn2], or [] for none":
+        "{field}은(는) fd의 목록입니다: [conn1, conn2], 없으면 []",
     "'optval' is what getsockopt() wrote; this step's call is {call}()":
         "'optval'은 getsockopt()가 써 준 값입니다. 이 단계의 호출은 {call}()입니다",
 }

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..engine.vocabulary import (
     CALLS,
+    SIGNALS,
     SYSCALL_NUMBERS,
     WORK_CALLS,
     ArgumentError,
@@ -91,7 +92,12 @@ RFC_STATES = {"SYN_RECEIVED": "SYN_RECV", "FIN_WAIT_1": "FIN_WAIT1", "FIN_WAIT_2
               "CLOSED": "CLOSE", "SYN-RECEIVED": "SYN_RECV", "TIMED_WAIT": "TIME_WAIT"}
 FD_KINDS = ("socket", "pipe", "file", "tty", "device", "anon_inode", "other")
 WIRE_STEPS = ("deliver", "discard", "clear")
-BOOL_FIELDS = ("blocked", "exists", "gil")
+BOOL_FIELDS = ("blocked", "exists", "gil", "nonblocking", "cloexec")
+FD_SET_FIELDS = ("ready", "watches")
+READY_CALLS = ("poll", "select", "epoll_wait")
+SIGNAL_FIELDS = ("sig_pending", "sig_blocked", "sig_ignored", "sig_caught")
+"""A process's sets of signals: ``contains SIGCHLD``, or ``== [SIGCHLD, SIGPIPE]``."""
+"""Fields that are a set of fds, compared with a list of fd names or numbers: [conn1, 5]."""
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
                  "count", "value", "cpu", "cpus", "threads", "wall_time", "cpu_time", "cores",
                  "switches", "cpus_used", "elapsed", "others_busy", "rto", "rtt", "optval")
@@ -249,6 +255,8 @@ class _Loader:
     actors: dict[str, str | None] = field(default_factory=dict)
     names: dict[str, _NameInfo] = field(default_factory=dict)
     later_names: dict[str, int] = field(default_factory=dict)
+    thread_names: dict[str, str] = field(default_factory=dict)
+    """A thread's name -> the actor whose process it is part of (they share one fd table)."""
     sysctls: dict[str, None] = field(default_factory=dict)
     """The sysctls the lesson uses, in the order it first names them."""
     unknown_said: set[str] = field(default_factory=set)
@@ -688,7 +696,7 @@ class _Loader:
                                    "fd name", name=word), offset=v.start)
                 return _BAD
             params = CALLS[call].params
-            if info.kind == "fd" and k < len(params) and params[k].kind == "fd":
+            if info.kind == "fd" and k < len(params) and params[k].kind in ("fd", "fds"):
                 problem = self._not_owner(word, info, actor)
                 if problem:
                     self.add(path, problem, offset=v.start)
@@ -696,17 +704,22 @@ class _Loader:
             return Ref(word)
         return v.text
 
+    def _process_of(self, actor: str) -> str:
+        """The actor whose process (and so whose fd table) ``actor`` is: a thread's process."""
+        return self.thread_names.get(actor, actor)
+
     def _not_owner(self, name: str, info: _NameInfo, actor: str) -> str | None:
         """Why ``actor`` cannot use the fd ``name`` (each process has its own fd table: an fd
         name belongs to the process that got it and to its fork() children)."""
-        seen = actor
+        seen = self._process_of(actor)
+        owner = self._process_of(info.actor) if info.actor else info.actor
         while True:
-            if seen == info.actor:
+            if seen == owner:
                 return None
             parent = self.names.get(seen)
             if parent is None or parent.kind != "actor" or parent.actor is None:
                 break
-            seen = parent.actor
+            seen = self._process_of(parent.actor)
         return Msg("'{name}' is {owner}'s fd; {actor} has an fd table of its own (fd names "
                    "belong to the process that got them and its fork() children)", name=name,
                    owner=info.actor, actor=actor)
@@ -714,12 +727,17 @@ class _Loader:
     def _check_args(self, path: Path, call: str, args: list[Any], node: g.Call) -> None:
         params = CALLS[call].params
         for k, (param, a) in enumerate(zip(params, args, strict=False)):
-            if isinstance(a, Ref) and param.kind not in ("fd", "int", "pid", "size"):
+            inside = [x for x in a if isinstance(x, Ref)] if isinstance(a, list) else []
+            if (isinstance(a, Ref) and param.kind not in ("fd", "int", "pid", "size")) or \
+                    (inside and param.kind != "fds"):
+                name = a.name if isinstance(a, Ref) else inside[0].name
                 self.add(path, Msg("{call}(): {param} cannot be a name ('{name}')", call=call,
-                                   param=param.name, name=a.name), offset=_start(node.args[k]))
+                                   param=param.name, name=name), offset=_start(node.args[k]))
                 return
         # names stand for numbers the kernel will give; check the rest with a stand-in
-        probe = [3 if isinstance(a, Ref) else a for a in args]
+        probe = [3 if isinstance(a, Ref) else
+                 [3 if isinstance(x, Ref) else x for x in a] if isinstance(a, list) else a
+                 for a in args]
         if len(probe) <= len(params):
             for k, (param, a) in enumerate(zip(params, probe, strict=False)):
                 try:
@@ -853,7 +871,11 @@ class _Loader:
             self._define(usable, "any", None, i)
             return
         actor = kw["actor"]
-        kind = "fd" if returns in ("fd", "fds") else "actor" if call == "fork" else "value"
+        kind = "fd" if returns in ("fd", "fds") else \
+            "actor" if call == "fork" or returns == "thread" else "value"
+        if returns == "thread":  # its thread shares the process's one fd table
+            for n in usable:
+                self.thread_names[n] = self._process_of(actor)
         for n in usable:
             was = self.names.get(n)
             if was is not None and was.kind not in (kind, "any"):
@@ -978,6 +1000,10 @@ class _Loader:
                 if w == "optval" and kw.get("call", "getsockopt") != "getsockopt":
                     raise _Bad(lhs.start, Msg("'optval' is what getsockopt() wrote; this "
                                               "step's call is {call}()", call=kw["call"]))
+                if w == "ready" and kw.get("call", "poll") not in READY_CALLS:
+                    raise _Bad(lhs.start, Msg("'ready' is the fds {calls} said are ready; this "
+                                              "step's call is {call}()",
+                                              calls=", ".join(READY_CALLS), call=kw["call"]))
                 if w in WORK_FIELDS and "call" in kw and kw["call"] not in WORK_CALLS:
                     raise _Bad(lhs.start, Msg("'{name}' is what a work call measured ({calls}); "
                                               "this step's call is {call}()", name=w,
@@ -1170,6 +1196,47 @@ class _Loader:
                                       hint=_suggest(str(text), choices[key])))
         return key, text
 
+    def _fd_set(self, v: Any, f: str, at: int | None) -> list[Any]:
+        """``[conn1, 5]``: fd names (their numbers, once the kernel gave them) or numbers."""
+        if not isinstance(v, list):
+            raise _Bad(at, Msg("{field} is a list of fds: [conn1, conn2], or [] for none",
+                               field=f))
+        out: list[Any] = []
+        for item in v:
+            if isinstance(item, g.Literal) and item.kind == "number" and \
+                    isinstance(item.value, int):
+                out.append(item.value)
+            elif isinstance(item, g.Symbol) and item.word and item.word in self.names and \
+                    self.names[item.word].kind in ("fd", "value", "any"):
+                out.append(Ref(item.word))
+            elif isinstance(item, g.Symbol) and item.word and item.word[0].islower():
+                self._unknown_bad(item.word, item.start)
+            else:
+                raise _Bad(_start(item), Msg("{field} is a list of fds: [conn1, conn2], or [] "
+                                             "for none", field=f))
+        return out
+
+    def _signals(self, v: Any, f: str, at: int | None, op: str) -> Any:
+        """``SIGCHLD`` (after contains) or ``[SIGCHLD, SIGPIPE]``: signal names."""
+        items = v if isinstance(v, list) else [v]
+        names = []
+        for item in items:
+            word = item.word if isinstance(item, g.Symbol) else None
+            if word not in SIGNALS:
+                raise _Bad(_start(item) if item is not None else at,
+                           Msg("{field} holds signals by name: SIGCHLD, SIGPIPE, SIGTERM"
+                               "{hint}", field=f, hint=_suggest(str(word or ""), SIGNALS)))
+            names.append(word)
+        if op == "contains":
+            if isinstance(v, list):
+                raise _Bad(at, Msg("'contains' takes one signal: {field} contains SIGCHLD",
+                                   field=f))
+            return names[0]
+        if not isinstance(v, list) or op not in ("==", "!="):
+            raise _Bad(at, Msg("compare {field} with a list of signals, [SIGCHLD] or [], or "
+                               "look for one with 'contains SIGCHLD'", field=f))
+        return names
+
     def _rhs(self, cmp: g.Comparison, subject: Mapping[str, Any], text: str) -> Any:
         f = subject["field"]
         kind = subject["subject"]
@@ -1186,13 +1253,17 @@ class _Loader:
         if cmp.op in (">", "<", ">=", "<=") and f not in NUMBER_FIELDS:
             raise _Bad(cmp.op_start, Msg("'{op}' compares numbers; {field} is not one",
                                          op=cmp.op, field=f))
-        if cmp.op == "contains" and f not in (*TEXT_FIELDS, *ADDRESS_FIELDS):
+        if cmp.op == "contains" and f not in (*TEXT_FIELDS, *ADDRESS_FIELDS, *SIGNAL_FIELDS):
             raise _Bad(cmp.op_start, Msg("'contains' looks inside text; {field} is not text",
                                          field=f))
         if f in BOOL_FIELDS:
             if not (isinstance(v, g.Literal) and v.kind == "bool"):
                 raise _Bad(at, Msg("{field} is true or false", field=f))
             return v.value
+        if f in FD_SET_FIELDS:
+            return self._fd_set(v, f, at)
+        if f in SIGNAL_FIELDS:
+            return self._signals(v, f, at, cmp.op)
         if kind == "sysctl" and isinstance(v, g.Literal) and v.kind == "none" and \
                 cmp.op in ("==", "!="):
             return None  # this kernel has no such knob (or the hosts' values differ)

@@ -94,6 +94,9 @@ class Bindings:
         return (b.actor if b.kind == "fd" else None), int(b.value)
 
     def resolve(self, value: Any) -> Any:
+        """A name's number; a list's names each (``poll([lsock, conn])``, ``ready == [c]``)."""
+        if isinstance(value, (list, tuple)):
+            return type(value)(self.resolve(v) for v in value)
         return self.value(value) if isinstance(value, Ref) else value
 
     def outcome(self, step: Step, outcome: StepOutcome, actor: str) -> None:
@@ -121,7 +124,8 @@ class Bindings:
         call = step.call or ""
         returns = CALLS[call].returns if call in CALLS else "int"
         ret, value = result.get("ret"), result.get("value") or {}
-        kind = "actor" if call == "fork" else "fd" if returns in ("fd", "fds") else "value"
+        kind = "actor" if call == "fork" or returns == "thread" else \
+            "fd" if returns in ("fd", "fds") else "value"
         if result.get("errno") or ret is None or (isinstance(ret, int) and ret < 0):
             why = Msg("{actor}'s {call}() failed with {error}", actor=actor, call=call,
                       error=result.get("errno") or ret)
@@ -138,6 +142,9 @@ class Bindings:
             self._names[step.names[0]] = _Binding("fd", actor, ret)
         elif call == "fork":
             self._names[step.names[0]] = _Binding("actor", value.get("child_actor"), ret)
+        elif returns == "thread":  # the name stands for the thread, its value for its id
+            self._names[step.names[0]] = _Binding("actor", value.get("child_actor"),
+                                                  value.get("tid"))
         elif call == "getsockopt":  # what optval points to: the option, not the 0 returned
             self._names[step.names[0]] = _Binding("value", None, value.get("optval"))
         else:
@@ -146,20 +153,23 @@ class Bindings:
 
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": operator.eq, "!=": operator.ne, ">=": operator.ge, "<=": operator.le,
-    ">": operator.gt, "<": operator.lt, "contains": lambda a, b: str(b) in str(a),
+    ">": operator.gt, "<": operator.lt,
+    "contains": lambda a, b: b in a if isinstance(a, (list, tuple)) else str(b) in str(a),
 }
 
 FD_FIELDS = ("kind", "target", "state", "local", "remote", "accept_queue", "backlog", "recv_q",
-             "send_q", "retransmits", "rto", "rtt", "proto", "exists")
+             "send_q", "retransmits", "rto", "rtt", "proto", "exists", "nonblocking", "cloexec",
+             "watches")
 PROCESS_FIELDS = ("state", "blocked_in", "syscall", "wchan", "ppid", "exists", "cpu", "cpus",
-                  "threads")
+                  "threads", "sig_pending", "sig_blocked", "sig_ignored", "sig_caught")
 WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil", "others_busy")
 """What a work call measured (work, workers, threads, py_threads): seconds on the wall clock,
 CPU seconds the kernel charged its workers, their ratio (how many CPUs' worth it kept busy),
 involuntary context switches, how many distinct CPUs its workers ran on, (py_threads)
 whether this Python has its global interpreter lock, and the largest share of the wall time
 that other programs kept one of its CPUs busy (``/proc/stat`` less its own workers' time)."""
-RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", "optval", *WORK_FIELDS)
+RESULT_FIELDS = ("ret", "errno", "blocked", "data", "elapsed", "addr", "optval", "ready",
+                 *WORK_FIELDS)
 BEFORE_SUBJECTS = ("count", "fd", "process", "sysctl")
 """What ``before.`` may read: the kernel's state, not what the step did."""
 
@@ -310,6 +320,9 @@ class Expect:
                 return f"{host}:{addr[1]}"
             if self.field == "optval":  # what getsockopt() wrote where optval points
                 return value.get("optval") if isinstance(value, dict) else None
+            if self.field == "ready":  # the fds poll(), select() or epoll_wait() said are ready
+                got = value.get("ready") if isinstance(value, dict) else None
+                return sorted(got) if isinstance(got, list) else None
             if self.field == "elapsed":  # seconds the call took, as the actor timed it
                 took = (outcome.result or {}).get("elapsed")
                 return None if took is None else round(took, 6)
@@ -345,6 +358,8 @@ class Expect:
                 return None
             if self.field == "state" and isinstance(self.value, str) and len(self.value) > 1:
                 return proc.state_name
+            if self.field.startswith("sig_"):  # a set of signals, by name
+                return sorted(getattr(proc, self.field))
             return getattr(proc, self.field)
         entry = proc.fd(fd) if proc and fd is not None else None
         if self.field == "exists":
@@ -353,6 +368,12 @@ class Expect:
             return None
         if self.field in ("kind", "target"):
             return getattr(entry, self.field)
+        if self.field == "nonblocking":  # the open file's O_NONBLOCK, as fdinfo shows it
+            return "O_NONBLOCK" in entry.flags
+        if self.field == "cloexec":
+            return "O_CLOEXEC" in entry.flags
+        if self.field == "watches":  # an epoll instance's interest list: the fds it watches
+            return sorted(w.fd for w in entry.epoll)
         return getattr(entry.socket, self.field) if entry.socket else None
 
     def check(self, outcome: StepOutcome | None, snap: Snapshot,
@@ -380,6 +401,8 @@ class Expect:
                 wanted = self.value.actual(outcome, snap, wire, env, events, irqs)
             else:
                 wanted = (env or Bindings()).resolve(self.value)
+                if isinstance(wanted, list):  # a set of fds: in any order
+                    wanted = sorted(wanted)
         except Unbound as exc:
             return CheckResult(self.text, False, None, exc.message)
         note = None

@@ -815,7 +815,10 @@ _VALUE: dict[str, Any] = {
     "optval": (int, list, _OPT), "wstatus": (str, _OPT), "code": (int, _OPT),
     "wall_time": (*_NUM, _OPT), "cpu_time": (*_NUM, _OPT), "cores": (*_NUM, _OPT),
     "switches": (int, _OPT), "cpus_used": (list, _OPT), "each": (list, _OPT),
-    "others": (list, _OPT), "others_busy": (*_NUM, _OPT)}
+    "others": (list, _OPT), "others_busy": (*_NUM, _OPT), "ready": (list, _OPT),
+    "revents": (list, _OPT), "events": (list, _OPT), "readable": (list, _OPT),
+    "writable": (list, _OPT), "left": (list, _OPT), "tid": (int, _OPT), "buffer": (int, _OPT),
+    "optlen": (int, _OPT), "child_tidptr": (int, _OPT), "old_handler": (str, _OPT)}
 _EVENT: dict[str, Any] = {
     "event": str, "actor": (str, _OPT), "data": (str, _OPT), "c": (str, _OPT),
     "call": (str, _OPT), "code": (int, _OPT), "signal": (str, _OPT), "result": (dict, _OPT),
@@ -826,7 +829,8 @@ _CHANGE_FIELD: dict[str, Any] = {
     "ppid": (int, _OPT), "cpus": (str, _OPT), "threads": (int, _OPT), "pid": (int, _OPT),
     "owner": (dict, _OPT), "recv_q": (int, _OPT), "send_q": (int, _OPT),
     "accept_queue": (int, _OPT), "backlog": (int, _OPT), "retransmits": (int, _OPT),
-    "recv_mem": (int, _OPT), "send_mem": (int, _OPT)}
+    "recv_mem": (int, _OPT), "send_mem": (int, _OPT), "sig_pending": (str, _OPT),
+    "sig_ignored": (str, _OPT)}
 _OWNER: dict[str, Any] = {"actor": str, "fd": int}
 _DETAIL: dict[str, Any] = {"seconds": (*_NUM, _OPT), "rule": (dict, _OPT), "sysctl": (dict, _OPT),
                            "cleared": (int, _OPT), "delivered": (list, _OPT),

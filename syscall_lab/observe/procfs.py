@@ -73,6 +73,10 @@ def fd_kind(target: str) -> tuple[str, int | None]:
     return "other", None
 
 
+_EPOLL_TFD = re.compile(r"tfd:\s*(\d+)\s+events:\s*([0-9a-f]+)")
+"""fs/eventpoll.c, ep_show_fdinfo(): one line per watched fd, its events in hex."""
+
+
 @dataclass(frozen=True)
 class FdRecord:
     """One open file descriptor, as ``/proc/PID/fd`` and ``/proc/PID/fdinfo`` show it."""
@@ -89,6 +93,8 @@ class FdRecord:
     """The open file's status flags from fdinfo (``O_RDWR``, ``O_NONBLOCK``...)."""
     pos: int | None
     """The file offset from fdinfo."""
+    epoll: tuple[tuple[int, int], ...] = ()
+    """An epoll instance's interest list from fdinfo's ``tfd:`` lines: (fd, events mask)."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +107,15 @@ class SyscallRecord:
     """The six arguments (as the kernel saw them)."""
     running: bool
     """The task was running on a CPU when read (the file says ``running``)."""
+
+
+SIGNAL_MASKS = ("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt")
+"""fs/proc/array.c, task_sig(): each a 64-bit mask in hex, bit N-1 for signal N."""
+
+
+def signal_numbers(mask: int) -> tuple[int, ...]:
+    """The signals a /proc/PID/status mask holds (bit N-1 is signal N)."""
+    return tuple(n + 1 for n in range(64) if mask >> n & 1)
 
 
 @dataclass(frozen=True)
@@ -126,6 +141,9 @@ class ProcRecord:
     """The CPUs it may run on (``Cpus_allowed_list``: its affinity, ``taskset -p``)."""
     threads: int = 1
     """How many threads it has (``Threads``, ``ps -o nlwp``)."""
+    signals: dict[str, int] | None = None
+    """The signal masks of ``status`` as numbers: SigPnd (this thread's pending), ShdPnd (the
+    process's), SigBlk, SigIgn, SigCgt (caught: a handler is set)."""
 
     @property
     def state_name(self) -> str:
@@ -191,14 +209,20 @@ class ProcFS:
             except _VANISHED:
                 continue  # closed between listdir and readlink
             flags, pos = 0, None
+            watches: list[tuple[int, int]] = []
             for line in info.splitlines():
                 key, _, value = line.partition(":")
                 if key == "flags":
                     flags = int(value.strip(), 8)
                 elif key == "pos":
                     pos = int(value.strip())
+                elif key == "tfd":  # "tfd:        5 events:       19 data: ... pos:0 ino:..."
+                    watch = _EPOLL_TFD.match(line)
+                    if watch:
+                        watches.append((int(watch.group(1)), int(watch.group(2), 16)))
             kind, inode = fd_kind(target)
-            out.append(FdRecord(int(name), target, kind, inode, decode_open_flags(flags), pos))
+            out.append(FdRecord(int(name), target, kind, inode, decode_open_flags(flags), pos,
+                                tuple(watches)))
         out.sort(key=lambda r: r.fd)
         return out
 
@@ -227,9 +251,12 @@ class ProcFS:
         nspid: tuple[int, ...] = (pid,)
         allowed: tuple[int, ...] = ()
         threads = 1
+        signals: dict[str, int] = {}
         for line in status.splitlines():
             key, _, value = line.partition(":")
-            if key == "NSpid":
+            if key in SIGNAL_MASKS:
+                signals[key] = int(value.strip(), 16)
+            elif key == "NSpid":
                 nspid = tuple(int(x) for x in value.split())
             elif key == "Threads":
                 threads = int(value)
@@ -237,7 +264,7 @@ class ProcFS:
                 allowed = cpu_list(value)
         cpu = int(fields[36]) if len(fields) > 36 else None
         return ProcRecord(pid, comm, state, ppid, nspid, self.syscall(pid), self._wchan(pid),
-                          cpu, allowed, threads)
+                          cpu, allowed, threads, signals)
 
     def syscall(self, pid: int) -> SyscallRecord | None:
         """What ``/proc/PID/syscall`` says, or None where it cannot be read."""

@@ -35,6 +35,10 @@ def fd_cells(f: FdEntry, view: View) -> dict[str, str]:
     """The text of each column for one fd, as read from the kernel."""
     s = f.socket
     vol = view.volatile
+    if f.target == "anon_inode:[eventpoll]":  # an epoll instance: the fds it watches
+        watches = ", ".join(str(w).replace("EPOLL", "") for w in f.epoll) or "-"
+        return {"fd": str(f.fd), "kind": "epoll", "target": f"watches {watches}", "state": "",
+                "queues": ""}
     if s is None:
         return {"fd": str(f.fd), "kind": f.kind, "target": vol.text(f.target), "state": "",
                 "queues": ""}
@@ -43,6 +47,8 @@ def fd_cells(f: FdEntry, view: View) -> dict[str, str]:
         where += f" → {vol.text(s.remote)}"
     elif s.local:
         where = f"{s.proto} {where}"
+    if "O_NONBLOCK" in f.flags:  # what makes its calls return EAGAIN instead of blocking
+        where += " O_NONBLOCK"
     if s.accept_queue is not None:  # as the queues pane's gauge: waiting, of what is admitted
         queues = f"{s.accept_queue}/{(s.backlog or 0) + 1}"
     elif s.recv_q is not None:
@@ -63,11 +69,12 @@ class FdTable(Vertical):
     def __init__(self, actor: str, **kw: Any) -> None:
         super().__init__(**kw)
         self.actor = actor
-        self._latest: tuple[ProcessState, View] | None = None
+        self._latest: tuple[ProcessState, View, tuple[ProcessState, ...]] | None = None
         self._width = WIDTHS["target"]
 
     def compose(self) -> ComposeResult:
         yield Static(classes="proc-line")
+        yield Static(classes="thread-line")
         table: DataTable[Text] = DataTable(cursor_type="none", zebra_stripes=False,
                                            show_cursor=False)
         table.can_focus = False
@@ -102,12 +109,15 @@ class FdTable(Vertical):
         if self.is_mounted:
             self._columns(lang)
 
-    def show(self, proc: ProcessState, view: View) -> None:
-        self._latest = (proc, view)
+    def show(self, proc: ProcessState, view: View,
+             threads: tuple[ProcessState, ...] = ()) -> None:
+        """``proc``'s fd table; ``threads``, the lab's threads of it, share that table."""
+        self._latest = (proc, view, threads)
         if self.is_mounted:
-            self._apply(proc, view)
+            self._apply(proc, view, threads)
 
-    def _apply(self, proc: ProcessState, view: View) -> None:
+    def _apply(self, proc: ProcessState, view: View,
+               threads: tuple[ProcessState, ...] = ()) -> None:
         lang = view.lang
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(proc.actor, style="bold")
@@ -125,6 +135,17 @@ class FdTable(Vertical):
         if proc.threads > 1:
             line.append("  · " + t("proc_threads", lang, n=proc.threads), style="cyan")
         update(self.query_one(".proc-line", Static), line)
+        tline = Text(no_wrap=True, overflow="ellipsis")
+        for th in threads:  # the threads that share this table, and what each is doing
+            tline.append(("  " if tline else "") + "└ ", style="dim")
+            tline.append(th.actor, style="bold")
+            tline.append(" " + t("thread_line", lang, tid=th.pid, state=th.state))
+            if th.blocked_in:
+                tline.append(" " + t("blocked_short", lang, call=th.blocked_in),
+                             style="bold yellow")
+        thread_line = self.query_one(".thread-line", Static)
+        thread_line.display = bool(threads)
+        update(thread_line, tline)
 
         changes = {c.fd: c for c in view.changes() if c.actor == proc.actor and c.fd is not None}
         table = self.query_one(DataTable)

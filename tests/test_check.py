@@ -74,6 +74,12 @@ FRAGILE_STEPS = {
     "lessons/handshake.yaml": 10,
     # Before the watch that waits for the retransmission of a dropped segment.
     "lessons/reliability.yaml": 9,
+    # Before the wire delivers the held cookie SYN/ACK (step 9): the client has sent its SYN
+    # again and a new cookie went through; a cookie is good for 128 s at least.
+    "lessons/syncookies.yaml": 9,
+    # Before the new server's bind() over the old one's TIME_WAIT (step 12): after 120 s the
+    # TIME_WAIT has ended; the checks that need it are not made and the text says so.
+    "lessons/halfclose.yaml": 12,
     # Before the watch for the server's next FIN copy (step 18): after 120 s the copies are
     # about 100 s apart, the client's TIME_WAIT (60 s after the last segment) has ended, and
     # the next copy meets a RST; the lesson's checks and texts follow what happened (before.).
@@ -142,7 +148,7 @@ def test_a_blocked_call_binds_its_name_when_it_returns(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stdout + r.stderr
     steps = [json.loads(line) for line in r.stdout.splitlines()]
     assert steps[3]["blocked"] is True  # accept() with an empty queue, named conn
-    assert steps[8]["c"].startswith("recv(4, ")  # conn is the fd accept() returned later
+    assert steps[8]["c"].startswith("recvfrom(4, ")  # conn is the fd accept() returned later
     assert {"expect": "data == \"hello\\n\"", "ok": True, "actual": "hello\n"} in steps[8]["checks"]
 
 
@@ -217,7 +223,8 @@ def test_on_a_busy_machine_every_lesson_passes_and_says_what_it_could_not_check(
     with busy_cpus():
         r = run_cli("check", "lessons", "--lang", "en", timeout=480)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert re.search(r"^12 lessons: 12 passed, 0 failed, 0 invalid$", r.stdout, re.M), r.stdout
+    n = sum(1 for p in (ROOT / "lessons").glob("*.yaml") if not p.name.endswith(COURSE_SUFFIX))
+    assert re.search(rf"^{n} lessons: {n} passed, 0 failed, 0 invalid$", r.stdout, re.M), r.stdout
     not_made = BUSY_NOT_MADE.findall(r.stdout)
     assert {(step, check) for step, check, _, _ in not_made} == {
         ("7", "cores >= 1.05"), ("7", "wall_time <= 0.95"), ("7", "cpus_used == 2"),

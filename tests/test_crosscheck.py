@@ -68,13 +68,14 @@ def test_sockets_agree_with_ss(lab: Lab) -> None:
     assert (listen[1], listen[2]) == (2, 2), "Recv-Q = accept queue, Send-Q = backlog"
 
 
-def test_rto_and_rtt_agree_with_ss(lab: Lab) -> None:
-    """sock.rto and sock.rtt (tcp_info) against ss -ti's rto: and rtt: of the same sockets."""
+def test_tcp_info_agrees_with_ss(lab: Lab) -> None:
+    """sock.rto, rtt, cwnd and ssthresh (tcp_info) against ss -ti's rto:, rtt:, cwnd: and
+    ssthresh: of the same sockets (ss prints no ssthresh while it is still infinite)."""
     busy_lab(lab)
     snap = lab.snapshot()
     out = subprocess.run([*nsenter_cmd(lab), need_tool("ss"), "-tni", "state", "established"],
                          capture_output=True, text=True, check=True).stdout
-    theirs: dict[tuple[str, str], tuple[int, float]] = {}
+    theirs: dict[tuple[str, str], tuple[int, float, int, int | None]] = {}
     key: tuple[str, str] | None = None
     for line in out.splitlines()[1:]:
         if not line[:1].isspace():
@@ -82,17 +83,21 @@ def test_rto_and_rtt_agree_with_ss(lab: Lab) -> None:
             key = (f[2], f[3])  # with a state filter ss leaves the State column out
             continue
         rto, rtt = re.search(r"\brto:(\d+)", line), re.search(r"\brtt:([\d.]+)/", line)
-        assert key and rto and rtt, line
-        theirs[key] = (int(rto.group(1)), float(rtt.group(1)))
+        cwnd, ssthresh = re.search(r"\bcwnd:(\d+)", line), re.search(r"\bssthresh:(\d+)", line)
+        assert key and rto and rtt and cwnd, line
+        theirs[key] = (int(rto.group(1)), float(rtt.group(1)), int(cwnd.group(1)),
+                       int(ssthresh.group(1)) if ssthresh else None)
     ours = {(s.socket.local, s.socket.remote): s.socket for s in snap.sockets
             if s.socket.state == "ESTABLISHED"}
     assert len(theirs) == len(ours) == 6, (sorted(theirs), sorted(ours))
-    for k, (rto_ms, rtt_ms) in theirs.items():
+    for k, (rto_ms, rtt_ms, cwnd, ssthresh) in theirs.items():
         sock = ours[k]
         assert sock.rto is not None and sock.rtt is not None, k
         assert round(sock.rto * 1000) == rto_ms, f"{k}: ss rto {rto_ms} ms, ours {sock.rto} s"
         assert abs(sock.rtt * 1000 - rtt_ms) < 0.0015, f"{k}: ss rtt {rtt_ms} ms, ours {sock.rtt}"
         assert sock.rto >= 0.2, "Linux's minimum retransmission timeout is 200 ms"
+        assert (sock.cwnd, sock.ssthresh) == (cwnd, ssthresh), k
+        assert sock.cwnd >= 1
 
 
 def test_fd_tables_agree_with_lsof(lab: Lab) -> None:

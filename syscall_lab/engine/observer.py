@@ -59,6 +59,7 @@ def _socket_from_diag(r: DiagRecord, inode: int, host: str | None) -> SocketStat
         retransmits=r.retransmits,
         rto=None if r.rto_us is None or not tcp else r.rto_us / 1e6,
         rtt=None if r.rtt_us is None or not tcp else r.rtt_us / 1e6,
+        cwnd=r.cwnd if tcp else None, ssthresh=r.ssthresh if tcp else None,
         recv_mem=None if tcp else r.rqueue, send_mem=None if tcp else r.wqueue,
         host=host, source="netlink sock_diag",
     )

@@ -49,6 +49,10 @@ class SocketState:
     shows it in ms)."""
     rtt: float | None = None
     """TCP: its smoothed round-trip time, in seconds (``tcpi_rtt``)."""
+    cwnd: int | None = None
+    """TCP: its congestion window, in segments (``tcpi_snd_cwnd``; ``ss -ti``'s ``cwnd:``)."""
+    ssthresh: int | None = None
+    """TCP: its slow-start threshold (``tcpi_snd_ssthresh``), None until a loss sets one."""
     recv_mem: int | None = None
     """UDP: memory the datagrams waiting to be read take (sk_rmem_alloc, what ss shows as
     Recv-Q for UDP): more than their bytes, for the kernel's bookkeeping."""

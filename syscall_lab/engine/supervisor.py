@@ -403,7 +403,8 @@ class Supervisor:
                 os.closerange(3, chan)
                 os.closerange(chan + 1, 1 << 20)
                 set_comm(name)
-                for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
+                for sig in (signal.SIGPIPE, signal.SIGINT, signal.SIGTERM, signal.SIGCHLD,
+                            signal.SIGXFSZ):  # Python ignores SIGPIPE and SIGXFSZ
                     signal.signal(sig, signal.SIG_DFL)  # behave like a C program
                 drop_capabilities()
                 run_actor(chan)

@@ -100,7 +100,8 @@ SIGNAL_FIELDS = ("sig_pending", "sig_blocked", "sig_ignored", "sig_caught")
 """Fields that are a set of fds, compared with a list of fd names or numbers: [conn1, 5]."""
 NUMBER_FIELDS = ("ret", "accept_queue", "backlog", "recv_q", "send_q", "retransmits", "ppid",
                  "count", "value", "cpu", "cpus", "threads", "wall_time", "cpu_time", "cores",
-                 "switches", "cpus_used", "elapsed", "others_busy", "rto", "rtt", "optval")
+                 "switches", "cpus_used", "elapsed", "others_busy", "rto", "rtt", "optval",
+                 "cwnd", "ssthresh")
 DECIMAL_FIELDS = ("wall_time", "cpu_time", "cores", "elapsed", "others_busy", "rto", "rtt")
 """Number fields a decimal may be compared with (seconds, and their ratio)."""
 TEXT_FIELDS = ("data", "text", "target", "wchan")
@@ -691,11 +692,12 @@ class _Loader:
             if info is None:
                 self._unknown(path, word, v.start)
                 return _BAD
-            if info.kind == "actor" and call not in ("waitpid", "sched_setaffinity"):
+            params = CALLS[call].params
+            if info.kind == "actor" and not (k < len(params) and params[k].kind == "pid"):
+                # a process's name stands for its pid where the call takes a pid
                 self.add(path, Msg("'{name}' is a process (fork()'s child); pass a number or an "
                                    "fd name", name=word), offset=v.start)
                 return _BAD
-            params = CALLS[call].params
             if info.kind == "fd" and k < len(params) and params[k].kind in ("fd", "fds"):
                 problem = self._not_owner(word, info, actor)
                 if problem:

@@ -158,8 +158,8 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 FD_FIELDS = ("kind", "target", "state", "local", "remote", "accept_queue", "backlog", "recv_q",
-             "send_q", "retransmits", "rto", "rtt", "proto", "exists", "nonblocking", "cloexec",
-             "watches")
+             "send_q", "retransmits", "rto", "rtt", "cwnd", "ssthresh", "proto", "exists",
+             "nonblocking", "cloexec", "watches")
 PROCESS_FIELDS = ("state", "blocked_in", "syscall", "wchan", "ppid", "exists", "cpu", "cpus",
                   "threads", "sig_pending", "sig_blocked", "sig_ignored", "sig_caught")
 WORK_FIELDS = ("wall_time", "cpu_time", "cores", "switches", "cpus_used", "gil", "others_busy")

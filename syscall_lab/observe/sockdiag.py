@@ -47,6 +47,10 @@ _RTA = struct.Struct("=HH")
 _TCPI_TOTAL_RETRANS = 100
 _TCPI_RTO = 8
 _TCPI_RTT = 68
+_TCPI_SND_SSTHRESH = 76
+_TCPI_SND_CWND = 80
+TCP_INFINITE_SSTHRESH = 0x7FFFFFFF
+"""ssthresh before the first loss (include/net/tcp.h): ss then prints no ``ssthresh:``."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,10 @@ class DiagRecord:
     """Its retransmission timeout now (``tcpi_rto``, what ``ss -ti`` shows as ``rto:``)."""
     rtt_us: int | None = None
     """Its smoothed round-trip time (``tcpi_rtt``, ``ss -ti``'s ``rtt:``)."""
+    cwnd: int | None = None
+    """Its congestion window, in segments (``tcpi_snd_cwnd``, ``ss -ti``'s ``cwnd:``)."""
+    ssthresh: int | None = None
+    """Its slow-start threshold (``tcpi_snd_ssthresh``; None while it is still infinite)."""
 
 
 def _endpoint(family: int, raw_addr: bytes, raw_port: bytes) -> str:
@@ -102,7 +110,7 @@ def parse_dump(data: bytes, proto: str) -> tuple[list[DiagRecord], bool]:
         if mtype == SOCK_DIAG_BY_FAMILY:
             (family, state, timer, _, sport, dport, src, dst, _, _, _, rq, wq, _,
              inode) = _MSG.unpack_from(data, body)
-            retrans = rto = rtt = None
+            retrans = rto = rtt = cwnd = ssthresh = None
             a = body + _MSG.size
             end = offset + length
             while a + _RTA.size <= end:
@@ -114,13 +122,17 @@ def parse_dump(data: bytes, proto: str) -> tuple[list[DiagRecord], bool]:
                     retrans = struct.unpack_from("=I", data, info + _TCPI_TOTAL_RETRANS)[0]
                     rto = struct.unpack_from("=I", data, info + _TCPI_RTO)[0]
                     rtt = struct.unpack_from("=I", data, info + _TCPI_RTT)[0]
+                    cwnd = struct.unpack_from("=I", data, info + _TCPI_SND_CWND)[0]
+                    ssthresh = struct.unpack_from("=I", data, info + _TCPI_SND_SSTHRESH)[0]
+                    if ssthresh >= TCP_INFINITE_SSTHRESH:
+                        ssthresh = None
                 a += (alen + 3) & ~3
             out.append(DiagRecord(
                 proto=proto, family="AF_INET6" if family == socket.AF_INET6 else "AF_INET",
                 state=TCP_STATES.get(state, str(state)),
                 local=_endpoint(family, src, sport), remote=_endpoint(family, dst, dport),
                 inode=inode, rqueue=rq, wqueue=wq, retransmits=retrans, timer=timer,
-                rto_us=rto, rtt_us=rtt))
+                rto_us=rto, rtt_us=rtt, cwnd=cwnd, ssthresh=ssthresh))
         offset += (length + 3) & ~3
     return out, False
 

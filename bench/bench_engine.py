@@ -7,7 +7,9 @@ temporary directory unless ``--out`` is given). Figures are for comparing within
 machine (this one is shared and noisy): read the ratios, not the absolute numbers.
 
 Targets (issue "Lab engine"): snapshot <= 5 ms, step round trip p95 <= 20 ms, and no growth with
-the host's sockets (the lab reads its own network namespace only).
+the host's sockets (the lab reads its own network namespace only). Also (issue "One registry"):
+an event-loop server with 100 connections on one epoll instance, whose fd table lists the
+interest list of 101 fds: its snapshot and an ``epoll_wait()`` step, against the 50-socket lab.
 """
 
 from __future__ import annotations
@@ -94,7 +96,41 @@ def time_ss(rounds: int) -> list[float]:
     return runs
 
 
+def epoll_server(lab: Lab, connections: int) -> None:
+    """A non-blocking listener and ``connections`` accepted sockets on one epoll instance."""
+    lab.spawn("server")
+    lab.spawn("client")
+    lab.call("server", "socket", "AF_INET", "SOCK_STREAM|SOCK_NONBLOCK", 0)
+    lab.call("server", "bind", 3, "127.0.0.1:8080")
+    lab.call("server", "listen", 3, 128)
+    ep = lab.call("server", "epoll_create1", 0).ret
+    lab.call("server", "epoll_ctl", ep, "EPOLL_CTL_ADD", 3, "EPOLLIN")
+    for _ in range(connections):
+        fd = lab.call("client", "socket", "AF_INET", "SOCK_STREAM", 0).ret
+        lab.call("client", "connect", fd, "127.0.0.1:8080")
+        conn = lab.call("server", "accept4", 3, "SOCK_NONBLOCK").ret
+        lab.call("server", "epoll_ctl", ep, "EPOLL_CTL_ADD", conn, "EPOLLIN")
+    entry = lab.snapshot().process("server")
+    watched = entry.fd(ep) if entry else None
+    assert watched is not None and len(watched.epoll) == connections + 1, watched
+
+
+def measure_epoll(lab: Lab, rounds: int) -> dict[str, Any]:
+    got: dict[str, list[float]] = {k: [] for k in KEYS}
+    for _ in range(rounds):
+        t = time.perf_counter()
+        snap = lab.snapshot()
+        got["snapshot_request_ms"].append((time.perf_counter() - t) * 1000)
+        got["snapshot_kernel_ms"].append(snap.cost_ms)
+    for _ in range(rounds):
+        t = time.perf_counter()
+        lab.call("server", "epoll_wait", 4, 64, 0)  # nothing ready: returns at once
+        got["step_round_trip_ms"].append((time.perf_counter() - t) * 1000)
+    return {k: summary(v) for k, v in got.items()}
+
+
 KEYS = ("snapshot_kernel_ms", "snapshot_request_ms", "step_round_trip_ms")
+EPOLL_CONNECTIONS = 100
 HOST_LOAD = 5000
 PHASES = 4
 
@@ -129,6 +165,11 @@ def main() -> None:
             case: dict[str, Any] = {k: summary(v) for k, v in samples[load].items()}
             case["ss_tani_host_ms"] = summary(ss_runs[load]) if ss_runs[load] else None
             results["cases"][f"lab {total} sockets, host +{load}"] = case
+    with Lab() as lab:
+        epoll_server(lab, EPOLL_CONNECTIONS)
+        case = measure_epoll(lab, rounds)
+        case["ss_tani_host_ms"] = None
+        results["cases"][f"epoll server, {EPOLL_CONNECTIONS} connections"] = case
     print(f"{'case':<32} {'snapshot kernel':>18} {'snapshot request':>18} {'step round trip':>18}"
           f" {'ss -tani (host)':>18}")
     for name, c in results["cases"].items():
@@ -151,6 +192,11 @@ def main() -> None:
                       / loaded["ss_tani_host_ms"]["median"], 3)
             ratios[f"snapshot / one ss -tani, idle host ({total} lab sockets)"] = \
                 round(base["snapshot_kernel_ms"]["median"] / base["ss_tani_host_ms"]["median"], 3)
+    epoll = cases[f"epoll server, {EPOLL_CONNECTIONS} connections"]
+    fifty = cases["lab 50 sockets, host +0"]
+    for key in ("snapshot_kernel_ms", "step_round_trip_ms"):
+        ratios[f"{key}: epoll server with {EPOLL_CONNECTIONS} connections / lab with 50 "
+               "sockets"] = round(epoll[key]["median"] / fifty[key]["median"], 2)
     results["ratios"] = ratios
     for k, v in ratios.items():
         print(f"{k}: {v}")

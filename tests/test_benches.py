@@ -69,13 +69,16 @@ def test_bench_engine(tmp_path: Path) -> None:
     need_tool("ss")  # the snapshot is compared with one run of ss -tani
     run_bench("bench_engine", tmp_path)
     got = results(tmp_path, "engine.json")
-    assert len(got["cases"]) == 4, sorted(got["cases"])  # 2 and 50 sockets, host idle or loaded
+    # 2 and 50 sockets, host idle or loaded; and an epoll server with 100 connections
+    assert len(got["cases"]) == 5, sorted(got["cases"])
     for name, case in got["cases"].items():
         for key in ("snapshot_kernel_ms", "snapshot_request_ms", "step_round_trip_ms",
                     "ss_tani_host_ms"):
+            if key == "ss_tani_host_ms" and name.startswith("epoll"):
+                continue  # measured against the lab with 50 sockets instead
             assert case[key] is not None, f"{name}: {key} not measured"
             numbers(f"{name}: {key}", case[key], "median", "p95", "n")
-    assert len(got["ratios"]) == 8, sorted(got["ratios"])
+    assert len(got["ratios"]) == 10, sorted(got["ratios"])
     numbers("ratios", got["ratios"], *got["ratios"])
 
 

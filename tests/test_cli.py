@@ -290,7 +290,7 @@ def test_doctor_exits_2_with_the_fix_where_no_lab_can_run(
 
 
 def test_core_does_not_import_textual_or_scapy() -> None:
-    code = ("import sys, syscall_lab.engine.lab, syscall_lab.engine.supervisor, "
+    code = ("import sys, syscall_lab.engine.lab, syscall_lab.engine.boot, "
             "syscall_lab.engine.observer, syscall_lab.observe.sockdiag, syscall_lab.net.namespaces, "
             "syscall_lab.lesson.runner, syscall_lab.lesson.catalog, syscall_lab.lesson.loader, "
             "syscall_lab.report.transcript, syscall_lab.report.check, "

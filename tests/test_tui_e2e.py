@@ -102,7 +102,7 @@ def test_a_student_opens_a_lesson_from_the_picker_and_quits(terminal: Terminal, 
     app = terminal.pid()
     lab = _descendants(app)
     supervisor = next(p for p in lab
-                      if "syscall_lab.engine.supervisor" in Path(f"/proc/{p}/cmdline").read_bytes()
+                      if "syscall_lab.engine.boot" in Path(f"/proc/{p}/cmdline").read_bytes()
                       .decode(errors="replace"))
     netns = os.stat(f"/proc/{supervisor}/ns/net").st_ino
     assert len(lab) >= 8  # the supervisor, the lab's init and six actors

@@ -1,7 +1,7 @@
 """The UI process's handle on a lab: spawns the supervisor and speaks its JSON-lines protocol.
 
 The TUI and the headless runner both use :class:`Lab`. It never forks actors itself (the UI
-process is threaded); it starts ``python -m syscall_lab.engine.supervisor``, which does.
+process is threaded); it starts ``python -m syscall_lab.engine.boot``, which does.
 
 The supervisor dies with the thread that started it (``PR_SET_PDEATHSIG``), so start a lab from
 a thread that lives as long as the lab: the main thread, or one long-lived worker.
@@ -162,7 +162,7 @@ class Lab:
         env = {**os.environ, "SYSCALL_LAB_PARENT": str(os.getpid())}
         backend = wire_backend or os.environ.get("SYSCALL_LAB_WIRE") or "auto"
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", "syscall_lab.engine.supervisor", "--network", network,
+            [sys.executable, "-m", "syscall_lab.engine.boot", "--network", network,
              "--wire-backend", backend],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
             env=env, close_fds=True, start_new_session=True,

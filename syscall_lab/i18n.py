@@ -471,6 +471,9 @@ def packet_word(word: str, lang: str) -> str:
 # The names of the fields a change line mentions (the JSON keeps the English keys).
 FIELD_LABELS: dict[str, dict[str, str]] = {
     "state": {"en": "state", "ko": "상태"},
+    "watches": {"en": "watches", "ko": "관심 목록"},
+    "sig_pending": {"en": "pending signals", "ko": "대기 중인 시그널"},
+    "sig_ignored": {"en": "ignored signals", "ko": "무시하는 시그널"},
     "local": {"en": "local", "ko": "로컬 주소"},
     "remote": {"en": "remote", "ko": "원격 주소"},
     "accept_queue": {"en": "accept_queue", "ko": "accept 큐"},

@@ -147,7 +147,7 @@ class Observer:
                         extra[f.inode] = sock
             out.append(FdEntry(f.fd, f.kind, f.target, f.flags, f.pos, sock,
                                epoll=tuple(EpollWatch(fd, epoll_events(mask))
-                                           for fd, mask in f.epoll)))
+                                           for fd, mask in sorted(f.epoll))))
         return tuple(out)
 
     def _ask(self, pid: int, fd: int, inode: int, host: str | None) -> SocketState | None:

@@ -332,13 +332,16 @@ def _fd_view(f: FdEntry) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": f.kind, "target": f.target, "flags": list(f.flags)}
     if f.socket is not None:
         out.update({k: getattr(f.socket, k) for k in _SOCKET_FIELDS})
+    if f.target == "anon_inode:[eventpoll]":  # an epoll instance: its interest list
+        out["watches"] = ", ".join(str(w) for w in f.epoll) or "-"
     return out
 
 
 def _process_view(p: ProcessState) -> dict[str, Any]:
     return {"state": p.state, "blocked_in": p.blocked_in, "ppid": p.ppid,
             "cpus": cpu_ranges(p.cpus_allowed), "threads": p.threads,
-            "sig_pending": " ".join(p.sig_pending), "sig_ignored": " ".join(p.sig_ignored)}
+            "sig_pending": " ".join(p.sig_pending) or None,
+            "sig_ignored": " ".join(p.sig_ignored) or None}
 
 
 def _changed(a: dict[str, Any], b: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -830,7 +830,7 @@ _CHANGE_FIELD: dict[str, Any] = {
     "owner": (dict, _OPT), "recv_q": (int, _OPT), "send_q": (int, _OPT),
     "accept_queue": (int, _OPT), "backlog": (int, _OPT), "retransmits": (int, _OPT),
     "recv_mem": (int, _OPT), "send_mem": (int, _OPT), "sig_pending": (str, _OPT),
-    "sig_ignored": (str, _OPT)}
+    "sig_ignored": (str, _OPT), "watches": (str, _OPT)}
 _OWNER: dict[str, Any] = {"actor": str, "fd": int}
 _DETAIL: dict[str, Any] = {"seconds": (*_NUM, _OPT), "rule": (dict, _OPT), "sysctl": (dict, _OPT),
                            "cleared": (int, _OPT), "delivered": (list, _OPT),

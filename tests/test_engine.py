@@ -299,3 +299,43 @@ def test_time_wait_sockets_are_held_by_no_fd(lab: Lab) -> None:
     assert len(tw) == 1 and tw[0].owner is None and tw[0].socket.inode == 0
     assert tw[0].socket.remote == ADDR
     assert "TIME_WAIT" in str(snap) and "no fd" in str(snap)
+
+
+def test_threads_share_one_fd_table_and_end_with_their_process(lab: Lab) -> None:
+    """A thread made by pthread_create() is an actor of its own in the same process: the fd its
+    accept() returns is in the one table every thread sees; a fork() child has one thread and
+    none of the threads' channels; when the process exits, a thread's blocked call ends with it."""
+    lab.spawn("s")
+    lab.call("s", "socket", "AF_INET", "SOCK_STREAM", 0)
+    lab.call("s", "bind", 3, "127.0.0.1:8080")
+    lab.call("s", "listen", 3, 4)
+    made = lab.call("s", "pthread_create")
+    assert made.ret == 0 and made.c.startswith("clone3({flags=CLONE_VM|CLONE_FS|CLONE_FILES|")
+    worker = made.result["value"]["child_actor"]  # type: ignore[index]
+    assert worker == "s.t1"
+    assert lab.call("s", "getpid").ret == lab.call(worker, "getpid").ret  # one process
+    assert lab.call(worker, "accept", 3).blocked
+    snap = lab.snapshot()
+    proc, thread = snap.process("s"), snap.process(worker)
+    assert proc is not None and thread is not None
+    assert (proc.threads, thread.thread_of, thread.blocked_in) == (2, "s", "accept")
+    assert thread.pid == made.result["value"]["tid"] != proc.pid  # type: ignore[index]
+    lab.spawn("c")
+    lab.call("c", "socket", "AF_INET", "SOCK_STREAM", 0)
+    lab.call("c", "connect", 3, "127.0.0.1:8080")
+    got = lab.wait(worker, 5.0)
+    assert got.ret == 4
+    table = lab.snapshot().process("s")
+    assert table is not None and table.fd(4) is not None  # the worker's fd, in s's table
+    assert table.fd(4).socket.state == "ESTABLISHED"  # type: ignore[union-attr]
+    child = lab.call("s", "fork").result["value"]["child_actor"]  # type: ignore[index]
+    kid = lab.snapshot().process(child)
+    assert kid is not None and kid.threads == 1 and kid.fd(4) is not None
+    assert len([f for f in kid.fds if f.lab]) == 1, "only its own channel"
+    lab.call(child, "exit", 0)
+    lab.call("s", "waitpid", -1, 0)
+    assert lab.call(worker, "recv", 4, 100).blocked
+    assert lab.call("s", "exit", 3).c == "exit_group(3) = ?"
+    assert wait_until(lambda: lab.snapshot().process(worker) is None)
+    ended = [e for e in lab.events() if e.get("event") == "result" and e.get("actor") == worker]
+    assert ended and ended[-1]["c"] == "recvfrom(4, ...) = ?  +++ exited with 3 +++", ended

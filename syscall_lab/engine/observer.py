@@ -8,6 +8,7 @@ sockets no fd holds), and, for the rare TCP socket that is in no kernel hash tab
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,10 +66,16 @@ def _socket_from_diag(r: DiagRecord, inode: int, host: str | None) -> SocketStat
     )
 
 
+@functools.lru_cache(maxsize=256)
+def _signal_names(mask: int) -> tuple[str, ...]:
+    """The signals of a /proc/PID/status mask, by name (the same few masks come back on every
+    snapshot, so each is named once)."""
+    return tuple(sorted(signal_name(n) for n in signal_numbers(mask)))
+
+
 def _signals(masks: dict[str, int]) -> dict[str, tuple[str, ...]]:
     """/proc/PID/status's signal masks as ProcessState's fields, by name."""
-    def names(mask: int) -> tuple[str, ...]:
-        return tuple(sorted(signal_name(n) for n in signal_numbers(mask)))
+    names = _signal_names
     return {"pending": names(masks.get("SigPnd", 0) | masks.get("ShdPnd", 0)),
             "blocked": names(masks.get("SigBlk", 0)),
             "ignored": names(masks.get("SigIgn", 0)),

@@ -252,9 +252,11 @@ class Supervisor:
             if p is not None and p.call == "exit":
                 p.result = p.result or {"seq": p.seq, "ret": None}
                 a.pending = None
-            elif p is not None:  # it died inside the call: a signal (SIGPIPE...) killed it
+            elif p is not None:  # it died inside the call: a signal (SIGPIPE...) killed it,
+                # or (a thread) another thread ended the process: its process's status says how
+                proc = self.actors.get(a.thread_of or "", a)
                 self._complete(a, p, {"seq": p.seq, "call": p.call, "ret": None,
-                                      **self._death(a)}, [])
+                                      **self._death(proc)}, [])
             return
         passed: list[int] = []
         for level, ctype, cdata in anc:

@@ -870,8 +870,11 @@ def format_call(name: str, args: Sequence[Any], result: Mapping[str, Any] | None
     value = (result or {}).get("value")
     syscall = name if call.helper else call.syscall()[0]
     parts = [show_arg(p.kind, a, args, value) for p, a in zip(call.params, args, strict=True)]
-    inner = call.strace(Shown(syscall, parts, args, value, result is not None))
-    if inner and inner[-1] == "...":  # the kernel has not filled in the rest yet
+    died = result is not None and (result.get("killed_by") or
+                                   result.get("exit_code") is not None)
+    # A call its process died in never returned: the kernel filled in nothing.
+    inner = call.strace(Shown(syscall, parts, args, value, result is not None and not died))
+    if inner and inner[-1] == "..." and not died:  # the kernel has not filled in the rest yet
         return f"{syscall}({', '.join([*inner[:-1], ''])}..."
     text = f"{syscall}({', '.join(inner)})"
     if result is None:

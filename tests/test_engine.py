@@ -181,6 +181,12 @@ def test_nonblocking_connect_and_data(lab: Lab) -> None:
     assert "O_NONBLOCK" in snap.process("c").fd(3).flags  # type: ignore[union-attr]
     out = lab.call("c", "connect", 3, ADDR)
     assert out.errno == "EINPROGRESS" and not out.blocked
+    # The way a non-blocking connect() finishes: writable, then SO_ERROR says how it went.
+    ready = lab.call("c", "poll", [3], 1000, "POLLOUT")
+    assert ready.ret == 1 and ready.result["value"]["ready"] == [3]  # type: ignore[index]
+    assert ready.c == "poll([{fd=3, events=POLLOUT}], 1, 1000) = 1 ([{fd=3, revents=POLLOUT}])"
+    err = lab.call("c", "getsockopt", 3, "SOL_SOCKET", "SO_ERROR")
+    assert err.result["value"]["optval"] == 0  # type: ignore[index]
     assert lab.call("server", "accept", 3).ret == 4
     sent = lab.call("c", "send", 3, "hello", 0)
     assert sent.ret == 5
@@ -319,6 +325,7 @@ def test_threads_share_one_fd_table_and_end_with_their_process(lab: Lab) -> None
     proc, thread = snap.process("s"), snap.process(worker)
     assert proc is not None and thread is not None
     assert (proc.threads, thread.thread_of, thread.blocked_in) == (2, "s", "accept")
+    assert proc.thread_actors == ("s.t1",) and thread.thread_actors == ()
     assert thread.pid == made.result["value"]["tid"] != proc.pid  # type: ignore[index]
     lab.spawn("c")
     lab.call("c", "socket", "AF_INET", "SOCK_STREAM", 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..net.hosts import inside
 from ..observe.procfs import ProcFS, ProcRecord, online_cpus, signal_numbers
@@ -125,6 +125,13 @@ class Observer:
                 if f.socket is not None and a.thread_of is None:  # a thread's are its process's
                     owners.setdefault(f.socket.inode, []).append(Owner(a.name, f.fd))
             processes.append(self._process(a, rec, fds, ns_pid, online))
+        threads: dict[str, list[str]] = {}
+        for p in processes:
+            if p.thread_of is not None:
+                threads.setdefault(p.thread_of, []).append(p.actor)
+        if threads:
+            processes = [replace(p, thread_actors=tuple(threads.get(p.actor, ())))
+                         for p in processes]
         sockets = [KernelSocket(_socket_from_diag(r, r.inode, host),
                                 tuple(owners.get(r.inode, ())) if r.inode else ())
                    for host, r in diag]

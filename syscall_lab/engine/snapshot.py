@@ -167,6 +167,9 @@ class ProcessState:
     """Signals whose disposition is SIG_IGN (``SigIgn``)."""
     sig_caught: tuple[str, ...] = ()
     """Signals it has a handler for (``SigCgt``)."""
+    thread_actors: tuple[str, ...] = ()
+    """For a process: the lab's threads of it (``server.t1``...), each also in the snapshot's
+    processes with ``thread_of`` naming this one."""
     thread_of: str | None = None
     """Set for a thread pthread_create() made: the actor whose process it is part of. Its
     ``pid`` is its thread id (gettid()); its ``fds`` are that process's one table."""
@@ -194,7 +197,8 @@ class ProcessState:
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> ProcessState:
         kw = {k: v for k, v in d.items() if k != "fds" and k in {f.name for f in fields(cls)}}
-        for key in ("cpus_allowed", "sig_pending", "sig_blocked", "sig_ignored", "sig_caught"):
+        for key in ("cpus_allowed", "sig_pending", "sig_blocked", "sig_ignored", "sig_caught",
+                    "thread_actors"):
             if key in kw:
                 kw[key] = tuple(kw[key])
         return cls(**kw, fds=tuple(FdEntry.from_json(f) for f in d.get("fds", [])))

@@ -6,6 +6,7 @@ import pytest
 
 from syscall_lab.engine.actor import channel_fd_floor
 from syscall_lab.engine.lab import CallError, Lab
+from syscall_lab.engine.protocol import Exited, Output, Returned
 from syscall_lab.engine.vocabulary import CALLS, SYSCALL_NUMBERS, machine_arch
 
 from .conftest import wait_until
@@ -107,8 +108,8 @@ def test_blocked_accept_is_reported_from_the_kernel_and_returns_later(lab: Lab) 
     done = lab.wait("server", timeout=5)
     assert done.ret == 4 and not done.blocked
     assert done.snapshot.process("server").blocked_in is None  # type: ignore[union-attr]
-    late = [e for e in lab.events() if e.get("event") == "result" and e["actor"] == "server"]
-    assert late and late[0]["result"]["ret"] == 4
+    late = [e for e in lab.events() if isinstance(e, Returned) and e.actor == "server"]
+    assert late and late[0].result["ret"] == 4 and not late[0].in_child
 
 
 def test_fork_makes_an_actor_that_inherits_fds_and_is_a_zombie_until_waitpid(lab: Lab) -> None:
@@ -125,9 +126,9 @@ def test_fork_makes_an_actor_that_inherits_fds_and_is_a_zombie_until_waitpid(lab
     assert [(f.fd, f.target) for f in child.user_fds] == [(f.fd, f.target) for f in parent.user_fds]
     listen = next(s for s in snap.sockets if s.socket.state == "LISTEN")
     assert {(o.actor, o.fd) for o in listen.owners} == {("server", 3), ("server.1", 3)}
-    child_ret = [e for e in lab.events() if e.get("event") == "result"
-                 and e["actor"] == "server.1"]
-    assert child_ret and child_ret[0]["result"]["ret"] == 0  # the child's own fork() = 0
+    child_ret = [e for e in lab.events() if isinstance(e, Returned) and e.actor == "server.1"]
+    assert child_ret and child_ret[0].result["ret"] == 0  # the child's own fork() = 0
+    assert child_ret[0].in_child
     assert lab.call("server.1", "getpid").ret == child_pid
     assert lab.call("server.1", "close", 3).ret == 0
     listen = next(s for s in lab.snapshot().sockets if s.socket.state == "LISTEN")
@@ -250,7 +251,7 @@ def test_files_pipes_dup_and_output(lab: Lab) -> None:
     snap = lab.snapshot().process("a")
     assert snap.fd(1).kind == "pipe" and snap.fd(1).target == snap.fd(5).target  # type: ignore[union-attr]
     assert lab.call("a", "write", 2, "to the terminal\n").ret == 16
-    assert wait_until(lambda: any(e.get("event") == "output" and "to the terminal" in e["data"]
+    assert wait_until(lambda: any(isinstance(e, Output) and "to the terminal" in e.data
                                   for e in lab.events()), timeout=2)
     with pytest.raises(CallError, match="for writing only at /dev/null"):
         lab.call("a", "open", "/etc/passwd", "O_WRONLY")
@@ -286,7 +287,7 @@ def test_an_actor_killed_in_a_call_is_reported_as_strace_would(lab: Lab) -> None
     second = lab.call("c", "send", 3, "hi", 0)
     assert second.result == {"seq": second.seq, "ret": None, "killed_by": "SIGPIPE"}
     assert second.c.endswith("= ?  +++ killed by SIGPIPE +++")
-    assert wait_until(lambda: any(e.get("event") == "exited" and e.get("signal") == "SIGPIPE"
+    assert wait_until(lambda: any(isinstance(e, Exited) and e.signal == "SIGPIPE"
                                   for e in lab.events()))
     assert lab.snapshot().process("c") is None
 
@@ -344,5 +345,5 @@ def test_threads_share_one_fd_table_and_end_with_their_process(lab: Lab) -> None
     assert lab.call(worker, "recv", 4, 100).blocked
     assert lab.call("s", "exit", 3).c == "exit_group(3) = ?"
     assert wait_until(lambda: lab.snapshot().process(worker) is None)
-    ended = [e for e in lab.events() if e.get("event") == "result" and e.get("actor") == worker]
-    assert ended and ended[-1]["c"] == "recvfrom(4, ...) = ?  +++ exited with 3 +++", ended
+    ended = [e for e in lab.events() if isinstance(e, Returned) and e.actor == worker]
+    assert ended and ended[-1].c == "recvfrom(4, ...) = ?  +++ exited with 3 +++", ended

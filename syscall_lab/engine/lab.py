@@ -24,6 +24,20 @@ from ..i18n import Msg
 from ..net.packets import PacketLog, PacketRecord, warm_up
 from ..net.pcap import PcapWriter
 from ..net.rules import Rule, RuleError
+from .protocol import (
+    CallRequest,
+    Event,
+    Look,
+    Pause,
+    Request,
+    Shutdown,
+    Spawn,
+    SysctlRequest,
+    Wait,
+    WireAction,
+    event_from_json,
+    request_to_json,
+)
 from .snapshot import Snapshot
 
 __all__ = ["ActionOutcome", "CallError", "Lab", "LabEnvironmentError", "LabError", "StepOutcome",
@@ -58,8 +72,6 @@ STARTS_LOG = "SYSCALL_LAB_STARTS"
 """An environment variable naming a file to which each lab adds a line as it starts: the test
 suite's way to see which tests start labs (they must be marked ``kernel``)."""
 
-_CUES = ("ready", "packets")
-"""Events that are cues to the UI, not things a step did (they go to ``on_event`` only)."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +165,7 @@ class Lab:
         self._lock = threading.Lock()
         self._packets_lock = threading.Lock()
         self._pending: dict[int, _Pending] = {}
-        self._events: list[dict[str, Any]] = []
+        self._events: list[Event] = []
         self._next_id = 0
         self._stderr: collections.deque[str] = collections.deque(maxlen=40)
         self._ready = threading.Event()
@@ -205,9 +217,10 @@ class Lab:
             elif ev == "fatal":
                 self._fatal = msg
                 self._ready.set()
-            if ev != "packets":  # a cue only: nothing a step's record carries
+            recorded = event_from_json(msg)  # None for a cue: nothing a step records
+            if recorded is not None:
                 with self._lock:
-                    self._events.append(msg)
+                    self._events.append(recorded)
             if self._on_event is not None:
                 try:
                     self._on_event(msg)
@@ -232,13 +245,14 @@ class Lab:
     def supervisor_pid(self) -> int:
         return self._proc.pid
 
-    def request(self, op: str, timeout: float = 60.0, **body: Any) -> dict[str, Any]:
+    def request(self, r: Request, timeout: float = 60.0) -> dict[str, Any]:
         """Send one request and wait for its reply. Raises :class:`CallError` if refused."""
+        op = r.op
         with self._lock:
             self._next_id += 1
             rid = self._next_id
             pending = self._pending[rid] = _Pending()
-        line = json.dumps({"id": rid, "op": op, **body}) + "\n"
+        line = json.dumps(request_to_json(r, rid)) + "\n"
         try:
             assert self._proc.stdin is not None
             self._proc.stdin.write(line.encode())
@@ -281,16 +295,15 @@ class Lab:
     def spawn(self, actor: str, host: str | None = None) -> dict[str, Any]:
         """Start an actor process named ``actor`` with fds 0, 1, 2 on its own pty; in a wire
         lab, on ``host`` (client or server)."""
-        return self.request("spawn", actor=actor, host=host)
+        return self.request(Spawn(actor, host))
 
     def call(self, actor: str, call: str, *args: Any) -> StepOutcome:
         """Have ``actor`` perform ``call(*args)`` for real; returns when it returned or blocked."""
-        return self._outcome(self.request("call", actor=actor, call=call, args=list(args)))
+        return self._outcome(self.request(CallRequest(actor, call, tuple(args))))
 
     def wait(self, actor: str, timeout: float = 5.0) -> StepOutcome:
         """Wait until ``actor``'s blocked call returns (or ``timeout`` passes)."""
-        return self._outcome(self.request("wait", timeout=timeout + 30, actor=actor,
-                                          seconds=timeout))
+        return self._outcome(self.request(Wait(actor, timeout), timeout=timeout + 30))
 
     def snapshot(self) -> Snapshot:
         """What the kernel holds now (packets seen meanwhile go to :attr:`packets`)."""
@@ -298,7 +311,7 @@ class Lab:
 
     def look(self) -> tuple[Snapshot, WireView]:
         """What the kernel holds now, and the packets seen since the last report."""
-        reply = self.request("snapshot")
+        reply = self.request(Look())
         wire = self._wire(reply)
         return Snapshot.from_json(reply["snapshot"]), wire
 
@@ -310,38 +323,38 @@ class Lab:
                 rule = Rule.from_json(rule)
             except RuleError as exc:
                 raise CallError(exc.message, "wire") from None
-        return self._action("wire.rule", self.request("wire", action="rule",
-                                                      rule=rule.to_json()), "rule")
+        return self._action("wire.rule", self.request(WireAction("rule", rule=rule.to_json())),
+                            "rule")
 
     def wire_deliver(self, packets: str | int | list[int] = "all") -> ActionOutcome:
         """Send held packets on to their host (``all``, or packet numbers)."""
-        return self._action("wire.deliver", self.request("wire", action="deliver",
-                                                         packets=packets), "delivered")
+        return self._action("wire.deliver", self.request(WireAction("deliver", packets=packets)),
+                            "delivered")
 
     def wire_drop(self, packets: str | int | list[int] = "all") -> ActionOutcome:
         """Throw held packets away."""
-        return self._action("wire.drop", self.request("wire", action="drop", packets=packets),
+        return self._action("wire.drop", self.request(WireAction("drop", packets=packets)),
                             "dropped")
 
     def wire_clear(self) -> ActionOutcome:
         """Remove every rule (held packets stay held)."""
-        return self._action("wire.clear", self.request("wire", action="clear"), "cleared")
+        return self._action("wire.clear", self.request(WireAction("clear")), "cleared")
 
     def watch_sysctls(self, names: list[str]) -> None:
         """Have every snapshot from now on carry these sysctls of the lab's namespaces."""
         if names:
-            self.request("sysctl", action="watch", names=names)
+            self.request(SysctlRequest("watch", names=tuple(names)))
 
     def set_sysctl(self, name: str, value: int, host: str | None = None) -> ActionOutcome:
         """Set a network sysctl in the lab's namespaces (or one host's); never the host
         machine's. Raises :class:`CallError` with the reason the kernel gave."""
-        return self._action("sysctl", self.request("sysctl", action="set", name=name,
-                                                   value=value, host=host), "sysctl")
+        return self._action("sysctl", self.request(SysctlRequest("set", name=name, value=value,
+                                                                 host=host)), "sysctl")
 
     def pause(self, seconds: float) -> ActionOutcome:
         """Let ``seconds`` pass with the lab running: kernel timers fire, packets cross."""
-        return self._action("pause", self.request("pause", timeout=seconds + 30,
-                                                  seconds=seconds), "seconds")
+        return self._action("pause", self.request(Pause(seconds), timeout=seconds + 30),
+                            "seconds")
 
     def write_pcap(self, out: BinaryIO) -> int:
         """Write every packet so far to ``out`` as a pcap file (from its start); returns how
@@ -364,16 +377,16 @@ class Lab:
         return ActionOutcome(action=action, detail={key: reply.get(key)},
                              wire=self._wire(reply), snapshot=Snapshot.from_json(reply["snapshot"]))
 
-    def events(self) -> list[dict[str, Any]]:
+    def events(self) -> list[Event]:
         """The events (output, late results, exits) since the last call; clears them."""
         with self._lock:
             out, self._events = self._events, []
-        return [e for e in out if e.get("event") not in _CUES]
+        return out
 
-    def pending_events(self) -> list[dict[str, Any]]:
+    def pending_events(self) -> list[Event]:
         """The events :meth:`events` would return now, left in place."""
         with self._lock:
-            return [e for e in self._events if e.get("event") not in _CUES]
+            return list(self._events)
 
     def _outcome(self, r: dict[str, Any]) -> StepOutcome:
         res = r.get("result")
@@ -390,7 +403,7 @@ class Lab:
         if self._proc.poll() is None:
             try:
                 assert self._proc.stdin is not None
-                self._proc.stdin.write(b'{"id": 0, "op": "shutdown"}\n')
+                self._proc.stdin.write(json.dumps(request_to_json(Shutdown(), 0)).encode() + b"\n")
                 self._proc.stdin.flush()
                 self._proc.stdin.close()
             except (BrokenPipeError, ValueError, OSError):

@@ -41,6 +41,18 @@ from ..net.wire import Wire, WireError
 from ..observe import netstat
 from .actor import channel_fd_floor, describe_status, drop_capabilities, run_actor, set_comm
 from .observer import ActorView, Observer
+from .protocol import (
+    CallRequest,
+    Look,
+    Pause,
+    Ping,
+    ProtocolError,
+    Spawn,
+    SysctlRequest,
+    Wait,
+    WireAction,
+    request_from_json,
+)
 from .vocabulary import (
     CALLS,
     ArgumentError,
@@ -517,36 +529,40 @@ class Supervisor:
 
     # -- requests --------------------------------------------------------------------
     def handle(self, req: dict[str, Any]) -> None:
-        op = req.get("op")
+        """One request line: read as its typed record (:mod:`.protocol`), then made."""
         try:
-            if op == "spawn":
-                self.op_spawn(req)
-            elif op == "call":
-                self.op_call(req)
-            elif op == "wait":
-                self.op_wait(req)
-            elif op == "snapshot":
+            r = request_from_json(req)
+        except ProtocolError as exc:
+            self.fail(req, "protocol", Msg("unknown request {op}", op=repr(req.get("op")))
+                      if str(exc).startswith("unknown request") else exc.message)
+            return
+        try:
+            if isinstance(r, Spawn):
+                self.op_spawn(req, r)
+            elif isinstance(r, CallRequest):
+                self.op_call(req, r)
+            elif isinstance(r, Wait):
+                self.op_wait(req, r)
+            elif isinstance(r, Look):
                 self.reply(req, **self.observe())
-            elif op == "wire":
-                self.op_wire(req)
-            elif op == "pause":
-                self.op_pause(req)
-            elif op == "sysctl":
-                self.op_sysctl(req)
-            elif op == "ping":
+            elif isinstance(r, WireAction):
+                self.op_wire(req, r)
+            elif isinstance(r, Pause):
+                self.op_pause(req, r)
+            elif isinstance(r, SysctlRequest):
+                self.op_sysctl(req, r)
+            elif isinstance(r, Ping):
                 self.reply(req)
-            elif op == "shutdown":
+            else:
                 self.reply(req)
                 self.shutdown(exit_code=0)
-            else:
-                self.fail(req, "protocol", Msg("unknown request {op}", op=repr(op)))
         except (UnknownCallError, ArgumentError) as exc:
             self.fail(req, "call", exc.message)
         except (RuleError, WireError) as exc:
             self.fail(req, "wire", exc.message)
 
-    def op_spawn(self, req: dict[str, Any]) -> None:
-        name = str(req.get("actor", ""))
+    def op_spawn(self, req: dict[str, Any], r: Spawn) -> None:
+        name = r.actor
         if not ACTOR_NAME.fullmatch(name):
             self.fail(req, "actor", Msg("'{name}' is not an actor name: use 1-15 lowercase "
                                         "letters, digits, '-' or '_', starting with a letter "
@@ -556,7 +572,7 @@ class Supervisor:
         if name in self.actors:
             self.fail(req, "actor", Msg("there is already an actor named '{name}'", name=name))
             return
-        host = req.get("host")
+        host = r.host
         if self.hosts and host not in self.hosts:
             self.fail(req, "actor", Msg("say which host '{name}' runs on: {hosts} (this lab has "
                                         "a wire)", name=name, hosts=either(list(self.hosts))))
@@ -575,8 +591,7 @@ class Supervisor:
         self.reply(req, actor=name, host_pid=a.host_pid, host=host,
                    addr=self.hosts[host].addr if host else "127.0.0.1")
 
-    def _actor(self, req: dict[str, Any]) -> Actor | None:
-        name = req.get("actor")
+    def _actor(self, req: dict[str, Any], name: str) -> Actor | None:
         a = self.actors.get(str(name))
         if a is None:
             known = ", ".join(n for n, x in self.actors.items() if not x.gone) or Msg("none")
@@ -589,13 +604,13 @@ class Supervisor:
             return None
         return a
 
-    def op_call(self, req: dict[str, Any]) -> None:
+    def op_call(self, req: dict[str, Any], r: CallRequest) -> None:
         self.pump(0)  # an actor that died since the last request is known to have exited now
-        a = self._actor(req)
+        a = self._actor(req, r.actor)
         if a is None or a.chan is None:
             return
-        name = str(req.get("call"))
-        args = normalize_args(name, req.get("args", []))
+        name = r.call
+        args = normalize_args(name, list(r.args))
         fd_args = [v for prm, v in zip(CALLS[name].params, args, strict=True) if prm.kind == "fd"]
         lab_fd = next((fd for fd in fd_args if fd in a.channel_fds), None)
         if lab_fd is not None:
@@ -698,13 +713,13 @@ class Supervisor:
             body.update(result=_public(res), blocked=False, c=format_call(p.call, p.args, res))
         self.reply(req, **body, **self.observe())
 
-    def op_wait(self, req: dict[str, Any]) -> None:
-        name = str(req.get("actor"))
+    def op_wait(self, req: dict[str, Any], r: Wait) -> None:
+        name = r.actor
         a = self.actors.get(name)
         if a is None:
             self.fail(req, "actor", Msg("no actor named '{name}'", name=name))
             return
-        timeout = float(req.get("seconds", 5.0))
+        timeout = float(r.seconds)
         late = self._late.pop(name, None)
         if late is None and a.pending is None:
             gone = a.gone or a.chan is None
@@ -728,22 +743,22 @@ class Supervisor:
                    blocked=False, c=format_call(p.call, p.args, msg), **self.observe(),
                    syscall=self._syscall_json(p.call))
 
-    def op_wire(self, req: dict[str, Any]) -> None:
+    def op_wire(self, req: dict[str, Any], r: WireAction) -> None:
         """A step on the wire itself: add a rule, clear them, deliver or drop held packets."""
         if self.wire is None:
             self.fail(req, "wire", Msg("this lab has no packet capture (see 'syscall-lab "
                                        "doctor')"))
             return
-        action = req.get("action")
+        action = r.action
         done: dict[str, Any]
         if action == "rule":
-            done = {"rule": self.wire.add_rule(Rule.from_json(req.get("rule")))}
+            done = {"rule": self.wire.add_rule(Rule.from_json(r.rule))}
         elif action == "clear":
             done = {"cleared": self.wire.clear_rules()}
         elif action == "deliver":
-            done = {"delivered": self.wire.deliver(req.get("packets", "all"))}
+            done = {"delivered": self.wire.deliver(r.packets)}
         elif action == "drop":
-            done = {"dropped": self.wire.drop(req.get("packets", "all"))}
+            done = {"dropped": self.wire.drop(r.packets)}
         elif action == "status":
             done = {}
         else:
@@ -767,21 +782,21 @@ class Supervisor:
     def _sysctls(self, names: list[str]) -> dict[str, dict[str, int | None]]:
         return self._in_hosts(None, lambda: {n: sysctls.read(n) for n in names})
 
-    def op_sysctl(self, req: dict[str, Any]) -> None:
+    def op_sysctl(self, req: dict[str, Any], r: SysctlRequest) -> None:
         """``watch``: have every snapshot carry these sysctls; ``set``: write one in the lab's
         namespaces (or one host's), replying with the values it had."""
-        names = req.get("names") or ([req["name"]] if req.get("name") else [])
+        names = list(r.names) or ([r.name] if r.name else [])
         if not all(isinstance(n, str) and n in sysctls.PER_NETNS for n in names):
             self.fail(req, "sysctl", Msg("not a network sysctl of the lab's own namespace: "
                                          "{names}", names=repr(names)))
             return
-        host = req.get("host")
+        host = r.host
         if host is not None and host not in (list(self.hosts) or ["lab"]):
             self.fail(req, "sysctl", Msg("this lab has no host {host}", host=repr(host)))
             return
         self.sysctl_names.update(names)
-        if req.get("action") == "set":
-            value = req.get("value")
+        if r.action == "set":
+            value = r.value
             if isinstance(value, bool) or not isinstance(value, int):
                 self.fail(req, "sysctl", Msg("a sysctl is set to a whole number, not {value}",
                                              value=repr(value)))
@@ -796,9 +811,9 @@ class Supervisor:
             return
         self.reply(req, **self.observe())
 
-    def op_pause(self, req: dict[str, Any]) -> None:
+    def op_pause(self, req: dict[str, Any], r: Pause) -> None:
         """Let time pass with the lab running: timers fire, packets cross, calls may return."""
-        seconds = req.get("seconds", 1.0)
+        seconds = r.seconds
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or \
                 not 0 <= seconds <= MAX_PAUSE_S:
             self.fail(req, "pause", Msg("pause for 0 to {most} seconds, not {value}",

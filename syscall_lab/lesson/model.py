@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine.lab import StepOutcome, WireView
+from ..engine.protocol import Event, Output
 from ..engine.snapshot import Snapshot
 from ..engine.vocabulary import CALLS
 from ..i18n import Msg, Text
@@ -289,7 +290,7 @@ class Expect:
 
     def actual(self, outcome: StepOutcome | None, snap: Snapshot,
                wire: WireView | None = None, env: Bindings | None = None,
-               events: tuple[Mapping[str, Any], ...] = (), irqs: IrqDelta | None = None) -> Any:
+               events: tuple[Event, ...] = (), irqs: IrqDelta | None = None) -> Any:
         """What the kernel shows for this check. Raises :class:`Unbound` for a name that has
         no value now."""
         env = env or Bindings()
@@ -344,8 +345,7 @@ class Expect:
             return sum(1 for p in (wire.packets if wire else ()) if packet_matches(p, self.match))
         actor = env.actor(self.actor) if self.actor else None
         if self.subject == "output":
-            return "".join(str(e.get("data", "")) for e in events
-                           if e.get("event") == "output" and e.get("actor") == actor)
+            return "".join(e.data for e in events if isinstance(e, Output) and e.actor == actor)
         fd = self.fd
         if isinstance(fd, Ref):
             holder, fd = env.fd(fd)
@@ -378,7 +378,7 @@ class Expect:
 
     def check(self, outcome: StepOutcome | None, snap: Snapshot,
               wire: WireView | None = None, env: Bindings | None = None,
-              events: tuple[Mapping[str, Any], ...] = (),
+              events: tuple[Event, ...] = (),
               irqs: IrqDelta | None = None) -> CheckResult:
         cond_of = self.guard
         while cond_of is not None:
@@ -392,7 +392,7 @@ class Expect:
 
     def made(self, outcome: StepOutcome | None, snap: Snapshot,
              wire: WireView | None = None, env: Bindings | None = None,
-             events: tuple[Mapping[str, Any], ...] = (),
+             events: tuple[Event, ...] = (),
              irqs: IrqDelta | None = None) -> CheckResult:
         """This check made, whatever its condition."""
         try:

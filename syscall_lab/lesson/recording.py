@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from .. import __version__
+from ..engine.protocol import Event, Exited, Output, Returned, event_from_json, event_to_json
 from ..engine.snapshot import Snapshot
 from ..files import FileProblem, open_output, open_output_bytes, read_input
 from ..i18n import LANGS, Msg, say
@@ -132,6 +133,8 @@ def _problem(p: Problem) -> Msg:
 
 
 def encode(value: Any) -> Any:
+    if isinstance(value, Returned | Output | Exited):  # as the supervisor sent it
+        return event_to_json(value)
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = {}
         for f in dataclasses.fields(value):
@@ -223,6 +226,9 @@ def decode(tp: Any, data: Any, where: str = "") -> Any:
         args = typing.get_args(tp)
         if not isinstance(data, list):
             raise _Bad(where, _should_be(list, data))
+        if args == (Event, Ellipsis):  # the lab's events: checked as the JSON they were sent as
+            got = (_event(v, f"{where}[{i}]") for i, v in enumerate(data))
+            return tuple(e for e in got if e is not None)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(decode(args[0], v, f"{where}[{i}]") for i, v in enumerate(data))
         if len(args) != len(data):
@@ -822,7 +828,7 @@ _VALUE: dict[str, Any] = {
 _EVENT: dict[str, Any] = {
     "event": str, "actor": (str, _OPT), "data": (str, _OPT), "c": (str, _OPT),
     "call": (str, _OPT), "code": (int, _OPT), "signal": (str, _OPT), "result": (dict, _OPT),
-    "t": (*_NUM, _OPT)}
+    "t": (*_NUM, _OPT), "args": (list, _OPT)}
 _CHANGE_FIELD: dict[str, Any] = {
     "kind": (str, _OPT), "target": (str, _OPT), "flags": (list, _OPT), "state": (str, _OPT),
     "local": (str, _OPT), "remote": (str, _OPT), "blocked_in": (str, _OPT),
@@ -855,6 +861,20 @@ def _fields(value: Any, spec: dict[str, Any], where: str) -> None:
                 raise _Bad(f"{where}.{key}", Msg("should be {kind}, not {what}",
                                                  kind=_KIND.get(kinds[0], _A_VALUE),
                                                  what=_what(got)))
+
+
+def _event(e: Any, where: str) -> Event | None:
+    """One recorded event, checked as the JSON the supervisor sent; None for a start-up cue
+    (``ready``, ``fatal``) an older recording kept."""
+    e = _decode_any(e, where)  # bounded in depth, as every free-form value
+    _fields(e, _EVENT, where)
+    if e["event"] not in EVENTS if "event" in e else True:
+        raise _Bad(f"{where}.event", _one_of(EVENTS))
+    if e["event"] == "result":
+        _result(e.get("result"), f"{where}.result")
+    if e["event"] in ("result", "output", "exited") and not isinstance(e.get("actor"), str):
+        raise _Bad(f"{where}.actor", _MISSING)
+    return event_from_json(e)
 
 
 def _ints(value: Any, where: str) -> None:
@@ -903,16 +923,6 @@ def _check_shape(name: str, value: Any, where: str) -> None:
         for key in ("delivered", "dropped"):
             if value.detail.get(key) is not None:
                 _ints(value.detail[key], f"{where}.detail.{key}")
-    elif name == "events":
-        for i, e in enumerate(value):
-            _fields(e, _EVENT, f"{where}[{i}]")
-            if e["event"] not in EVENTS if "event" in e else True:
-                raise _Bad(f"{where}[{i}].event", _one_of(EVENTS))
-            if e["event"] == "result":
-                _result(e.get("result"), f"{where}[{i}].result")
-            if e["event"] in ("result", "output", "exited") and not isinstance(e.get("actor"),
-                                                                                str):
-                raise _Bad(f"{where}[{i}].actor", _MISSING)
     elif name == "changes":
         for i, c in enumerate(value):
             if c.what not in CHANGES:

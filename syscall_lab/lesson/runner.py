@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..engine.lab import ActionOutcome, CallError, Lab, StepOutcome, WireView
+from ..engine.protocol import Event, Returned
 from ..engine.snapshot import Change, Snapshot, diff
 from ..i18n import Msg
 from ..net.packets import PacketRecord
@@ -32,7 +33,7 @@ class StepRecord:
     snapshot: Snapshot
     changes: tuple[Change, ...]
     checks: tuple[CheckResult, ...]
-    events: tuple[dict[str, Any], ...]
+    events: tuple[Event, ...]
     """What happened meanwhile: actor output, blocked calls that returned, exits."""
     error: str | None = None
     """Why the step could not run (the lab refused it); counts as a failure."""
@@ -114,20 +115,20 @@ class Judge:
         elif step.wait is not None and outcome.result is not None:
             self.env.late_result(outcome.actor, outcome.seq, outcome.result)
 
-    def happened(self, events: tuple[dict[str, Any], ...]) -> None:
+    def happened(self, events: tuple[Event, ...]) -> None:
         """Calls that returned meanwhile bind the names their steps asked for."""
         for e in events:
-            if e.get("event") == "result" and e.get("result"):
-                self.env.late_result(str(e.get("actor")), e["result"].get("seq"), e["result"])
+            if isinstance(e, Returned) and e.result:
+                self.env.late_result(e.actor, e.result.get("seq"), e.result)
 
     def checks(self, step: Step, outcome: StepOutcome | None, snap: Snapshot, wire: WireView,
-               events: tuple[dict[str, Any], ...], irqs: IrqDelta,
+               events: tuple[Event, ...], irqs: IrqDelta,
                before: Snapshot | None = None) -> tuple[CheckResult, ...]:
         self.env.before = before
         return tuple(e.check(outcome, snap, wire, self.env, events, irqs) for e in step.expect)
 
     def quoted(self, steps: tuple[Step | None, ...], outcome: StepOutcome | None,
-               snap: Snapshot, wire: WireView, events: tuple[dict[str, Any], ...],
+               snap: Snapshot, wire: WireView, events: tuple[Event, ...],
                irqs: IrqDelta, before: Snapshot | None = None) -> dict[str, Any]:
         """What ``steps``' texts quote, read now (see :mod:`.quoting`)."""
         self.env.before = before
@@ -317,11 +318,11 @@ def _wire_action(lab: Lab, what: str, arg: Any) -> ActionOutcome:
     return lab.wire_clear()
 
 
-def _without_consumed(events: list[dict[str, Any]], outcome: StepOutcome | None,
-                      step: Step) -> list[dict[str, Any]]:
+def _without_consumed(events: list[Event], outcome: StepOutcome | None,
+                      step: Step) -> list[Event]:
     """Drop the late-result event that a wait step reports as its own result."""
     if outcome is None or step.wait is None:
         return events
     return [e for e in events
-            if not (e.get("event") == "result" and e.get("actor") == outcome.actor
-                    and (e.get("result") or {}).get("seq") == outcome.seq)]
+            if not (isinstance(e, Returned) and e.actor == outcome.actor
+                    and e.result.get("seq") == outcome.seq)]

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ..engine.lab import Lab
+from ..engine.protocol import Event
 from ..engine.snapshot import Snapshot
 from ..engine.trace import SocketTrace, Tracer
 from ..net.packets import PacketRecord
@@ -46,7 +47,7 @@ class SessionState:
     """Every step performed on this lab so far, in order."""
     packets: tuple[PacketRecord, ...]
     """Every packet the lab has seen so far (their fates as of now)."""
-    pending_events: tuple[dict[str, Any], ...] = ()
+    pending_events: tuple[Event, ...] = ()
     """What happened since the last step (output, a blocked call returning, an exit); the
     next step's record will carry them."""
     replayed: int = 0

@@ -30,6 +30,7 @@ from .transcript import (
     call_details,
     check_line,
     describe_change,
+    event_text,
     irq_line,
     is_socket_noise,
     net_line,
@@ -268,7 +269,7 @@ def _step(r: StepRecord, chosen: int | None, arch: str, lang: str) -> list[str]:
         notes.append(action_text(r, lang))
     if r.error:
         notes.append(t("step_error", lang, error=r.error))
-    notes += filter(None, (_event(e, lang) for e in r.events))
+    notes += (event_text(e, lang) for e in r.events)
     if r.altered:
         notes.append("⚠ " + t("step_altered", lang, checks=", ".join(map(repr, r.altered))))
     if r.checks_irqs:
@@ -300,21 +301,6 @@ def _ask(ask: Ask, chosen: int | None, lang: str, quoted: Mapping[str, Any]) -> 
     lines = [mine, answer] + ([said(ask.explain, lang, quoted)] if ask.explain else [])
     return [f"### {t('ask', lang)}", _para(pick(ask.question, lang)), choices,
             _list(map(_esc, lines))]
-
-
-def _event(e: dict[str, object], lang: str) -> str | None:
-    """What happened meanwhile, as the transcript says it."""
-    kind, actor = e.get("event"), e.get("actor")
-    if kind == "result":
-        key = "forked_child" if e.get("call") == "fork" else "returned_later"
-        return t(key, lang, actor=actor, c=e.get("c"))
-    if kind == "output":
-        return t("wrote", lang, actor=actor, text=str(e.get("data", "")).rstrip())
-    if kind == "exited":
-        how = f"(code {e['code']})" if "code" in e else f"({e['signal']})" if "signal" in e \
-            else ""
-        return t("exited", lang, actor=actor, how=how)
-    return None
 
 
 def _socket_text(proto: str, state: str | None, local: str | None, remote: str | None) -> str:

@@ -16,6 +16,7 @@ from rich.padding import Padding
 from rich.text import Text
 
 from ..engine.lab import WireView
+from ..engine.protocol import Event, Output, Returned, event_to_json
 from ..engine.snapshot import Change, Snapshot
 from ..engine.vocabulary import CALLS, machine_arch
 from ..i18n import field_label, packet_word, pick, say, t
@@ -139,6 +140,17 @@ def action_text(r: StepRecord, lang: str) -> str:
     return t(a.action.replace(".", "_"), lang, which=which)
 
 
+def event_text(e: Event, lang: str) -> str:
+    """What happened besides a step's call, in a sentence: a late return, output, an exit."""
+    if isinstance(e, Returned):
+        return t("forked_child" if e.in_child else "returned_later", lang, actor=e.actor, c=e.c)
+    if isinstance(e, Output):
+        return t("wrote", lang, actor=e.actor, text=e.data.rstrip())
+    how = f"(code {e.code})" if e.code is not None else \
+        f"({e.signal})" if e.signal is not None else ""
+    return t("exited", lang, actor=e.actor, how=how)
+
+
 class Transcript:
     """Prints a lesson run for people."""
 
@@ -250,19 +262,10 @@ class Transcript:
             self._put(escape(t("packets_lost", lang, n=sum(w.lost.values()), where=where)), 2,
                       "bold red")
 
-    def _event(self, e: dict[str, Any]) -> None:
-        lang = self.lang
-        kind = e.get("event")
-        if kind == "result":
-            key = "forked_child" if e.get("call") == "fork" else "returned_later"
-            self._put(escape(t(key, lang, actor=e["actor"], c=e["c"])), 2, "magenta")
-        elif kind == "output":
-            self._put(escape(t("wrote", lang, actor=e["actor"], text=e["data"].rstrip())), 2,
-                      "blue")
-        elif kind == "exited":
-            how = f"(code {e['code']})" if "code" in e else f"({e['signal']})" if "signal" in e \
-                else ""
-            self._put(escape(t("exited", lang, actor=e["actor"], how=how)), 2, "dim")
+    def _event(self, e: Event) -> None:
+        style = "magenta" if isinstance(e, Returned) else "blue" if isinstance(e, Output) \
+            else "dim"
+        self._put(escape(event_text(e, self.lang)), 2, style)
 
     def footer(self) -> None:
         c = self.console
@@ -401,7 +404,7 @@ def step_json(r: StepRecord) -> dict[str, Any]:
         "wire": {"held": list(r.wire.held), "rules": list(r.wire.rules),
                  "lost": r.wire.lost, "omitted": r.wire.omitted},
         "changes": [c.to_json() for c in r.changes],
-        "events": list(r.events),
+        "events": [event_to_json(e) for e in r.events],
         "checks": [c.to_json() for c in r.checks],
         "interrupts": r.irqs.to_json(),
         "counters": r.irqs.net,

@@ -7,6 +7,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from ...engine.protocol import Output
 from ...i18n import t
 from ..view import View, update
 
@@ -27,8 +28,8 @@ class Consoles(VerticalScroll):
         events = [e for r in view.state.records for e in r.events]
         events += view.state.pending_events
         for e in events:
-            if e.get("event") == "output":
-                written.setdefault(str(e.get("actor")), []).append(str(e.get("data", "")))
+            if isinstance(e, Output):
+                written.setdefault(e.actor, []).append(e.data)
         parts: list[RenderableType] = []
         for actor, chunks in written.items():
             lines = "".join(chunks).splitlines()[-KEEP_LINES:]

@@ -26,6 +26,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
+from ...engine.protocol import Event, Exited, Output, Returned
 from ...engine.vocabulary import CALLS, WORK_CALLS, machine_arch
 from ...i18n import pick, say, t
 from ...lesson.model import Ask, Step
@@ -364,23 +365,22 @@ def _ran_short(r: StepRecord, view: View, width: int) -> Text:
     return out
 
 
-def _events(events: tuple[dict[str, object], ...], view: View) -> Text:
+def _events(events: tuple[Event, ...], view: View) -> Text:
     """What happened besides the call: output, a blocked call returning, an exit."""
     lang, out = view.lang, Text()
     for e in events:
-        kind = e.get("event")
-        if kind == "output":
-            written = str(e.get("data", "")).rstrip("\n")
-            out.append("\n  " + t("wrote", lang, actor=e.get("actor"),
+        if isinstance(e, Output):
+            written = e.data.rstrip("\n")
+            out.append("\n  " + t("wrote", lang, actor=e.actor,
                                   text=view.volatile.text(written)), style="blue")
-        elif kind == "result" and e.get("c"):
-            key = "forked_child" if e.get("call") == "fork" else "returned_later"
-            out.append("\n  " + t(key, lang, actor=e.get("actor"),
-                                  c=view.volatile.text(str(e["c"]))), style="magenta")
-        elif kind == "exited":
-            how = f"(code {e['code']})" if "code" in e else f"({e['signal']})" if "signal" in e \
-                else ""
-            out.append("\n  " + t("exited", lang, actor=e.get("actor"), how=how), style="dim")
+        elif isinstance(e, Returned) and e.c:
+            key = "forked_child" if e.in_child else "returned_later"
+            out.append("\n  " + t(key, lang, actor=e.actor, c=view.volatile.text(e.c)),
+                       style="magenta")
+        elif isinstance(e, Exited):
+            how = f"(code {e.code})" if e.code is not None else \
+                f"({e.signal})" if e.signal is not None else ""
+            out.append("\n  " + t("exited", lang, actor=e.actor, how=how), style="dim")
     return out
 
 

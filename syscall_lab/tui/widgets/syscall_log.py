@@ -15,6 +15,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...engine.protocol import Returned
 from ...engine.vocabulary import CALLS, syscall_for
 from ...i18n import t
 from ..view import View
@@ -77,11 +78,11 @@ class SyscallLog(OptionList):
                 lines.append(Option(Text("      " + (r.step.do or ""), style="italic"),
                                     id=f"{i}.0"))
             for k, e in enumerate(r.events, 1):
-                if e.get("event") == "result" and e.get("c"):
+                if isinstance(e, Returned) and e.c:
                     lines.append(Option(_late(e, view), id=f"{i}.{k}"))
-                    seq = (e.get("result") or {}).get("seq")
+                    seq = e.result.get("seq")
                     if seq is not None:
-                        self._logged.add((str(e.get("actor")), int(seq)))
+                        self._logged.add((e.actor, int(seq)))
         if lines:
             self.add_options(lines)
             if view.focus is None:
@@ -113,9 +114,7 @@ class SyscallLog(OptionList):
         event.stop()
 
 
-def _late(e: dict[str, Any], view: View) -> Text:
-    call = str(e.get("call", ""))
-    nr = syscall_for(CALLS[call])[1] if call in CALLS else None
-    failed = bool((e.get("result") or {}).get("errno"))
-    return log_line(str(e.get("actor")), str(e["c"]), call, nr, view, late=call != "fork",
-                    failed=failed)
+def _late(e: Returned, view: View) -> Text:
+    nr = syscall_for(CALLS[e.call])[1] if e.call in CALLS else None
+    return log_line(e.actor, e.c, e.call, nr, view, late=not e.in_child,
+                    failed=bool(e.result.get("errno")))

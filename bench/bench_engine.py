@@ -39,13 +39,18 @@ def summary(values: list[float]) -> dict[str, float]:
             "n": len(values)}
 
 
-def lab_with_sockets(lab: Lab, total: int) -> None:
-    """``total`` sockets in the lab: a LISTEN socket, connected pairs, one fresh socket."""
+def listening(lab: Lab, socktype: str = "SOCK_STREAM") -> None:
+    """A server with a listening socket (fd 3) on 127.0.0.1:8080, and a client."""
     lab.spawn("server")
     lab.spawn("client")
-    lab.call("server", "socket", "AF_INET", "SOCK_STREAM", 0)
+    lab.call("server", "socket", "AF_INET", socktype, 0)
     lab.call("server", "bind", 3, "127.0.0.1:8080")
     lab.call("server", "listen", 3, 128)
+
+
+def lab_with_sockets(lab: Lab, total: int) -> None:
+    """``total`` sockets in the lab: a LISTEN socket, connected pairs, one fresh socket."""
+    listening(lab)
     pairs = (total - 2) // 2
     for _ in range(pairs):
         fd = lab.call("client", "socket", "AF_INET", "SOCK_STREAM", 0).ret
@@ -73,7 +78,9 @@ def host_sockets(count: int) -> list[socket.socket]:
     return out
 
 
-def measure(lab: Lab, rounds: int, into: dict[str, list[float]]) -> None:
+def measure(lab: Lab, rounds: int, into: dict[str, list[float]],
+            step: tuple[Any, ...] = ("getsockopt", 3, "SOL_SOCKET", "SO_RCVBUF")) -> None:
+    """Snapshots, then steps (the server's ``step``, a call that returns at once)."""
     for _ in range(rounds):
         t = time.perf_counter()
         snap = lab.snapshot()
@@ -81,7 +88,7 @@ def measure(lab: Lab, rounds: int, into: dict[str, list[float]]) -> None:
         into["snapshot_kernel_ms"].append(snap.cost_ms)
     for _ in range(rounds):
         t = time.perf_counter()
-        lab.call("server", "getsockopt", 3, "SOL_SOCKET", "SO_RCVBUF")
+        lab.call("server", *step)
         into["step_round_trip_ms"].append((time.perf_counter() - t) * 1000)
 
 
@@ -98,11 +105,7 @@ def time_ss(rounds: int) -> list[float]:
 
 def epoll_server(lab: Lab, connections: int) -> None:
     """A non-blocking listener and ``connections`` accepted sockets on one epoll instance."""
-    lab.spawn("server")
-    lab.spawn("client")
-    lab.call("server", "socket", "AF_INET", "SOCK_STREAM|SOCK_NONBLOCK", 0)
-    lab.call("server", "bind", 3, "127.0.0.1:8080")
-    lab.call("server", "listen", 3, 128)
+    listening(lab, "SOCK_STREAM|SOCK_NONBLOCK")
     ep = lab.call("server", "epoll_create1", 0).ret
     lab.call("server", "epoll_ctl", ep, "EPOLL_CTL_ADD", 3, "EPOLLIN")
     for _ in range(connections):
@@ -111,21 +114,13 @@ def epoll_server(lab: Lab, connections: int) -> None:
         conn = lab.call("server", "accept4", 3, "SOCK_NONBLOCK").ret
         lab.call("server", "epoll_ctl", ep, "EPOLL_CTL_ADD", conn, "EPOLLIN")
     entry = lab.snapshot().process("server")
-    watched = entry.fd(ep) if entry else None
+    watched = entry.fd(ep) if entry and ep is not None else None
     assert watched is not None and len(watched.epoll) == connections + 1, watched
 
 
 def measure_epoll(lab: Lab, rounds: int) -> dict[str, Any]:
     got: dict[str, list[float]] = {k: [] for k in KEYS}
-    for _ in range(rounds):
-        t = time.perf_counter()
-        snap = lab.snapshot()
-        got["snapshot_request_ms"].append((time.perf_counter() - t) * 1000)
-        got["snapshot_kernel_ms"].append(snap.cost_ms)
-    for _ in range(rounds):
-        t = time.perf_counter()
-        lab.call("server", "epoll_wait", 4, 64, 0)  # nothing ready: returns at once
-        got["step_round_trip_ms"].append((time.perf_counter() - t) * 1000)
+    measure(lab, rounds, got, step=("epoll_wait", 4, 64, 0))  # nothing ready: returns at once
     return {k: summary(v) for k, v in got.items()}
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from ..observe.procfs import cpu_ranges
+from ..observe.procfs import EVENTPOLL, cpu_ranges
 
 __all__ = ["Change", "FdEntry", "KernelSocket", "ProcessState", "Snapshot", "SocketState", "diff"]
 
@@ -336,7 +336,7 @@ def _fd_view(f: FdEntry) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": f.kind, "target": f.target, "flags": list(f.flags)}
     if f.socket is not None:
         out.update({k: getattr(f.socket, k) for k in _SOCKET_FIELDS})
-    if f.target == "anon_inode:[eventpoll]":  # an epoll instance: its interest list
+    if f.target == EVENTPOLL:  # an epoll instance: its interest list
         out["watches"] = ", ".join(str(w) for w in f.epoll) or "-"
     return out
 

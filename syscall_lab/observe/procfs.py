@@ -73,7 +73,9 @@ def fd_kind(target: str) -> tuple[str, int | None]:
     return "other", None
 
 
-_EPOLL_TFD = re.compile(r"tfd:\s*(\d+)\s+events:\s*([0-9a-f]+)")
+_EPOLL_TFD = re.compile(r"^tfd:\s*(\d+)\s+events:\s*([0-9a-f]+)", re.M)
+EVENTPOLL = "anon_inode:[eventpoll]"
+"""The /proc/PID/fd link of an epoll instance."""
 """fs/eventpoll.c, ep_show_fdinfo(): one line per watched fd, its events in hex."""
 
 
@@ -209,20 +211,18 @@ class ProcFS:
             except _VANISHED:
                 continue  # closed between listdir and readlink
             flags, pos = 0, None
-            watches: list[tuple[int, int]] = []
             for line in info.splitlines():
                 key, _, value = line.partition(":")
                 if key == "flags":
                     flags = int(value.strip(), 8)
                 elif key == "pos":
                     pos = int(value.strip())
-                elif key == "tfd":  # "tfd:        5 events:       19 data: ... pos:0 ino:..."
-                    watch = _EPOLL_TFD.match(line)
-                    if watch:
-                        watches.append((int(watch.group(1)), int(watch.group(2), 16)))
+            # an epoll instance: "tfd:        5 events:       19 data: ... pos:0 ino:..."
+            watches = tuple((int(m.group(1)), int(m.group(2), 16))
+                            for m in _EPOLL_TFD.finditer(info)) if target == EVENTPOLL else ()
             kind, inode = fd_kind(target)
             out.append(FdRecord(int(name), target, kind, inode, decode_open_flags(flags), pos,
-                                tuple(watches)))
+                                watches))
         out.sort(key=lambda r: r.fd)
         return out
 

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 
 from ...engine.snapshot import FdEntry, ProcessState
 from ...i18n import t
-from ...observe.procfs import cpu_ranges
+from ...observe.procfs import EVENTPOLL, cpu_ranges
 from ..view import View, fit_address, update
 
 __all__ = ["FdTable", "fd_cells"]
@@ -35,7 +35,7 @@ def fd_cells(f: FdEntry, view: View) -> dict[str, str]:
     """The text of each column for one fd, as read from the kernel."""
     s = f.socket
     vol = view.volatile
-    if f.target == "anon_inode:[eventpoll]":  # an epoll instance: the fds it watches
+    if f.target == EVENTPOLL:  # an epoll instance: the fds it watches
         watches = ", ".join(str(w).replace("EPOLL", "") for w in f.epoll) or "-"
         return {"fd": str(f.fd), "kind": "epoll", "target": f"watches {watches}", "state": "",
                 "queues": ""}

@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 BIN := .venv/bin
 
-.PHONY: venv lint type test fast snapshots schemas docs benches bench-quick constraints check
+.PHONY: venv lint type test fast snapshots schemas syscall-table docs benches bench-quick constraints check
 
 venv:  ## a fresh .venv with the versions the tests passed on
 	/usr/bin/python3 -m venv .venv
@@ -30,6 +30,9 @@ snapshots:  ## redraw the TUI snapshots after a deliberate change (then review t
 schemas:  ## the JSON Schemas editors read, from the code
 	$(BIN)/syscall-lab schema > lessons/lesson.schema.json
 	$(BIN)/syscall-lab schema --course > lessons/course.schema.json
+
+syscall-table:  ## engine/syscall_table.py, every syscall's number, from the kernel's uapi headers
+	$(PY) tools/gen_syscall_table.py
 
 docs:  ## docs/authoring.md's table of calls, from the registry
 	$(PY) -m syscall_lab.engine.vocabulary.doc docs/authoring.md

@@ -28,6 +28,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from ..i18n import Msg
+
 __all__ = ["EVENTS", "CallRequest", "Event", "Exited", "Look", "Output", "Pause", "Ping",
            "ProtocolError", "Request", "Returned", "Shutdown", "Spawn", "SysctlRequest", "Wait",
            "WireAction", "event_from_json", "event_to_json", "request_from_json",
@@ -123,7 +125,8 @@ def event_to_json(e: Event) -> dict[str, Any]:
 # Requests
 
 class ProtocolError(ValueError):
-    """A request line that is not one of ours: ``message`` says which field and why."""
+    """A request line that is not one of ours: ``message`` says which field and why (a
+    :class:`~syscall_lab.i18n.Msg` for an unknown request, which the UI may show)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -237,7 +240,7 @@ def request_from_json(d: Mapping[str, Any]) -> Request:
     field of the wrong kind."""
     cls = _REQUESTS.get(str(d.get("op")))
     if cls is None:
-        raise ProtocolError(f"unknown request {d.get('op')!r}")
+        raise ProtocolError(Msg("unknown request {op}", op=repr(d.get("op"))))
     kw: dict[str, Any] = {}
     for f in fields(cls):
         if f.name not in d:

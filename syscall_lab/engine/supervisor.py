@@ -533,8 +533,7 @@ class Supervisor:
         try:
             r = request_from_json(req)
         except ProtocolError as exc:
-            self.fail(req, "protocol", Msg("unknown request {op}", op=repr(req.get("op")))
-                      if str(exc).startswith("unknown request") else exc.message)
+            self.fail(req, "protocol", exc.message)
             return
         try:
             if isinstance(r, Spawn):

@@ -22,6 +22,7 @@ from .kinds import (
     ARCH_ALIASES,
     CPU_SET_SIZE,
     EPOLL_EVENTS,
+    FCNTL_CMDS,
     FD_FLAGS,
     OPTNAMES,
     OPTVAL_BUFFER,
@@ -269,7 +270,6 @@ class _Timespec(ctypes.Structure):
 
 
 FD_SET_BYTES = 128  # sizeof(fd_set): FD_SETSIZE 1024 bits
-SYS_PSELECT6 = {"x86_64": 270, "aarch64": 72}
 
 
 def _fd_set(fds: list[int]) -> ctypes.Array[ctypes.c_char]:
@@ -290,7 +290,7 @@ def _select(a: list[Any]) -> tuple[int, Any]:
     nfds = max([*rd, *wr, -1]) + 1
     rset, wset = _fd_set(rd), _fd_set(wr)
     ts = _Timespec(timeout // 1000, (timeout % 1000) * 1_000_000) if timeout >= 0 else None
-    ret = libc().syscall(ctypes.c_long(SYS_PSELECT6[machine_arch()]), nfds,
+    ret = libc().syscall(ctypes.c_long(CALLS["select"].syscalls[machine_arch()][1]), nfds,
                          rset if rd else None, wset if wr else None, None,
                          ctypes.byref(ts) if ts is not None else None, None)
     if ret < 0:
@@ -335,7 +335,7 @@ class _Sigaction(ctypes.Structure):
                 ("sa_flags", ctypes.c_int), ("sa_restorer", ctypes.c_void_p)]
 
 
-SA_RESTART = 0x10000000
+SA_RESTART = SA_FLAGS["SA_RESTART"]
 _RESTORER: list[int] = []
 """glibc's signal trampoline (__restore_rt), which its sigaction() puts in every action it sets;
 learnt once, at the actor's start (:func:`learn_restorer`), to print it as strace does."""
@@ -390,16 +390,16 @@ def _where(value: Any, key: str = "buffer") -> str:
     return hex(where) if isinstance(where, int) else "NULL"
 
 
-def _addr_filled_in(s: Shown, fd_only: bool = True) -> list[str]:
+def _addr_filled_in(s: Shown, buffer: str = "buffer") -> list[str]:
     """The address buffer: the peer's address and ``[128 => 16]`` (the size in, the length
-    out), or where the buffer lies and ``[128]`` when the kernel filled in nothing."""
+    out), or where the buffer lies and ``[128]`` when the kernel filled in nothing (``buffer``
+    names the value's key for that address)."""
     if not s.done:
         return [*s.parts, "..."]
     peer = s.value.get("addr") if isinstance(s.value, dict) else None
     if peer:
         return [*s.parts, f"{format_sockaddr(peer)}, [{ADDR_BUFFER} => {sockaddr_len(peer)}]"]
-    return [*s.parts, f"{_where(s.value, 'buffer' if fd_only else 'addr_buffer')}, "
-                      f"[{ADDR_BUFFER}]"]
+    return [*s.parts, f"{_where(s.value, buffer)}, [{ADDR_BUFFER}]"]
 
 
 def _recv_strace(s: Shown) -> list[str]:  # recv(fd, buf, len, flags) is recvfrom(..., NULL, NULL)
@@ -409,7 +409,7 @@ def _recv_strace(s: Shown) -> list[str]:  # recv(fd, buf, len, flags) is recvfro
 def _recvfrom_strace(s: Shown) -> list[str]:
     if not s.done:
         return [s.parts[0], "..."]
-    return _addr_filled_in(s, fd_only=False)
+    return _addr_filled_in(s, buffer="addr_buffer")
 
 
 def _read_strace(s: Shown) -> list[str]:
@@ -572,7 +572,7 @@ def _epoll_wait_strace(s: Shown) -> list[str]:
         [s.parts[0], evs, *rest]
 
 
-FCNTL_GETFL, FCNTL_GETFD = 3, 1  # include/uapi/asm-generic/fcntl.h
+FCNTL_GETFL, FCNTL_GETFD = FCNTL_CMDS["F_GETFL"], FCNTL_CMDS["F_GETFD"]
 
 CALLS: dict[str, Call] = {c.name: c for c in [
     Call("socket", "int socket(int domain, int type, int protocol);",
